@@ -1,0 +1,124 @@
+"""Turns a validated profile into its index document, and says what it decided.
+
+Badges are derived by the policy as of a date; an upstream-asserted badge wins but a disagreement
+is reported. Diversity certifications are reduced to what the query-time filter needs, and only
+when they passed review and come from a recognised body: the certificate number never leaves
+this function.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from indexer.badge_policy import BadgePolicy, BadgeStats, derive_badge
+from indexer.certification_registry import CertificationOutcome, CertificationRegistry
+from indexer.profile_input import Badge, ProfileInput
+from indexer.skill_vocabulary import SkillVocabulary
+from mappings.profile_document import (
+    DiversityCertificationDoc,
+    ProfileDocument,
+    SkillCertificationDoc,
+)
+
+# Outcomes worth keeping in the index: expiry and country enablement are re-checked per query.
+_STORED_OUTCOMES = {CertificationOutcome.COUNTED, CertificationOutcome.COUNTRY_NOT_ENABLED}
+
+
+@dataclass
+class BuildReport:
+    """Counts over a run, for the summary."""
+
+    badges: Counter[str] = field(default_factory=Counter)
+    badge_disagreements: Counter[str] = field(default_factory=Counter)
+    certifications: Counter[str] = field(default_factory=Counter)
+    skill_matches: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class DocumentBuilder:
+    vocabulary: SkillVocabulary
+    registry: CertificationRegistry
+    policy: BadgePolicy
+    as_of: date
+
+    def build(self, profile: ProfileInput, report: BuildReport) -> ProfileDocument:
+        skill_ids: list[str] = []
+        skill_labels: list[str] = []
+        for raw in profile.skills:
+            entry, kind = self.vocabulary.canonicalise(raw)
+            report.skill_matches[kind] += 1
+            if entry.id not in skill_ids:
+                skill_ids.append(entry.id)
+                skill_labels.append(entry.label)
+
+        derived = derive_badge(badge_stats(profile), self.as_of, self.policy)
+        badge = profile.badge or derived
+        if profile.badge is not None and profile.badge != derived:
+            report.badge_disagreements[f"{profile.badge}!={derived or 'none'}"] += 1
+        report.badges[badge or "none"] += 1
+
+        certifications = []
+        for cert in profile.diversity_certifications:
+            outcome = self.registry.assess(cert, self.as_of)
+            report.certifications[outcome] += 1
+            if outcome in _STORED_OUTCOMES:
+                body = self.registry.find_body(cert.certifying_body, cert.country)
+                assert body is not None  # assess() found it
+                certifications.append(
+                    DiversityCertificationDoc(
+                        category=cert.category,
+                        certifying_body=body.code,
+                        country=cert.country,
+                        expires_on=cert.expires_on,
+                    )
+                )
+
+        return ProfileDocument(
+            id=profile.id,
+            name=profile.name,
+            title=profile.title,
+            overview=profile.overview,
+            skills=list(profile.skills),
+            skill_ids=skill_ids,
+            skill_labels=skill_labels,
+            hourly_rate_usd=profile.hourly_rate_usd,
+            country=profile.country,
+            job_success_score=profile.job_success_score,
+            earnings_12m_usd=profile.earnings_12m_usd,
+            total_jobs=profile.total_jobs,
+            first_contract_date=profile.first_contract_date,
+            profile_complete=profile.profile_complete,
+            expert_vetted=profile.expert_vetted,
+            badge=badge,
+            badge_source=badge_source(profile.badge, derived),
+            badge_derived=derived,
+            badge_asserted=profile.badge,
+            badge_as_of=self.as_of,
+            skill_certifications=[
+                SkillCertificationDoc(name=c.name, issuer=c.issuer, earned_on=c.earned_on)
+                for c in profile.skill_certifications
+            ],
+            diversity_certifications=certifications,
+            updated_at=profile.updated_at,
+            indexed_at=datetime.now(UTC),
+        )
+
+
+def badge_stats(profile: ProfileInput) -> BadgeStats:
+    return BadgeStats(
+        expert_vetted=profile.expert_vetted,
+        job_success_score=profile.job_success_score,
+        earnings_12m_usd=profile.earnings_12m_usd,
+        total_jobs=profile.total_jobs,
+        first_contract_date=profile.first_contract_date,
+        profile_complete=profile.profile_complete,
+    )
+
+
+def badge_source(asserted: Badge | None, derived: Badge | None) -> str | None:
+    """'upstream' when an asserted badge is shown, 'policy' when the derived one is."""
+    if asserted is not None:
+        return "upstream"
+    return "policy" if derived is not None else None

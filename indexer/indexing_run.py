@@ -1,0 +1,267 @@
+"""One indexing run: read, validate, build, bulk-load, verify and (on rebuild) swap.
+
+A rebuild writes new indices and swaps the aliases only after the document counts check out, so
+the live alias never points at a partial index. An upsert writes into the live aliases. Either
+way, every line ends up either indexed or in the rejects file: read = indexed + rejected.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from opensearchpy import OpenSearch
+from opensearchpy.helpers import streaming_bulk
+
+from indexer.document_builder import BuildReport, DocumentBuilder
+from indexer.errors import IndexerError, VerificationError
+from indexer.index_aliases import alias_target, create_index, delete_unaliased, swap_in
+from indexer.profile_reader import ReadProfile, Reject, read_profiles
+from indexer.skill_embeddings import EmbeddingCache, Encoder, embed_texts
+from mappings.index_contract import PROFILES, SKILLS, IndexKind, new_stamp
+from mappings.skill_document import SkillDocument
+
+Mode = Literal["rebuild", "upsert"]
+
+
+@dataclass(frozen=True)
+class BulkSettings:
+    chunk_size: int = 500
+    max_retries: int = 8
+    initial_backoff_s: float = 0.5
+    max_backoff_s: float = 30.0
+    request_timeout_s: float = 120.0
+
+
+@dataclass
+class RunSummary:
+    mode: Mode
+    read: int = 0
+    indexed: int = 0
+    rejected: int = 0
+    duplicate_ids: int = 0
+    profiles_index: str = ""
+    skills_index: str = ""
+    skills_indexed: int = 0
+    skills_learned: int = 0
+    embeddings_computed: int = 0
+    deleted_leftovers: list[str] = field(default_factory=list)
+    report: BuildReport = field(default_factory=BuildReport)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 3 if self.rejected else 0
+
+    def headline(self) -> str:
+        return f"read {self.read}, indexed {self.indexed}, rejected {self.rejected}"
+
+
+@dataclass
+class _Tracker:
+    """Maps in-flight document ids back to their input lines, for bulk failures."""
+
+    line_of: dict[str, int] = field(default_factory=dict)
+    indexed_ids: set[str] = field(default_factory=set)
+    skill_ids: set[str] = field(default_factory=set)
+
+
+ProgressFn = Callable[[int], None]
+
+
+def run_index(
+    client: OpenSearch,
+    source: Path,
+    rejects: IO[str],
+    builder: DocumentBuilder,
+    encoder: Encoder,
+    embedding_cache: EmbeddingCache,
+    embedding_model: str,
+    mode: Mode = "rebuild",
+    bulk: BulkSettings | None = None,
+    on_line: ProgressFn | None = None,
+) -> RunSummary:
+    """Index `source` into the backend; raises IndexerError when nothing may be swapped in."""
+    bulk = bulk or BulkSettings()
+    started = time.perf_counter()
+    summary = RunSummary(mode=mode)
+    live = alias_target(client, PROFILES.alias)
+    if mode == "upsert" and live is None:
+        summary.mode = mode = "rebuild"  # nothing live yet: the first load is a rebuild
+    if mode == "rebuild":
+        summary.deleted_leftovers = delete_unaliased(client)
+        stamp = new_stamp()
+        targets = {kind: kind.index_name(stamp) for kind in (PROFILES, SKILLS)}
+        for kind, name in targets.items():
+            create_index(client, kind, name)
+    else:
+        targets = {PROFILES: PROFILES.alias, SKILLS: SKILLS.alias}
+    summary.profiles_index, summary.skills_index = targets[PROFILES], targets[SKILLS]
+
+    try:
+        tracker = _Tracker()
+        actions = _profile_actions(source, rejects, builder, summary, tracker, targets[PROFILES])
+        for ok, item in streaming_bulk(
+            client,
+            actions,
+            chunk_size=bulk.chunk_size,
+            max_retries=bulk.max_retries,
+            initial_backoff=bulk.initial_backoff_s,
+            max_backoff=bulk.max_backoff_s,
+            raise_on_error=False,
+            raise_on_exception=False,
+            request_timeout=bulk.request_timeout_s,
+        ):
+            _record_result(ok, item, summary, tracker, rejects)
+            if on_line:
+                on_line(1)
+        client.indices.refresh(index=targets[PROFILES])
+        if mode == "rebuild":
+            _verify_count(client, targets[PROFILES], len(tracker.indexed_ids))
+
+        _write_skills(
+            client,
+            builder,
+            tracker.skill_ids,
+            encoder,
+            embedding_cache,
+            embedding_model,
+            targets[SKILLS],
+            bulk,
+            summary,
+        )
+        summary.skills_learned = len(builder.vocabulary.learned())
+        if mode == "rebuild":
+            swap_in(client, targets)
+            summary.deleted_leftovers += delete_unaliased(client)
+    except Exception:
+        if mode == "rebuild":
+            for name in targets.values():
+                client.indices.delete(index=name, ignore_unavailable=True)
+        raise
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _profile_actions(
+    source: Path,
+    rejects: IO[str],
+    builder: DocumentBuilder,
+    summary: RunSummary,
+    tracker: _Tracker,
+    index: str,
+) -> Iterator[dict[str, Any]]:
+    for item in read_profiles(source):
+        summary.read += 1
+        if isinstance(item, Reject):
+            _reject(item, summary, rejects)
+            continue
+        yield _profile_action(item, builder, summary, tracker, index)
+
+
+def _profile_action(
+    item: ReadProfile, builder: DocumentBuilder, summary: RunSummary, tracker: _Tracker, index: str
+) -> dict[str, Any]:
+    doc = builder.build(item.profile, summary.report)
+    if doc.id in tracker.line_of or doc.id in tracker.indexed_ids:
+        summary.duplicate_ids += 1
+    tracker.line_of[doc.id] = item.line
+    tracker.skill_ids.update(doc.skill_ids)
+    return {
+        "_op_type": "index",
+        "_index": index,
+        "_id": doc.id,
+        "_source": doc.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def _record_result(
+    ok: bool, item: dict[str, Any], summary: RunSummary, tracker: _Tracker, rejects: IO[str]
+) -> None:
+    result = item.get("index", item)
+    doc_id = str(result.get("_id"))
+    line = tracker.line_of.pop(doc_id, 0)
+    if ok:
+        tracker.indexed_ids.add(doc_id)
+        summary.indexed += 1
+        return
+    error = result.get("error") or result.get("exception") or "unknown bulk failure"
+    if isinstance(error, dict):
+        error = f"{error.get('type')}: {error.get('reason')}"
+    _reject(Reject(line, doc_id, "(backend)", f"backend refused it: {error}"), summary, rejects)
+
+
+def _reject(reject: Reject, summary: RunSummary, rejects: IO[str]) -> None:
+    summary.rejected += 1
+    rejects.write(reject.to_json() + "\n")
+
+
+def _verify_count(client: OpenSearch, index: str, expected: int) -> None:
+    actual = int(client.count(index=index)["count"])
+    if actual != expected:
+        raise VerificationError(f"{index} holds {actual} documents, expected {expected}")
+
+
+def _write_skills(
+    client: OpenSearch,
+    builder: DocumentBuilder,
+    skill_ids: set[str],
+    encoder: Encoder,
+    embedding_cache: EmbeddingCache,
+    embedding_model: str,
+    index: str,
+    bulk: BulkSettings,
+    summary: RunSummary,
+) -> None:
+    """One document per distinct skill the profiles use, with its (cached) embedding."""
+    entries = []
+    for skill_id in sorted(skill_ids):
+        entry = builder.vocabulary.get(skill_id)
+        if entry is None:
+            raise IndexerError(f"skill {skill_id!r} is used by a profile but not in the vocabulary")
+        entries.append(entry)
+    vectors, summary.embeddings_computed = embed_texts(
+        (e.label for e in entries), embedding_cache, encoder, embedding_model
+    )
+    actions = (
+        {
+            "_op_type": "index",
+            "_index": index,
+            "_id": e.id,
+            "_source": SkillDocument(
+                id=e.id,
+                label=e.label,
+                aliases=list(e.aliases),
+                sources=list(e.sources),
+                embedding_model=embedding_model,
+                embedding=[round(float(x), 6) for x in vectors[e.label]],
+            ).model_dump(mode="json"),
+        }
+        for e in entries
+    )
+    failures = []
+    for ok, item in streaming_bulk(
+        client,
+        actions,
+        chunk_size=bulk.chunk_size,
+        max_retries=bulk.max_retries,
+        initial_backoff=bulk.initial_backoff_s,
+        max_backoff=bulk.max_backoff_s,
+        raise_on_error=False,
+        raise_on_exception=False,
+        request_timeout=bulk.request_timeout_s,
+    ):
+        if ok:
+            summary.skills_indexed += 1
+        else:
+            failures.append(item)
+    if failures:
+        raise IndexerError(f"{len(failures)} skill documents were refused, e.g. {failures[0]}")
+    client.indices.refresh(index=index)
+
+
+def live_indices(client: OpenSearch) -> dict[IndexKind, str | None]:
+    return {kind: alias_target(client, kind.alias) for kind in (PROFILES, SKILLS)}

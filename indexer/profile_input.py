@@ -1,0 +1,104 @@
+"""The profile input format: one JSON object per line, validated field by field.
+
+The model is strict about shape and bounds so that a bad line is rejected with the name of the
+field at fault, instead of reaching the index half-right.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+ProfileId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,128}$")]
+SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _iso_country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_iso_country)]
+
+
+class Badge(StrEnum):
+    """Marketplace badges, lowest to highest (the order matters: see `rank`)."""
+
+    RISING_TALENT = "rising_talent"
+    TOP_RATED = "top_rated"
+    TOP_RATED_PLUS = "top_rated_plus"
+    EXPERT_VETTED = "expert_vetted"
+
+    @property
+    def rank(self) -> int:
+        return list(Badge).index(self) + 1
+
+
+class DiversityCategory(StrEnum):
+    """Categories of externally certified business ownership. Extend here (and in the registry)."""
+
+    MINORITY_OWNED = "minority_owned"
+    BLACK_OWNED = "black_owned"
+    WOMAN_OWNED = "woman_owned"
+    VETERAN_OWNED = "veteran_owned"
+    DISABILITY_OWNED = "disability_owned"
+    LGBTQ_OWNED = "lgbtq_owned"
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SkillCertification(_Strict):
+    """A skill certification (AWS, Google Ads...). Never a diversity certification."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    issuer: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    earned_on: date | None = None
+
+
+class DiversityCertificationInput(_Strict):
+    """An external certification of the business, as submitted for manual review."""
+
+    business_name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    category: DiversityCategory
+    certifying_body: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    certification_type: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    certificate_number: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    expires_on: date
+    review_status: ReviewStatus
+    country: CountryCode
+
+
+class ProfileInput(_Strict):
+    """One freelancer profile as the marketplace exports it."""
+
+    id: ProfileId
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    overview: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    skills: Annotated[list[SkillName], Field(min_length=1, max_length=50)]
+    hourly_rate_usd: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    country: CountryCode
+    job_success_score: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    earnings_12m_usd: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0
+    total_jobs: Annotated[int, Field(ge=0)] = 0
+    first_contract_date: date | None = None
+    profile_complete: bool = False
+    expert_vetted: bool = False
+    badge: Badge | None = None
+    skill_certifications: list[SkillCertification] = Field(default_factory=list)
+    diversity_certifications: list[DiversityCertificationInput] = Field(default_factory=list)
+    updated_at: datetime | None = None

@@ -1,0 +1,81 @@
+"""Reads profiles from JSON Lines, one at a time, turning each bad line into a reject.
+
+A bad line never stops the run: it becomes a `Reject` naming the line, the id when one could be
+read, the field at fault and the reason, and every other line goes on to the index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from indexer.profile_input import ProfileInput
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int
+    id: str | None
+    field: str
+    reason: str
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ReadProfile:
+    line: int
+    profile: ProfileInput
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(line)"
+
+
+def reject_from_validation(line: int, raw: dict[str, Any], exc: ValidationError) -> Reject:
+    errors = [{"field": _field_path(e["loc"]), "reason": e["msg"]} for e in exc.errors()]
+    raw_id = raw.get("id")
+    return Reject(
+        line=line,
+        id=raw_id if isinstance(raw_id, str) else None,
+        field=errors[0]["field"],
+        reason="; ".join(f"{e['field']}: {e['reason']}" for e in errors),
+        errors=errors,
+    )
+
+
+def parse_line(line_no: int, text: str) -> ReadProfile | Reject:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Reject(line_no, None, "(line)", f"not valid JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(raw, dict):
+        return Reject(line_no, None, "(line)", f"expected a JSON object, got {type(raw).__name__}")
+    try:
+        return ReadProfile(line_no, ProfileInput.model_validate(raw))
+    except ValidationError as exc:
+        return reject_from_validation(line_no, raw, exc)
+
+
+def read_profiles(path: Path) -> Iterator[ReadProfile | Reject]:
+    """Every non-blank line of `path`, parsed. Undecodable bytes make that line a reject."""
+    with path.open("rb") as fh:
+        yield from _read_stream(fh)
+
+
+def _read_stream(fh: IO[bytes]) -> Iterator[ReadProfile | Reject]:
+    for line_no, data in enumerate(fh, start=1):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Reject(line_no, None, "(line)", f"not UTF-8: {exc.reason} at byte {exc.start}")
+            continue
+        if text.strip():
+            yield parse_line(line_no, text)

@@ -1,0 +1,62 @@
+"""The document the indexer writes for one profile: the other half of the index contract.
+
+Field for field it matches `talent_profiles.v1.json` (a test proves it). Diversity
+certifications keep only what the query-time filter needs (category, body, country, expiry):
+never the certificate number, the business name or the review notes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Document(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SkillCertificationDoc(_Document):
+    name: str
+    issuer: str
+    earned_on: date | None = None
+
+
+class DiversityCertificationDoc(_Document):
+    """A certification from a recognised body that passed manual review.
+
+    Expiry and the enabled countries are checked at query time, so a certification that expires
+    tomorrow stops counting tomorrow without a reindex.
+    """
+
+    category: str
+    certifying_body: str
+    country: str
+    expires_on: date
+
+
+class ProfileDocument(_Document):
+    id: str
+    name: str
+    title: str
+    overview: str | None = None
+    skills: list[str]
+    skill_ids: list[str]
+    skill_labels: list[str]
+    hourly_rate_usd: float | None = None
+    country: str
+    job_success_score: float | None = None
+    earnings_12m_usd: float = 0
+    total_jobs: int = 0
+    first_contract_date: date | None = None
+    profile_complete: bool = False
+    expert_vetted: bool = False
+    badge: str | None = None
+    badge_source: str | None = None
+    badge_derived: str | None = None
+    badge_asserted: str | None = None
+    badge_as_of: date
+    skill_certifications: list[SkillCertificationDoc] = Field(default_factory=list)
+    diversity_certifications: list[DiversityCertificationDoc] = Field(default_factory=list)
+    updated_at: datetime | None = None
+    indexed_at: datetime

@@ -1,0 +1,182 @@
+"""The OpenSearch-compatible backend: a real cluster, or the embedded osmem-server.
+
+One opensearch-py code path serves both. Resolution order for a command:
+1. `OPENSEARCH_URL` (with user, password and TLS settings): a real cluster;
+2. a background embedded server started by `talent-search backend start` (its state file);
+3. otherwise an embedded server started for this process only, stopped when it ends.
+The embedded server keeps nothing on disk, so (2) is how `index` and `serve` share data across
+processes, as they would against a cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from opensearchpy import OpenSearch
+from osmem_server import OsmemServer, resolve_binary
+
+from talent_search.settings import BackendSettings, TalentSettings
+
+
+class BackendError(RuntimeError):
+    """The backend could not be started, reached or stopped."""
+
+
+BackendKind = Literal["cluster", "background", "embedded"]
+
+
+@dataclass(frozen=True)
+class Backend:
+    client: OpenSearch
+    url: str
+    kind: BackendKind
+
+
+def make_client(url: str, settings: BackendSettings) -> OpenSearch:
+    """An opensearch-py client with auth, TLS and a timeout on every call."""
+    auth = None
+    if settings.user is not None:
+        password = settings.password.get_secret_value() if settings.password else ""
+        auth = (settings.user, password)
+    return OpenSearch(
+        hosts=[url],
+        http_auth=auth,
+        use_ssl=url.startswith("https://"),
+        verify_certs=settings.verify_certs,
+        ca_certs=str(settings.ca_certs) if settings.ca_certs else None,
+        ssl_show_warn=settings.verify_certs,
+        timeout=settings.timeout_s,
+        max_retries=0,
+    )
+
+
+@contextmanager
+def open_backend(
+    backend_settings: BackendSettings | None = None,
+    talent_settings: TalentSettings | None = None,
+) -> Iterator[Backend]:
+    """Yield a client to the configured backend, starting an embedded one if none is set."""
+    bs = backend_settings or BackendSettings()
+    ts = talent_settings or TalentSettings()
+    if bs.url:
+        yield Backend(make_client(bs.url, bs), bs.url, "cluster")
+        return
+    running = background_status(ts)
+    if running is not None:
+        yield Backend(make_client(running.url, bs), running.url, "background")
+        return
+    server = OsmemServer.start(japanese=False)
+    try:
+        yield Backend(make_client(server.url, bs), server.url, "embedded")
+    finally:
+        server.close()
+
+
+@dataclass(frozen=True)
+class BackgroundBackend:
+    pid: int
+    url: str
+    log_file: str
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reachable(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return bool(resp.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def background_status(settings: TalentSettings) -> BackgroundBackend | None:
+    """The background server from the state file, if its process is alive and answering."""
+    state_file = settings.backend_pid_file
+    try:
+        state = BackgroundBackend(**json.loads(state_file.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+    if _alive(state.pid) and _reachable(state.url):
+        return state
+    return None
+
+
+def start_background(
+    settings: TalentSettings, port: int = 9200, startup_timeout_s: float = 30.0
+) -> BackgroundBackend:
+    """Start the embedded server detached from this process, on 127.0.0.1:port."""
+    existing = background_status(settings)
+    if existing is not None:
+        return existing
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.state_dir / "backend.log"
+    url = f"http://127.0.0.1:{port}"
+    if _reachable(url):
+        raise BackendError(f"port {port} is already serving something at {url}; choose --port")
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(
+            [resolve_binary(), "--addr", f"127.0.0.1:{port}", "--no-stdin-watch", "--no-ja"],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + startup_timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BackendError(f"embedded server exited with {proc.returncode}; see {log_path}")
+        if _reachable(url):
+            state = BackgroundBackend(pid=proc.pid, url=url, log_file=str(log_path))
+            settings.backend_pid_file.write_text(json.dumps(state.__dict__))
+            return state
+        time.sleep(0.1)
+    proc.kill()
+    raise BackendError(f"embedded server did not answer at {url} within {startup_timeout_s} s")
+
+
+def stop_background(settings: TalentSettings, grace_s: float = 5.0) -> bool:
+    """Stop the background server; True if one was running."""
+    state_file: Path = settings.backend_pid_file
+    try:
+        state = BackgroundBackend(**json.loads(state_file.read_text()))
+    except (OSError, ValueError, TypeError):
+        return False
+    was_running = _alive(state.pid)
+    if was_running:
+        os.kill(state.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        while _alive(state.pid) and time.monotonic() < deadline:
+            _reap(state.pid)
+            time.sleep(0.05)
+        if _alive(state.pid):
+            os.kill(state.pid, signal.SIGKILL)
+            _reap(state.pid)
+    state_file.unlink(missing_ok=True)
+    return was_running
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status when the server is our own child (tests start it in-process)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass

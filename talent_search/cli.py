@@ -1,0 +1,392 @@
+"""The `talent-search` command line: backend, indexing, demo corpus and search.
+
+Exit codes: 0 success; 3 some input lines were rejected and the rest indexed; 1 a fatal error
+(nothing was swapped in); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from indexer.demo_corpus import write_demo_corpus
+from indexer.skill_vocabulary import SkillVocabulary
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from typer.core import TyperGroup
+
+from indexer.badge_policy import BadgePolicy
+from indexer.certification_registry import default_registry
+from indexer.document_builder import DocumentBuilder
+from indexer.errors import IndexerError
+from indexer.index_aliases import alias_target, concrete_indices, roll_back
+from indexer.indexing_run import BulkSettings, RunSummary, run_index
+from indexer.profile_updates import delete_profiles, update_stats
+from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
+from mappings.index_contract import ALL_KINDS, PROFILES
+from ranking.lexical_query import lexical_search_body
+from talent_search.backend import (
+    BackendError,
+    open_backend,
+    start_background,
+    stop_background,
+)
+from talent_search.backend import (
+    background_status as backend_background_status,
+)
+from talent_search.settings import BackendSettings, TalentSettings
+
+console = Console(stderr=True)
+out = Console()
+
+app = typer.Typer(help="Talent search: indexer, ranking and query API.", no_args_is_help=True)
+backend_app = typer.Typer(help="Run the embedded OpenSearch-compatible server in the background.")
+app.add_typer(backend_app, name="backend")
+
+
+class _IndexGroup(TyperGroup):
+    """`talent-search index FILE` loads a file; `index rollback|delete|...` are subcommands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["load", *args]
+        return super().parse_args(ctx, args)
+
+
+index_app = typer.Typer(
+    cls=_IndexGroup, help="Load profiles (index FILE), roll back, delete, update stats."
+)
+app.add_typer(index_app, name="index")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    )
+
+
+@contextmanager
+def _backend_or_exit() -> Iterator[Any]:
+    try:
+        with open_backend() as backend:
+            if backend.kind == "embedded":
+                console.print(
+                    "[yellow]No OPENSEARCH_URL and no background backend: using an embedded "
+                    "server for this command only; its data is gone when the command ends. "
+                    "Run `talent-search backend start` to keep data between commands.[/]"
+                )
+            yield backend
+    except BackendError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@backend_app.command("start")
+def backend_start(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 9200,
+) -> None:
+    """Start the embedded server in the background and print the URL to export."""
+    try:
+        state = start_background(TalentSettings(), port=port)
+    except BackendError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"embedded backend running (pid {state.pid}, log {state.log_file})")
+    out.print(f"export OPENSEARCH_URL={state.url}")
+
+
+@backend_app.command("stop")
+def backend_stop() -> None:
+    """Stop the background embedded server (its data is discarded)."""
+    stopped = stop_background(TalentSettings())
+    console.print("stopped" if stopped else "no background backend was running")
+
+
+@backend_app.command("status")
+def backend_status() -> None:
+    """Say whether the background embedded server runs, and where."""
+    state = backend_background_status(TalentSettings())
+    if state is None:
+        out.print("not running")
+        raise typer.Exit(1)
+    out.print(f"running pid={state.pid} url={state.url}")
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def _policy(path: Path | None, settings: TalentSettings) -> BadgePolicy:
+    chosen = path or settings.badge_policy_file
+    return BadgePolicy.from_yaml(chosen) if chosen else BadgePolicy()
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+@index_app.command("load")
+def index_load(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Profiles (JSONL).")],
+    rebuild: Annotated[
+        bool, typer.Option(help="Build new indices and swap the aliases (else upsert live).")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where rejected lines go (default: FILE.rejects.jsonl).")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="Derive badges as of YYYY-MM-DD.")] = None,
+    badge_policy: Annotated[Path | None, typer.Option(help="Badge policy YAML.")] = None,
+) -> None:
+    """Index a profiles file: validate, derive badges, canonicalise skills, bulk-load."""
+    settings = TalentSettings()
+    rejects_path = rejects or file.with_name(file.name + ".rejects.jsonl")
+    registry = default_registry().with_enabled(settings.certification_countries)
+    builder = DocumentBuilder(
+        vocabulary=SkillVocabulary.load_default(),
+        registry=registry,
+        policy=_policy(badge_policy, settings),
+        as_of=_as_of(as_of),
+    )
+    cache = EmbeddingCache(settings.embedding_cache_path)
+    total = _count_lines(file)
+    with _backend_or_exit() as backend, _progress() as progress, rejects_path.open("w") as rej:
+        task = progress.add_task("indexing profiles", total=total)
+        try:
+            summary = run_index(
+                backend.client,
+                file,
+                rej,
+                builder,
+                model_encoder(settings.embedding_batch_size),
+                cache,
+                model_key(),
+                mode="rebuild" if rebuild else "upsert",
+                bulk=BulkSettings(
+                    chunk_size=settings.bulk_chunk_size, max_retries=settings.bulk_max_retries
+                ),
+                on_line=lambda n: progress.advance(task, n),
+            )
+        except IndexerError as exc:
+            raise _fail(f"{exc}; the aliases were not changed") from exc
+    _print_summary(summary, rejects_path)
+    raise typer.Exit(summary.exit_code)
+
+
+def _counter_table(title: str, counts: dict[str, int]) -> Table:
+    table = Table(title=title, show_header=False)
+    for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(str(key), str(value))
+    return table
+
+
+def _print_summary(summary: RunSummary, rejects_path: Path) -> None:
+    report = summary.report
+    console.print(_counter_table("badges shown", dict(report.badges)))
+    if report.badge_disagreements:
+        console.print(
+            _counter_table(
+                "upstream badge disagrees with policy (upstream kept)",
+                dict(report.badge_disagreements),
+            )
+        )
+    console.print(_counter_table("diversity certifications", dict(report.certifications)))
+    console.print(_counter_table("skill matches", dict(report.skill_matches)))
+    rate = summary.indexed / summary.seconds if summary.seconds else 0.0
+    console.print(
+        f"mode {summary.mode}; profiles -> {summary.profiles_index}; skills -> "
+        f"{summary.skills_index} ({summary.skills_indexed} skills, {summary.skills_learned} "
+        f"learned, {summary.embeddings_computed} embeddings computed); duplicate ids "
+        f"{summary.duplicate_ids}; {summary.seconds:.1f} s, {rate:.0f} profiles/s"
+    )
+    if summary.deleted_leftovers:
+        console.print(f"deleted old or partial indices: {', '.join(summary.deleted_leftovers)}")
+    if summary.rejected:
+        console.print(f"rejected lines are in {rejects_path}")
+    out.print(summary.headline())
+
+
+@index_app.command("rollback")
+def index_rollback() -> None:
+    """Point the aliases back at the previous complete indices."""
+    with _backend_or_exit() as backend:
+        try:
+            now_live = roll_back(backend.client)
+        except IndexerError as exc:
+            raise _fail(str(exc)) from exc
+    for alias, index in now_live.items():
+        out.print(f"{alias} -> {index}")
+
+
+@index_app.command("delete")
+def index_delete(
+    ids: Annotated[list[str], typer.Argument(help="Profile ids to remove.")],
+) -> None:
+    """Remove profiles from the live index."""
+    with _backend_or_exit() as backend:
+        summary = delete_profiles(backend.client, ids)
+    out.print(f"deleted {len(summary.deleted)}, not found {len(summary.not_found)}")
+    if summary.not_found:
+        console.print(f"not found: {', '.join(summary.not_found)}")
+        raise typer.Exit(3)
+
+
+@index_app.command("update-stats")
+def index_update_stats(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Stats (JSONL).")],
+    rejects: Annotated[Path | None, typer.Option(help="Where rejected lines go.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Derive badges as of YYYY-MM-DD.")] = None,
+    badge_policy: Annotated[Path | None, typer.Option(help="Badge policy YAML.")] = None,
+) -> None:
+    """Apply JSS/earnings refreshes to live profiles and re-derive badges, without a rebuild."""
+    settings = TalentSettings()
+    rejects_path = rejects or file.with_name(file.name + ".rejects.jsonl")
+    with _backend_or_exit() as backend, rejects_path.open("w") as rej:
+        summary = update_stats(
+            backend.client, file, rej, _policy(badge_policy, settings), _as_of(as_of)
+        )
+    if summary.badge_changes:
+        console.print(_counter_table("badge changes", summary.badge_changes))
+    out.print(summary.headline())
+    raise typer.Exit(summary.exit_code)
+
+
+@index_app.command("status")
+def index_status() -> None:
+    """Show the live and previous index of each kind, and their document counts."""
+    with _backend_or_exit() as backend:
+        client = backend.client
+        table = Table("alias", "index", "documents")
+        for kind in ALL_KINDS:
+            for alias in (kind.alias, kind.previous_alias):
+                index = alias_target(client, alias)
+                count = client.count(index=index)["count"] if index else "-"
+                table.add_row(alias, index or "(none)", str(count))
+            others = set(concrete_indices(client, kind)) - {
+                alias_target(client, kind.alias),
+                alias_target(client, kind.previous_alias),
+            }
+            for index in sorted(others):
+                table.add_row("(unaliased)", index, "")
+        out.print(table)
+
+
+@app.command("generate-demo")
+def generate_demo(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the JSONL corpus.")],
+    count: Annotated[int, typer.Option(min=1, max=10_000_000)] = 5000,
+    seed: Annotated[int, typer.Option()] = 42,
+) -> None:
+    """Write a deterministic, realistic demo corpus built from O*NET and ESCO."""
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with _progress() as progress:
+        task = progress.add_task("generating profiles", total=count)
+        written = write_demo_corpus(
+            out_file, count, seed=seed, on_progress=lambda n: progress.update(task, completed=n)
+        )
+    out.print(f"wrote {written} profiles to {out_file}")
+
+
+@app.command("search")
+def search(
+    query: Annotated[str, typer.Argument(help="Free text: skills or a job title.")],
+    size: Annotated[int, typer.Option(min=1, max=100)] = 10,
+) -> None:
+    """Search the live profiles lexically from the command line (no API needed)."""
+    vocabulary = SkillVocabulary.load_default()
+    with _backend_or_exit() as backend:
+        if alias_target(backend.client, PROFILES.alias) is None:
+            raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
+        result = backend.client.search(
+            index=PROFILES.alias, body=lexical_search_body(query, vocabulary, size=size)
+        )
+    _print_hits(query, result)
+
+
+def _print_hits(query: str, result: dict[str, Any]) -> None:
+    table = Table("id", "name", "title", "badge", "JSS", "rate", "skills", title=f"“{query}”")
+    for hit in result["hits"]["hits"]:
+        src = hit["_source"]
+        table.add_row(
+            src["id"],
+            src["name"],
+            src["title"],
+            src.get("badge") or "",
+            "" if src.get("job_success_score") is None else f"{src['job_success_score']:.0f}",
+            "" if src.get("hourly_rate_usd") is None else f"${src['hourly_rate_usd']:.0f}",
+            ", ".join(src.get("skill_labels", [])[:5]),
+        )
+    out.print(table)
+    out.print(f"{result['hits']['total']['value']} matching profiles")
+
+
+@app.command("demo")
+def demo(
+    profiles: Annotated[
+        Path | None, typer.Option(help="Profiles to index (default: the generated demo corpus).")
+    ] = None,
+    count: Annotated[int, typer.Option(min=1, help="Size of the generated corpus.")] = 5000,
+    query: Annotated[list[str] | None, typer.Option(help="Queries to show.")] = None,
+) -> None:
+    """Start the embedded backend, index the demo corpus and show searches."""
+    settings = TalentSettings()
+    if profiles is None:
+        profiles = settings.state_dir / f"demo-profiles-{count}.jsonl"
+        if not profiles.exists():
+            generate_demo(out_file=profiles, count=count, seed=42)
+    with open_backend(BackendSettings(url=None), settings) as backend:
+        console.print(f"embedded backend at {backend.url}")
+        builder = DocumentBuilder(
+            vocabulary=SkillVocabulary.load_default(),
+            registry=default_registry().with_enabled(settings.certification_countries),
+            policy=_policy(None, settings),
+            as_of=date.today(),
+        )
+        rejects_path = profiles.with_name(profiles.name + ".rejects.jsonl")
+        with _progress() as progress, rejects_path.open("w") as rej:
+            task = progress.add_task("indexing profiles", total=_count_lines(profiles))
+            summary = run_index(
+                backend.client,
+                profiles,
+                rej,
+                builder,
+                model_encoder(settings.embedding_batch_size),
+                EmbeddingCache(settings.embedding_cache_path),
+                model_key(),
+                mode="rebuild",
+                on_line=lambda n: progress.advance(task, n),
+            )
+        _print_summary(summary, rejects_path)
+        for text in query or ["react developer", "search engine optimization", "golang"]:
+            body = lexical_search_body(text, builder.vocabulary, size=5)
+            _print_hits(text, backend.client.search(index=PROFILES.alias, body=body))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

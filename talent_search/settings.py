@@ -1,0 +1,62 @@
+"""Settings from the environment (pydantic-settings). No secrets in defaults.
+
+The backend settings use the `OPENSEARCH_` prefix that operators already know from the
+OpenSearch tooling; the product's own settings use `TALENT_SEARCH_`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def default_state_dir() -> Path:
+    return Path.home() / ".cache" / "talent-search"
+
+
+class BackendSettings(BaseSettings):
+    """Where the OpenSearch-compatible backend is. No URL means: start the embedded server."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENSEARCH_", extra="ignore")
+
+    url: str | None = None
+    user: str | None = None
+    password: SecretStr | None = None
+    verify_certs: bool = True
+    ca_certs: Path | None = None
+    timeout_s: Annotated[float, Field(gt=0)] = 10.0
+
+
+class TalentSettings(BaseSettings):
+    """The product's own settings."""
+
+    model_config = SettingsConfigDict(env_prefix="TALENT_SEARCH_", extra="ignore")
+
+    state_dir: Path = Field(default_factory=default_state_dir)
+    # Countries whose certifying bodies count in addition to those the registry enables (e.g. CA).
+    # Comma-separated in the environment: TALENT_SEARCH_CERTIFICATION_COUNTRIES=CA
+    certification_countries: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    badge_policy_file: Path | None = None
+    embedding_batch_size: Annotated[int, Field(ge=1, le=4096)] = 128
+    bulk_chunk_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    bulk_max_retries: Annotated[int, Field(ge=0, le=20)] = 8
+
+    @field_validator("certification_countries", mode="before")
+    @classmethod
+    def _split_countries(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            return [str(c).strip().upper() for c in value if str(c).strip()]
+        return value
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.state_dir / "embeddings.sqlite3"
+
+    @property
+    def backend_pid_file(self) -> Path:
+        return self.state_dir / "backend.json"

@@ -1,0 +1,37 @@
+"""docker-compose.yml is checked against the Compose specification (no Docker engine here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = Path(__file__).parent / "schemas" / "compose-spec" / "compose-spec.json"
+
+
+def _compose() -> dict[str, Any]:
+    doc: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return doc
+
+
+def test_compose_file_matches_the_compose_specification() -> None:
+    jsonschema.validate(_compose(), json.loads(SCHEMA.read_text()))
+
+
+def test_opensearch_is_pinned_secured_and_health_checked() -> None:
+    services = _compose()["services"]
+    opensearch = services["opensearch"]
+    image = opensearch["image"]
+    assert image.startswith("opensearchproject/opensearch:")
+    assert image.split(":")[1][0] in "23" and image.split(":")[1] != "latest"
+    password = opensearch["environment"]["OPENSEARCH_INITIAL_ADMIN_PASSWORD"]
+    assert password.startswith("${OPENSEARCH_INITIAL_ADMIN_PASSWORD:?"), "must be required"
+    assert "healthcheck" in opensearch
+    assert any("opensearch/data" in v for v in opensearch["volumes"])
+    for name in ("api", "indexer"):
+        assert services[name]["depends_on"]["opensearch"]["condition"] == "service_healthy"
+        assert services[name]["build"] == "."

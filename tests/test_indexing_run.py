@@ -1,0 +1,310 @@
+"""Indexing against the embedded server: rebuild, verify, swap, rollback, upsert, updates."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from opensearchpy import OpenSearch
+
+from indexer.document_builder import DocumentBuilder
+from indexer.errors import IndexerError
+from indexer.index_aliases import alias_target, concrete_indices, create_index, roll_back
+from indexer.indexing_run import RunSummary, run_index
+from indexer.profile_updates import delete_profiles, update_stats
+from indexer.skill_embeddings import EmbeddingCache
+from mappings.index_contract import PROFILES, SKILLS, new_stamp
+from tests.conftest import AS_OF, certification, fake_encode, profile, write_jsonl
+
+pytestmark = pytest.mark.integration
+
+
+def _index(
+    client: OpenSearch,
+    path: Path,
+    builder: DocumentBuilder,
+    cache: EmbeddingCache,
+    mode: str = "rebuild",
+) -> tuple[RunSummary, list[dict[str, Any]]]:
+    rejects = io.StringIO()
+    summary = run_index(
+        client,
+        path,
+        rejects,
+        builder,
+        fake_encode,
+        cache,
+        "fake-model",
+        mode=mode,  # type: ignore[arg-type]
+    )
+    return summary, [json.loads(line) for line in rejects.getvalue().splitlines()]
+
+
+def _source(client: OpenSearch, doc_id: str) -> dict[str, Any]:
+    src: dict[str, Any] = client.get(index=PROFILES.alias, id=doc_id)["_source"]
+    return src
+
+
+def test_rebuild_indexes_good_lines_and_rejects_bad_ones(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    rows: list[dict[str, Any] | str] = [
+        profile(id="a"),
+        profile(id="b", skills=[]),
+        "not json",
+        profile(id="c", skills=["golang", "Kubernetes", "Totally Novel Skill 3000"]),
+    ]
+    summary, rejects = _index(
+        client, write_jsonl(tmp_path / "p.jsonl", rows), builder, embedding_cache
+    )
+    assert (summary.read, summary.indexed, summary.rejected) == (4, 2, 2)
+    assert summary.exit_code == 3
+    assert [(r["line"], r["id"], r["field"]) for r in rejects] == [
+        (2, "b", "skills"),
+        (3, None, "(line)"),
+    ]
+    assert client.count(index=PROFILES.alias)["count"] == 2
+    c = _source(client, "c")
+    assert c["skill_ids"][0] == builder.vocabulary.canonicalise("Go")[0].id
+    assert "Totally Novel Skill 3000" in c["skill_labels"]
+    # every skill a profile uses is in the skills index, with an embedding
+    skills = client.search(index=SKILLS.alias, body={"size": 100, "query": {"match_all": {}}})
+    skill_docs = {h["_id"]: h["_source"] for h in skills["hits"]["hits"]}
+    assert set(c["skill_ids"]) <= set(skill_docs)
+    assert all(len(d["embedding"]) == 384 for d in skill_docs.values())
+    assert summary.skills_learned >= 1
+
+
+def test_certificate_numbers_never_reach_the_index(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    certs = [
+        certification(certificate_number="SECRET-A"),
+        certification(certificate_number="SECRET-B", review_status="pending"),
+        certification(certificate_number="SECRET-C", certifying_body="Nobody Inc"),
+        certification(
+            certificate_number="SECRET-D",
+            certifying_body="CGLCC",
+            country="CA",
+            category="lgbtq_owned",
+        ),
+        certification(certificate_number="SECRET-E", expires_on="2020-01-01"),
+    ]
+    path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a", diversity_certifications=certs)])
+    summary, _ = _index(client, path, builder, embedding_cache)
+    assert summary.report.certifications == {
+        "counted": 1,
+        "pending": 1,
+        "unrecognised_body": 1,
+        "country_not_enabled": 1,
+        "expired": 1,
+    }
+    raw = json.dumps(client.search(index=PROFILES.alias, body={"query": {"match_all": {}}}))
+    assert "SECRET" not in raw
+    assert "Lovelace Analytics" not in raw
+    stored = _source(client, "a")["diversity_certifications"]
+    assert [(c["certifying_body"], c["country"]) for c in stored] == [
+        ("WBENC", "US"),
+        ("CGLCC", "CA"),
+    ]
+    hits = client.search(index=PROFILES.alias, body={"query": {"match": {"overview": "SECRET-A"}}})
+    assert hits["hits"]["total"]["value"] == 0
+
+
+def test_expiry_is_checked_at_query_time(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "p.jsonl",
+        [
+            profile(id="soon", diversity_certifications=[certification(expires_on="2026-11-15")]),
+            profile(id="later", diversity_certifications=[certification(expires_on="2027-11-15")]),
+        ],
+    )
+    _index(client, path, builder, embedding_cache)
+
+    def certified_on(day: str) -> set[str]:
+        query = {
+            "nested": {
+                "path": "diversity_certifications",
+                "query": {"range": {"diversity_certifications.expires_on": {"gte": day}}},
+            }
+        }
+        hits = client.search(index=PROFILES.alias, body={"query": query})["hits"]["hits"]
+        return {h["_id"] for h in hits}
+
+    assert certified_on("2026-11-10") == {"soon", "later"}
+    assert certified_on("2026-11-16") == {"later"}
+
+
+def test_upstream_badge_wins_and_disagreement_is_reported(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "p.jsonl",
+        [
+            profile(id="agrees", badge="top_rated_plus"),
+            profile(id="disagrees", badge="expert_vetted"),
+            profile(id="derived"),
+        ],
+    )
+    summary, _ = _index(client, path, builder, embedding_cache)
+    assert summary.report.badge_disagreements == {"expert_vetted!=top_rated_plus": 1}
+    disagrees = _source(client, "disagrees")
+    assert (disagrees["badge"], disagrees["badge_derived"], disagrees["badge_source"]) == (
+        "expert_vetted",
+        "top_rated_plus",
+        "upstream",
+    )
+    assert _source(client, "derived")["badge_source"] == "policy"
+    assert _source(client, "derived")["badge_as_of"] == AS_OF.isoformat()
+
+
+def test_rebuild_swaps_alias_and_rollback_restores(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    first = write_jsonl(tmp_path / "1.jsonl", [profile(id="old")])
+    second = write_jsonl(tmp_path / "2.jsonl", [profile(id="new-1"), profile(id="new-2")])
+    s1, _ = _index(client, first, builder, embedding_cache)
+    s2, _ = _index(client, second, builder, embedding_cache)
+    assert alias_target(client, PROFILES.alias) == s2.profiles_index
+    assert alias_target(client, PROFILES.previous_alias) == s1.profiles_index
+    assert client.count(index=PROFILES.alias)["count"] == 2
+
+    now_live = roll_back(client)
+    assert now_live[PROFILES.alias] == s1.profiles_index
+    assert now_live[SKILLS.alias] == s1.skills_index
+    assert client.count(index=PROFILES.alias)["count"] == 1
+
+    # a third rebuild keeps only live and previous
+    s3, _ = _index(client, second, builder, embedding_cache)
+    assert set(concrete_indices(client, PROFILES)) == {s1.profiles_index, s3.profiles_index}
+
+
+def test_leftover_partial_index_is_cleaned_and_never_aliased(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a")])
+    s1, _ = _index(client, path, builder, embedding_cache)
+    partial = PROFILES.index_name(new_stamp())
+    create_index(client, PROFILES, partial)  # as a killed rebuild would leave it
+    s2, _ = _index(client, path, builder, embedding_cache)
+    assert partial in s2.deleted_leftovers
+    assert partial not in concrete_indices(client, PROFILES)
+    assert alias_target(client, PROFILES.alias) == s2.profiles_index
+
+
+def test_failed_verification_leaves_aliases_alone(
+    client: OpenSearch,
+    builder: DocumentBuilder,
+    embedding_cache: EmbeddingCache,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a")])
+    s1, _ = _index(client, path, builder, embedding_cache)
+    real_count = client.count
+    monkeypatch.setattr(client, "count", lambda **kw: {"count": real_count(**kw)["count"] - 1})
+    with pytest.raises(IndexerError, match="expected"):
+        _index(client, path, builder, embedding_cache)
+    monkeypatch.undo()
+    assert alias_target(client, PROFILES.alias) == s1.profiles_index
+    assert concrete_indices(client, PROFILES) == [s1.profiles_index]
+
+
+def test_upsert_updates_live_index_in_place(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    s1, _ = _index(
+        client, write_jsonl(tmp_path / "1.jsonl", [profile(id="a")]), builder, embedding_cache
+    )
+    path = write_jsonl(
+        tmp_path / "2.jsonl",
+        [profile(id="a", title="Rust Engineer"), profile(id="b", skills=["Zig"])],
+    )
+    s2, _ = _index(client, path, builder, embedding_cache, mode="upsert")
+    assert s2.mode == "upsert"
+    assert alias_target(client, PROFILES.alias) == s1.profiles_index
+    assert client.count(index=PROFILES.alias)["count"] == 2
+    assert _source(client, "a")["title"] == "Rust Engineer"
+    zig = builder.vocabulary.canonicalise("Zig")[0].id
+    assert client.get(index=SKILLS.alias, id=zig)["found"]
+
+
+def test_first_upsert_without_live_index_is_a_rebuild(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    summary, _ = _index(
+        client,
+        write_jsonl(tmp_path / "p.jsonl", [profile()]),
+        builder,
+        embedding_cache,
+        mode="upsert",
+    )
+    assert summary.mode == "rebuild"
+    assert alias_target(client, PROFILES.alias) == summary.profiles_index
+
+
+def test_stats_update_rederives_badges_without_rebuild(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    rows: list[dict[str, Any] | str] = [
+        profile(id="tr", earnings_12m_usd=5000),
+        profile(id="up", earnings_12m_usd=5000, badge="expert_vetted"),
+    ]
+    s1, _ = _index(client, write_jsonl(tmp_path / "p.jsonl", rows), builder, embedding_cache)
+    assert _source(client, "tr")["badge"] == "top_rated"
+    updates = write_jsonl(
+        tmp_path / "stats.jsonl",
+        [
+            {"id": "tr", "earnings_12m_usd": 20000},
+            {"id": "up", "job_success_score": 50},
+            {"id": "ghost", "job_success_score": 99},
+            {"id": "tr", "job_success_score": 250},
+        ],
+    )
+    rejects = io.StringIO()
+    summary = update_stats(client, updates, rejects, builder.policy, AS_OF)
+    assert (summary.read, summary.updated, summary.rejected) == (4, 2, 2)
+    assert summary.badge_changes == {"top_rated->top_rated_plus": 1}
+    tr = _source(client, "tr")
+    assert (tr["badge"], tr["earnings_12m_usd"]) == ("top_rated_plus", 20000)
+    up = _source(client, "up")
+    assert (up["badge"], up["badge_derived"]) == ("expert_vetted", None) or up[
+        "badge"
+    ] == "expert_vetted"
+    assert up["job_success_score"] == 50
+    fields = sorted(json.loads(line)["field"] for line in rejects.getvalue().splitlines())
+    assert fields == ["id", "job_success_score"]
+    assert alias_target(client, PROFILES.alias) == s1.profiles_index
+
+
+def test_delete_removes_profiles_and_reports_unknown_ids(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    _index(
+        client,
+        write_jsonl(tmp_path / "p.jsonl", [profile(id="a"), profile(id="b")]),
+        builder,
+        embedding_cache,
+    )
+    summary = delete_profiles(client, ["a", "nope"])
+    assert (summary.deleted, summary.not_found) == (["a"], ["nope"])
+    assert client.count(index=PROFILES.alias)["count"] == 1
+
+
+def test_embeddings_are_computed_once_per_distinct_skill(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    rows: list[dict[str, Any] | str] = [
+        profile(id=f"p{i}", skills=["Python", "Django", "golang"]) for i in range(50)
+    ]
+    path = write_jsonl(tmp_path / "p.jsonl", rows)
+    first, _ = _index(client, path, builder, embedding_cache)
+    assert first.embeddings_computed == 3
+    second, _ = _index(client, path, builder, embedding_cache)
+    assert second.embeddings_computed == 0
+    assert embedding_cache.count("fake-model") == 3
