@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from opensearchpy import NotFoundError, OpenSearch
+from opensearchpy import OpenSearch
 
 from indexer.errors import IndexerError
 from mappings.index_contract import ALL_KINDS, IndexKind
@@ -20,9 +20,8 @@ from mappings.index_contract import ALL_KINDS, IndexKind
 
 def alias_target(client: OpenSearch, alias: str) -> str | None:
     """The single index behind `alias`, or None when the alias does not exist."""
-    try:
-        found: dict[str, Any] = client.indices.get_alias(name=alias)
-    except NotFoundError:
+    found: dict[str, Any] = client.indices.get_alias(name=alias, ignore=[404])
+    if "error" in found or found.get("status") == 404:
         return None
     indices = sorted(found)
     if len(indices) > 1:

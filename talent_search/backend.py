@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -80,7 +79,14 @@ def open_backend(
     try:
         yield Backend(make_client(server.url, bs), server.url, "embedded")
     finally:
-        server.close()
+        stop_embedded(server)
+
+
+def stop_embedded(server: OsmemServer) -> None:
+    """Stop an in-process embedded server and close the pipe osmem's own close() leaves open."""
+    server.close()
+    if server.process.stdout is not None:
+        server.process.stdout.close()
 
 
 @dataclass(frozen=True)
@@ -132,24 +138,31 @@ def start_background(
     url = f"http://127.0.0.1:{port}"
     if _reachable(url):
         raise BackendError(f"port {port} is already serving something at {url}; choose --port")
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            [resolve_binary(), "--addr", f"127.0.0.1:{port}", "--no-stdin-watch", "--no-ja"],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
+    # posix_spawn with setsid: the server outlives this process, and no Popen object is left
+    # to warn about a child that is "still running" when this process ends.
+    pid = os.posix_spawn(
+        resolve_binary(),
+        [resolve_binary(), "--addr", f"127.0.0.1:{port}", "--no-stdin-watch", "--no-ja"],
+        dict(os.environ),
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(log_path), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+        setsid=True,
+    )
     deadline = time.monotonic() + startup_timeout_s
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BackendError(f"embedded server exited with {proc.returncode}; see {log_path}")
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            raise BackendError(f"embedded server exited with status {status}; see {log_path}")
         if _reachable(url):
-            state = BackgroundBackend(pid=proc.pid, url=url, log_file=str(log_path))
+            state = BackgroundBackend(pid=pid, url=url, log_file=str(log_path))
             settings.backend_pid_file.write_text(json.dumps(state.__dict__))
             return state
         time.sleep(0.1)
-    proc.kill()
+    os.kill(pid, signal.SIGKILL)
+    _reap(pid)
     raise BackendError(f"embedded server did not answer at {url} within {startup_timeout_s} s")
 
 

@@ -13,18 +13,27 @@ from typing import Any
 import numpy as np
 import pytest
 from opensearchpy import OpenSearch
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-from indexer.skill_vocabulary import SkillVocabulary
+from osmem_server import OsmemServer
 
 from indexer.badge_policy import BadgePolicy
 from indexer.certification_registry import default_registry
 from indexer.document_builder import DocumentBuilder
 from indexer.skill_embeddings import EmbeddingCache, Vector
+from indexer.skill_vocabulary import SkillVocabulary
+from talent_search.backend import stop_embedded
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 AS_OF = date(2026, 11, 1)
+
+
+@pytest.fixture(scope="session")
+def osmem_server() -> Iterator[OsmemServer]:
+    """One embedded server for the session; each test works on its own clone of it."""
+    server = OsmemServer.start(japanese=False)
+    yield server
+    stop_embedded(server)
 
 
 @pytest.fixture
@@ -53,7 +62,7 @@ def embedding_cache(tmp_path: Path) -> Iterator[EmbeddingCache]:
 @pytest.fixture
 def builder() -> DocumentBuilder:
     return DocumentBuilder(
-        vocabulary=SkillVocabulary.from_entries(SkillVocabulary.load_default().entries()),
+        vocabulary=SkillVocabulary.load_default().copy(),
         registry=default_registry(),
         policy=BadgePolicy(),
         as_of=AS_OF,
