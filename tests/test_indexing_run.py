@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from opensearchpy import OpenSearch
+from opensearchpy import OpenSearch, TransportError
 
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target, concrete_indices, create_index, roll_back
-from indexer.indexing_run import RunSummary, run_index
+from indexer.indexing_run import BulkSettings, RunSummary, run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import PROFILES, SKILLS, new_stamp
@@ -308,3 +308,57 @@ def test_embeddings_are_computed_once_per_distinct_skill(
     second, _ = _index(client, path, builder, embedding_cache)
     assert second.embeddings_computed == 0
     assert embedding_cache.count("fake-model") == 3
+
+
+def test_bulk_429s_are_retried_and_nothing_is_lost(
+    client: OpenSearch,
+    builder: DocumentBuilder,
+    embedding_cache: EmbeddingCache,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The backend pushes back twice (whole request, then half the items); all 40 land."""
+    real_bulk = client.bulk
+    calls = {"n": 0}
+
+    def pushy_bulk(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise TransportError(429, "too_many_requests", {"error": "rejected execution"})
+        if calls["n"] == 2:
+            lines = kwargs["body"].strip().split("\n")
+            ids = [json.loads(line)["index"]["_id"] for line in lines[::2]]
+            keep = [i for n, i in enumerate(ids) if n % 2 == 0]
+            keep_lines = [
+                pair
+                for n, pair in enumerate(zip(lines[::2], lines[1::2], strict=True))
+                if n % 2 == 0
+            ]
+            kwargs["body"] = "\n".join(x for pair in keep_lines for x in pair) + "\n"
+            result = real_bulk(*args, **kwargs)
+            by_id = {item["index"]["_id"]: item for item in result["items"]}
+            result["errors"] = True
+            result["items"] = [
+                by_id[i] if i in keep else {"index": {"_id": i, "status": 429, "error": "busy"}}
+                for i in ids
+            ]
+            return result
+        return real_bulk(*args, **kwargs)
+
+    monkeypatch.setattr(client, "bulk", pushy_bulk)
+    rows: list[dict[str, Any] | str] = [profile(id=f"p{i}") for i in range(40)]
+    rejects = io.StringIO()
+    summary = run_index(
+        client,
+        write_jsonl(tmp_path / "p.jsonl", rows),
+        rejects,
+        builder,
+        fake_encode,
+        embedding_cache,
+        "fake-model",
+        bulk=BulkSettings(chunk_size=100, initial_backoff_s=0.01, max_backoff_s=0.05),
+    )
+    assert calls["n"] >= 3
+    assert (summary.read, summary.indexed, summary.rejected) == (40, 40, 0)
+    assert rejects.getvalue() == ""
+    assert client.count(index=PROFILES.alias)["count"] == 40
