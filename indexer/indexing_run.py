@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from opensearchpy import OpenSearch
-from opensearchpy.helpers import streaming_bulk
 
+from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.errors import IndexerError, VerificationError
 from indexer.index_aliases import alias_target, create_index, delete_unaliased, swap_in
@@ -25,15 +25,6 @@ from mappings.index_contract import PROFILES, SKILLS, IndexKind, new_stamp
 from mappings.skill_document import SkillDocument
 
 Mode = Literal["rebuild", "upsert"]
-
-
-@dataclass(frozen=True)
-class BulkSettings:
-    chunk_size: int = 500
-    max_retries: int = 8
-    initial_backoff_s: float = 0.5
-    max_backoff_s: float = 30.0
-    request_timeout_s: float = 120.0
 
 
 @dataclass
@@ -104,17 +95,7 @@ def run_index(
     try:
         tracker = _Tracker()
         actions = _profile_actions(source, rejects, builder, summary, tracker, targets[PROFILES])
-        for ok, item in streaming_bulk(
-            client,
-            actions,
-            chunk_size=bulk.chunk_size,
-            max_retries=bulk.max_retries,
-            initial_backoff=bulk.initial_backoff_s,
-            max_backoff=bulk.max_backoff_s,
-            raise_on_error=False,
-            raise_on_exception=False,
-            request_timeout=bulk.request_timeout_s,
-        ):
+        for ok, item in bulk_load(client, actions, bulk):
             _record_result(ok, item, summary, tracker, rejects)
             if on_line:
                 on_line(1)
@@ -243,17 +224,7 @@ def _write_skills(
         for e in entries
     )
     failures = []
-    for ok, item in streaming_bulk(
-        client,
-        actions,
-        chunk_size=bulk.chunk_size,
-        max_retries=bulk.max_retries,
-        initial_backoff=bulk.initial_backoff_s,
-        max_backoff=bulk.max_backoff_s,
-        raise_on_error=False,
-        raise_on_exception=False,
-        request_timeout=bulk.request_timeout_s,
-    ):
+    for ok, item in bulk_load(client, actions, bulk):
         if ok:
             summary.skills_indexed += 1
         else:

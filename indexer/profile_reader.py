@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +24,7 @@ class Reject:
     id: str | None
     field: str
     reason: str
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = dataclass_field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import IO, Annotated, Any
 
 from opensearchpy import OpenSearch
-from opensearchpy.helpers import streaming_bulk
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from indexer.badge_policy import BadgePolicy, BadgeStats, derive_badge
+from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.document_builder import badge_source
 from indexer.profile_input import Badge, ProfileId
 from indexer.profile_reader import Reject, reject_from_validation
@@ -100,6 +100,7 @@ def update_stats(
     policy: BadgePolicy,
     as_of: date,
     batch_size: int = 500,
+    bulk: BulkSettings | None = None,
 ) -> UpdateSummary:
     """Apply stats updates to live profiles and re-derive their badges as of `as_of`."""
     summary = UpdateSummary()
@@ -135,7 +136,7 @@ def update_stats(
             actions.append(
                 {"_op_type": "update", "_index": PROFILES.alias, "_id": update.id, "doc": doc}
             )
-        for ok, item in streaming_bulk(client, actions, raise_on_error=False, max_retries=8):
+        for ok, item in bulk_load(client, actions, bulk or BulkSettings()):
             result = item.get("update", item)
             if ok:
                 summary.updated += 1
@@ -177,11 +178,13 @@ class DeleteSummary:
     not_found: list[str] = field(default_factory=list)
 
 
-def delete_profiles(client: OpenSearch, ids: Iterable[str]) -> DeleteSummary:
+def delete_profiles(
+    client: OpenSearch, ids: Iterable[str], bulk: BulkSettings | None = None
+) -> DeleteSummary:
     """Remove profiles from the live index; unknown ids are reported, not fatal."""
     summary = DeleteSummary()
     actions = ({"_op_type": "delete", "_index": PROFILES.alias, "_id": i} for i in ids)
-    for ok, item in streaming_bulk(client, actions, raise_on_error=False, max_retries=8):
+    for ok, item in bulk_load(client, actions, bulk or BulkSettings()):
         result = item.get("delete", item)
         (summary.deleted if ok else summary.not_found).append(str(result.get("_id")))
     client.indices.refresh(index=PROFILES.alias)

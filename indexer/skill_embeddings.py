@@ -125,7 +125,7 @@ def embed_texts(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = 512,
 ) -> tuple[dict[str, Vector], int]:
-    """Vectors for the distinct texts, computing only those not cached. Returns (vectors, computed)."""
+    """Vectors for the distinct texts, computing only the uncached ones: (vectors, computed)."""
     distinct = sorted(set(texts))
     vectors = cache_db.get_many(model, distinct)
     missing = [t for t in distinct if t not in vectors]

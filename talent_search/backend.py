@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -189,7 +189,5 @@ def stop_background(settings: TalentSettings, grace_s: float = 5.0) -> bool:
 
 def _reap(pid: int) -> None:
     """Collect the exit status when the server is our own child (tests start it in-process)."""
-    try:
+    with suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass

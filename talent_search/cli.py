@@ -12,10 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
-from indexer.demo_corpus import write_demo_corpus
-from indexer.skill_vocabulary import SkillVocabulary
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -28,13 +25,16 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from indexer.badge_policy import BadgePolicy
+from indexer.bulk_loading import BulkSettings
 from indexer.certification_registry import default_registry
+from indexer.demo_corpus import write_demo_corpus
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target, concrete_indices, roll_back
-from indexer.indexing_run import BulkSettings, RunSummary, run_index
+from indexer.indexing_run import RunSummary, run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
+from indexer.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import ALL_KINDS, PROFILES
 from ranking.lexical_query import lexical_search_body
 from talent_search.backend import (
@@ -59,7 +59,7 @@ app.add_typer(backend_app, name="backend")
 class _IndexGroup(TyperGroup):
     """`talent-search index FILE` loads a file; `index rollback|delete|...` are subcommands."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["load", *args]
         return super().parse_args(ctx, args)

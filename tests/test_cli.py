@@ -44,7 +44,9 @@ def test_index_exit_codes_and_headline(env: Path) -> None:
 
 def test_index_subcommands(env: Path) -> None:
     invoke("index", str(write_jsonl(env / "1.jsonl", [profile(id="a")])), "--rebuild")
-    invoke("index", str(write_jsonl(env / "2.jsonl", [profile(id="a"), profile(id="b")])), "--rebuild")
+    invoke(
+        "index", str(write_jsonl(env / "2.jsonl", [profile(id="a"), profile(id="b")])), "--rebuild"
+    )
 
     status = invoke("index", "status")
     assert status.exit_code == 0 and "talent-profiles-previous" in status.stdout

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch, TransportError
 
+from indexer.bulk_loading import BulkSettings
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target, concrete_indices, create_index, roll_back
-from indexer.indexing_run import BulkSettings, RunSummary, run_index
+from indexer.indexing_run import RunSummary, run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import PROFILES, SKILLS, new_stamp
@@ -188,7 +189,7 @@ def test_leftover_partial_index_is_cleaned_and_never_aliased(
     client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
 ) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a")])
-    s1, _ = _index(client, path, builder, embedding_cache)
+    _index(client, path, builder, embedding_cache)
     partial = PROFILES.index_name(new_stamp())
     create_index(client, PROFILES, partial)  # as a killed rebuild would leave it
     s2, _ = _index(client, path, builder, embedding_cache)
