@@ -8,31 +8,18 @@ query_string or a script.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from indexer.skill_vocabulary import SkillVocabulary
-
 LEXICAL_FIELDS = ["title^2", "skill_labels^3", "skills^2", "overview"]
+EXPANSION_BOOST = 2.0
 
 
-def alias_expansions(text: str, vocabulary: SkillVocabulary) -> list[str]:
-    """Canonical skill ids the query text names, directly or through an alias."""
-    return [entry.id for entry in vocabulary.expansions(text)]
-
-
-def lexical_query(text: str, vocabulary: SkillVocabulary) -> dict[str, Any]:
+def lexical_query(text: str, expanded_skill_ids: Sequence[str]) -> dict[str, Any]:
+    """Text relevance plus a boost for profiles holding a skill the query names by any alias."""
     should: list[dict[str, Any]] = [
         {"multi_match": {"query": text, "fields": LEXICAL_FIELDS, "type": "best_fields"}}
     ]
-    expanded = alias_expansions(text, vocabulary)
-    if expanded:
-        should.append({"terms": {"skill_ids": expanded, "boost": 2.0}})
+    if expanded_skill_ids:
+        should.append({"terms": {"skill_ids": list(expanded_skill_ids), "boost": EXPANSION_BOOST}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
-
-
-def lexical_search_body(text: str, vocabulary: SkillVocabulary, size: int = 10) -> dict[str, Any]:
-    return {
-        "size": size,
-        "query": lexical_query(text, vocabulary),
-        "_source": {"excludes": ["diversity_certifications"]},
-    }

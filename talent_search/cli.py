@@ -36,7 +36,8 @@ from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
 from indexer.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import ALL_KINDS, PROFILES
-from ranking.lexical_query import lexical_search_body
+from ranking.lexical_query import lexical_query
+from ranking.query_analysis import exact_skill_ids
 from talent_search.backend import (
     BackendError,
     open_backend,
@@ -324,9 +325,17 @@ def search(
         if alias_target(backend.client, PROFILES.alias) is None:
             raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
         result = backend.client.search(
-            index=PROFILES.alias, body=lexical_search_body(query, vocabulary, size=size)
+            index=PROFILES.alias, body=_lexical_body(query, vocabulary, size)
         )
     _print_hits(query, result)
+
+
+def _lexical_body(text: str, vocabulary: SkillVocabulary, size: int) -> dict[str, Any]:
+    return {
+        "size": size,
+        "query": lexical_query(text, exact_skill_ids(text, vocabulary)),
+        "_source": {"excludes": ["diversity_certifications"]},
+    }
 
 
 def _print_hits(query: str, result: dict[str, Any]) -> None:
@@ -384,7 +393,7 @@ def demo(
             )
         _print_summary(summary, rejects_path)
         for text in query or ["react developer", "search engine optimization", "golang"]:
-            body = lexical_search_body(text, builder.vocabulary, size=5)
+            body = _lexical_body(text, builder.vocabulary, 5)
             _print_hits(text, backend.client.search(index=PROFILES.alias, body=body))
 
 

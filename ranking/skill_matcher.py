@@ -1,0 +1,122 @@
+"""The skill-embedding leg: map a query onto the skills the profiles hold, then score in the engine.
+
+The query is embedded once; its nearest skills in the indexed vocabulary (a few thousand vectors,
+held in memory) become `dis_max(tie_breaker=t, [constant_score(term skill_ids=s, boost=sim)])`. A
+profile's score is the similarity of its best-matching skill plus t times the rest. No vectors in
+the profile index and no k-NN plugin are needed, and the model runs once per query, never per
+profile. A skill that the query names outright (directly or through an alias) gets similarity 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from opensearchpy import OpenSearch
+
+from indexer.skill_embeddings import EMBEDDING_DIM
+from mappings.index_contract import SKILLS
+
+
+@dataclass(frozen=True)
+class SkillMatch:
+    id: str
+    label: str
+    similarity: float
+    exact: bool = False
+
+
+class SkillMatcher:
+    """The indexed skill vocabulary as a normalised matrix, for nearest-skill lookups."""
+
+    def __init__(self, ids: Sequence[str], labels: Sequence[str], vectors: npt.NDArray[np.float32]):
+        if len(ids) != len(labels) or len(ids) != len(vectors):
+            raise ValueError("ids, labels and vectors must have the same length")
+        self.ids = list(ids)
+        self.labels = list(labels)
+        self._row = {skill_id: i for i, skill_id in enumerate(self.ids)}
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(self.ids), EMBEDDING_DIM)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        self.matrix = matrix / np.where(norms == 0, 1, norms)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, skill_id: object) -> bool:
+        return skill_id in self._row
+
+    @classmethod
+    def from_index(cls, client: OpenSearch, alias: str = SKILLS.alias) -> SkillMatcher:
+        """Load every skill document (id, label, embedding) behind the skills alias."""
+        ids: list[str] = []
+        labels: list[str] = []
+        vectors: list[list[float]] = []
+        body: dict[str, Any] = {
+            "size": 1000,
+            "sort": [{"id": "asc"}],
+            "_source": ["id", "label", "embedding"],
+            "query": {"match_all": {}},
+        }
+        while True:
+            hits = client.search(index=alias, body=body)["hits"]["hits"]
+            for hit in hits:
+                src = hit["_source"]
+                ids.append(src["id"])
+                labels.append(src["label"])
+                vectors.append(src["embedding"])
+            if len(hits) < body["size"]:
+                break
+            body["search_after"] = hits[-1]["sort"]
+        matrix = (
+            np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 384), np.float32)
+        )
+        return cls(ids, labels, matrix)
+
+    def nearest(
+        self,
+        query_vectors: npt.NDArray[np.float32],
+        top_k: int,
+        min_similarity: float,
+        exact_ids: Iterable[str] = (),
+    ) -> list[SkillMatch]:
+        """Top-k skills by the best cosine over the query's vectors, plus the exact matches."""
+        matches: dict[str, SkillMatch] = {}
+        for skill_id in exact_ids:
+            row = self._row.get(skill_id)
+            if row is not None:
+                matches[skill_id] = SkillMatch(skill_id, self.labels[row], 1.0, exact=True)
+        if len(self.ids) and len(query_vectors):
+            sims = (self.matrix @ np.atleast_2d(query_vectors).T).max(axis=1)
+            k = min(top_k, len(sims))
+            top = np.argpartition(-sims, k - 1)[:k]
+            for row in top[np.argsort(-sims[top], kind="stable")]:
+                sim = float(sims[row])
+                skill_id = self.ids[row]
+                if sim < min_similarity or skill_id in matches:
+                    continue
+                matches[skill_id] = SkillMatch(skill_id, self.labels[row], sim)
+        ordered = sorted(matches.values(), key=lambda m: (-m.similarity, m.id))
+        return ordered[: max(top_k, sum(m.exact for m in ordered))]
+
+
+def skill_leg_query(matches: Sequence[SkillMatch], tie_breaker: float) -> dict[str, Any] | None:
+    """dis_max over constant_score term queries, one per matched skill; None when none matched."""
+    if not matches:
+        return None
+    return {
+        "dis_max": {
+            "tie_breaker": tie_breaker,
+            "queries": [
+                {
+                    "constant_score": {
+                        "filter": {"term": {"skill_ids": m.id}},
+                        "boost": round(max(m.similarity, 1e-4), 6),
+                    }
+                }
+                for m in matches
+            ],
+        }
+    }
