@@ -92,6 +92,7 @@ class DocumentBuilder:
             profile_complete=profile.profile_complete,
             expert_vetted=profile.expert_vetted,
             badge=badge,
+            badge_rank=badge.rank if badge else 0,
             badge_source=badge_source(profile.badge, derived),
             badge_derived=derived,
             badge_asserted=profile.badge,

@@ -166,6 +166,7 @@ def _updated_fields(
         summary.badge_changes[key] = summary.badge_changes.get(key, 0) + 1
     return changed | {
         "badge": badge,
+        "badge_rank": badge.rank if badge else 0,
         "badge_derived": derived,
         "badge_source": badge_source(asserted, derived),
         "badge_as_of": as_of.isoformat(),

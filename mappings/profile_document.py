@@ -52,6 +52,8 @@ class ProfileDocument(_Document):
     profile_complete: bool = False
     expert_vetted: bool = False
     badge: str | None = None
+    # 0 (none) .. 4 (expert_vetted): lets a filter-only browse sort by badge in the engine.
+    badge_rank: int = 0
     badge_source: str | None = None
     badge_derived: str | None = None
     badge_asserted: str | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ranking.ranking_profile import RankingProfile
@@ -63,13 +63,14 @@ class RankedHit:
     badge_multiplier: float
     jss: float | None
     prior_multiplier: float
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def explain(self) -> dict[str, Any]:
         """The breakdown: leg scores, multipliers, and additive parts that sum to `score`."""
         badge_boost = self.relevance * (self.badge_multiplier - 1.0)
         prior_boost = self.relevance * self.badge_multiplier * (self.prior_multiplier - 1.0)
         parts = {f"{name}_leg": leg.contribution for name, leg in self.legs.items()}
+        if not self.legs:
+            parts["base"] = self.relevance
         parts |= {"badge_boost": badge_boost, "jss_prior": prior_boost}
         return {
             "final_score": self.score,
@@ -86,25 +87,7 @@ class RankedHit:
             "badge": {"badge": self.badge, "multiplier": self.badge_multiplier},
             "jss_prior": {"jss": self.jss, "multiplier": self.prior_multiplier},
             "parts": parts,
-            **self.extras,
         }
-
-
-def _minmax(raw: float, calibration: Sequence[float]) -> float:
-    low, high = min(calibration), max(calibration)
-    if high <= low:
-        return 1.0 if raw >= high else 0.0
-    return max(0.0, min(1.0, (raw - low) / (high - low)))
-
-
-def _rrf(raw: float, descending: Sequence[float], k: int) -> float:
-    """(k + 1) / (k + rank): 1.0 for the top hit; rank as in the unfiltered window."""
-    # number of calibration scores strictly greater than raw, in a descending list
-    ascending_neg = [-s for s in descending]
-    rank = bisect.bisect_left(ascending_neg, -raw) + 1
-    if rank > len(descending):
-        return 0.0
-    return (k + 1) / (k + rank)
 
 
 def normalise_leg(leg: LegHits, profile: RankingProfile) -> dict[str, float]:
@@ -113,9 +96,19 @@ def normalise_leg(leg: LegHits, profile: RankingProfile) -> dict[str, float]:
         return {}
     calibration = list(leg.calibration) or list(leg.scores.values())
     if profile.normalisation == "rrf":
-        descending = sorted(calibration, reverse=True)
-        return {d: _rrf(s, descending, profile.rrf_k) for d, s in leg.scores.items()}
-    return {d: _minmax(s, calibration) for d, s in leg.scores.items()}
+        # rank as in the unfiltered window: 1 + the number of calibration scores above raw
+        ascending = sorted(calibration)
+        size, k = len(ascending), profile.rrf_k
+        normalised = {}
+        for doc_id, raw in leg.scores.items():
+            rank = size - bisect.bisect_right(ascending, raw) + 1
+            normalised[doc_id] = 0.0 if raw < ascending[0] else (k + 1) / (k + rank)
+        return normalised
+    low, high = min(calibration), max(calibration)
+    if high <= low:
+        return {d: 1.0 if s >= high else 0.0 for d, s in leg.scores.items()}
+    span = high - low
+    return {d: max(0.0, min(1.0, (s - low) / span)) for d, s in leg.scores.items()}
 
 
 def fuse(
@@ -136,7 +129,8 @@ def fuse(
             )
             for name in legs
         }
-        relevance = sum(leg.contribution for leg in leg_scores.values())
+        # Without legs (a filters-only browse) every candidate is equally relevant: priors decide.
+        relevance = sum(leg.contribution for leg in leg_scores.values()) if legs else 1.0
         badge_multiplier = profile.badges.for_badge(candidate.badge)
         prior = profile.jss_prior.multiplier(candidate.job_success_score)
         ranked.append(
@@ -156,5 +150,8 @@ def fuse(
 
 
 def prior_only(candidates: Mapping[str, Candidate], profile: RankingProfile) -> list[RankedHit]:
-    """Order without a query (filters only): by badge multiplier and JSS prior alone."""
+    """Order without a query (filters only): by badge multiplier and JSS prior alone.
+
+    The explain parts still add up: relevance is 1.0, so the score is the product of priors.
+    """
     return fuse({}, candidates, profile)

@@ -1,0 +1,256 @@
+"""Multi-stage talent search: both legs in one `_msearch`, then fusion and boosts in Python.
+
+Per-document scoring functions inside the query are slow on the embedded server, so the engine
+only retrieves a window of candidates per leg (same filters on every leg) and `ranking.fusion`
+does the rest. When filters are present, the same legs also run without filters (scores only)
+so that normalisation does not depend on what a filter removed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from opensearchpy import OpenSearch
+
+from indexer.skill_embeddings import model_encoder
+from indexer.skill_vocabulary import SkillVocabulary
+from mappings.index_contract import PROFILES
+from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
+from ranking.lexical_query import lexical_query
+from ranking.query_analysis import exact_skill_ids, query_parts
+from ranking.query_embedder import QueryEmbedder
+from ranking.ranking_profile import RankingProfile
+from ranking.search_filters import SearchFilters, filter_clauses
+from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
+
+BASE_SOURCE = [
+    "id",
+    "name",
+    "title",
+    "skills",
+    "skill_ids",
+    "skill_labels",
+    "badge",
+    "job_success_score",
+    "hourly_rate_usd",
+    "country",
+]
+DIVERSITY_SOURCE = ["diversity_certifications"]
+
+
+class SearchError(RuntimeError):
+    """The backend refused or failed a search."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str | None = None
+    skills: Sequence[str] = ()
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    as_of: date = field(default_factory=date.today)
+
+
+@dataclass
+class SearchResult:
+    hits: list[RankedHit]
+    sources: dict[str, dict[str, Any]]
+    profile: RankingProfile
+    expansions: list[str]
+    query_skills: list[SkillMatch]
+    timings_ms: dict[str, float]
+
+    @property
+    def total(self) -> int:
+        return len(self.hits)
+
+    def matched_skills(self, doc_id: str) -> list[dict[str, Any]]:
+        """The query's skills that this profile holds, most similar first (on demand: cheap)."""
+        held = set(self.sources[doc_id].get("skill_ids", []))
+        return [
+            {"id": m.id, "label": m.label, "similarity": round(m.similarity, 4), "exact": m.exact}
+            for m in self.query_skills
+            if m.id in held
+        ]
+
+    def explain(self, hit: RankedHit) -> dict[str, Any]:
+        """The hit's score breakdown plus the matched skills and alias expansions."""
+        return hit.explain() | {
+            "matched_skills": self.matched_skills(hit.id),
+            "alias_expansions": self.expansions,
+            "ranking_profile": {"name": self.profile.name, "version": self.profile.version},
+        }
+
+
+@dataclass
+class SearchPlan:
+    """The `_msearch` request and how to read its responses."""
+
+    bodies: list[dict[str, Any]]
+    legs: list[str]
+    calibrated: bool
+    expansions: list[str]
+    query_skills: list[SkillMatch]
+
+
+class TalentSearcher:
+    def __init__(
+        self,
+        client: OpenSearch,
+        vocabulary: SkillVocabulary,
+        matcher: SkillMatcher,
+        embedder: QueryEmbedder,
+        enabled_countries: Sequence[str] = ("US",),
+        index: str = PROFILES.alias,
+        request_timeout_s: float = 10.0,
+    ) -> None:
+        self.client = client
+        self.vocabulary = vocabulary
+        self.matcher = matcher
+        self.embedder = embedder
+        self.enabled_countries = list(enabled_countries)
+        self.index = index
+        self.request_timeout_s = request_timeout_s
+
+    @classmethod
+    def from_backend(
+        cls,
+        client: OpenSearch,
+        enabled_countries: Sequence[str] = ("US",),
+        request_timeout_s: float = 10.0,
+    ) -> TalentSearcher:
+        """Load the indexed skill vocabulary and the model once, for a long-lived searcher."""
+        return cls(
+            client,
+            SkillVocabulary.load_default(),
+            SkillMatcher.from_index(client),
+            QueryEmbedder(model_encoder()),
+            enabled_countries,
+            request_timeout_s=request_timeout_s,
+        )
+
+    def explicit_skill_ids(self, skills: Sequence[str]) -> list[str]:
+        """Canonical ids of explicitly requested skills (known ones only: never learned here)."""
+        ids: list[str] = []
+        for raw in skills:
+            for entry in self.vocabulary.expansions(raw):
+                if entry.id not in ids:
+                    ids.append(entry.id)
+        return ids
+
+    def plan(
+        self, query: SearchQuery, profile: RankingProfile, include_diversity: bool = False
+    ) -> SearchPlan:
+        """Build the `_msearch` bodies; timing of the embedding is kept by the caller."""
+        filters = filter_clauses(query.filters, query.as_of, self.enabled_countries)
+        source = BASE_SOURCE + (DIVERSITY_SOURCE if include_diversity else [])
+        text = (query.text or "").strip()
+        if not text and not query.skills:
+            body = {
+                "size": profile.window,
+                "query": {"bool": {"filter": filters}} if filters else {"match_all": {}},
+                "sort": [{"badge_rank": "desc"}, {"job_success_score": "desc"}, {"id": "asc"}],
+                "_source": source,
+            }
+            return SearchPlan([body], [], False, [], [])
+
+        expansions = exact_skill_ids(text, self.vocabulary) if text else []
+        exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
+        texts = [*query_parts(text), *query.skills] if text else list(query.skills)
+        vectors = self.embedder.embed(texts)
+        skill_cfg = profile.legs.skill
+        matches = self.matcher.nearest(
+            vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
+        )
+        leg_queries: dict[str, dict[str, Any]] = {}
+        lexical_text = " ".join([text, *query.skills]).strip()
+        if lexical_text and profile.legs.lexical.weight > 0:
+            leg_queries["lexical"] = lexical_query(lexical_text, exact)
+        skill_query = skill_leg_query(matches, skill_cfg.tie_breaker)
+        if skill_query is not None and skill_cfg.weight > 0:
+            leg_queries["skill"] = skill_query
+
+        bodies: list[dict[str, Any]] = []
+        for leg_query in leg_queries.values():
+            bodies.append(
+                {
+                    "size": profile.window,
+                    "query": {"bool": {"must": [leg_query], "filter": filters}},
+                    "_source": source,
+                    "track_total_hits": False,
+                }
+            )
+        calibrated = bool(filters)
+        if calibrated:
+            for leg_query in leg_queries.values():
+                bodies.append(
+                    {
+                        "size": profile.window,
+                        "query": leg_query,
+                        "_source": False,
+                        "track_total_hits": False,
+                    }
+                )
+        return SearchPlan(bodies, list(leg_queries), calibrated, expansions, matches)
+
+    def search(
+        self, query: SearchQuery, profile: RankingProfile, include_diversity: bool = False
+    ) -> SearchResult:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        plan = self.plan(query, profile, include_diversity)
+        timings["plan_and_embed"] = (time.perf_counter() - started) * 1000
+
+        started = time.perf_counter()
+        responses = self._msearch(plan.bodies)
+        timings["msearch"] = (time.perf_counter() - started) * 1000
+
+        started = time.perf_counter()
+        hits, sources = rank_responses(plan, responses, profile)
+        timings["fusion"] = (time.perf_counter() - started) * 1000
+        return SearchResult(hits, sources, profile, plan.expansions, plan.query_skills, timings)
+
+    def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{"index": self.index}, body]
+        result = self.client.msearch(body=lines, request_timeout=self.request_timeout_s)
+        responses: list[dict[str, Any]] = result["responses"]
+        for response in responses:
+            if "error" in response:
+                error = response["error"]
+                reason = error.get("reason") if isinstance(error, dict) else error
+                raise SearchError(f"search failed: {reason}")
+        return responses
+
+
+def rank_responses(
+    plan: SearchPlan, responses: list[dict[str, Any]], profile: RankingProfile
+) -> tuple[list[RankedHit], dict[str, dict[str, Any]]]:
+    """Fuse the `_msearch` responses of a plan into ranked hits (pure: no server)."""
+    sources: dict[str, dict[str, Any]] = {}
+    for response in responses[: max(1, len(plan.legs))]:
+        for hit in response["hits"]["hits"]:
+            if "_source" in hit:
+                sources.setdefault(hit["_id"], hit["_source"])
+    candidates = {
+        doc_id: Candidate(doc_id, src.get("badge"), src.get("job_success_score"))
+        for doc_id, src in sources.items()
+    }
+    if not plan.legs:
+        ranked = prior_only(candidates, profile)
+    else:
+        legs: dict[str, LegHits] = {}
+        for i, name in enumerate(plan.legs):
+            scores = {h["_id"]: float(h["_score"]) for h in responses[i]["hits"]["hits"]}
+            if plan.calibrated:
+                calibration_hits = responses[len(plan.legs) + i]["hits"]["hits"]
+                calibration = [float(h["_score"]) for h in calibration_hits]
+            else:
+                calibration = list(scores.values())
+            legs[name] = LegHits(scores, calibration)
+        ranked = fuse(legs, candidates, profile)
+    return ranked, sources

@@ -1,0 +1,136 @@
+"""The searcher end to end on the embedded server: one _msearch, fused, filtered, explained."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from opensearchpy import OpenSearch
+
+from indexer.document_builder import DocumentBuilder
+from indexer.indexing_run import run_index
+from indexer.skill_embeddings import EmbeddingCache
+from ranking.query_embedder import QueryEmbedder
+from ranking.ranking_profile import load_profile
+from ranking.search_filters import SearchFilters
+from ranking.skill_matcher import SkillMatcher
+from ranking.talent_searcher import SearchQuery, TalentSearcher
+from tests.conftest import certification, fake_encode, profile, write_jsonl
+
+pytestmark = pytest.mark.integration
+DEFAULT = load_profile("default")
+
+
+def _corpus() -> list[dict[str, Any] | str]:
+    return [
+        profile(id="go-1", title="Backend Engineer", skills=["Go", "PostgreSQL"], country="US"),
+        profile(
+            id="go-2",
+            title="Golang Developer",
+            skills=["golang", "Docker"],
+            country="DE",
+            badge="expert_vetted",
+        ),
+        profile(
+            id="go-3",
+            title="Platform Engineer",
+            skills=["Go", "Kubernetes"],
+            country="US",
+            job_success_score=None,
+            total_jobs=0,
+            first_contract_date=None,
+            diversity_certifications=[certification(expires_on="2026-12-01")],
+        ),
+        profile(
+            id="py-1",
+            title="Python Developer",
+            skills=["Python", "Django"],
+            country="US",
+            diversity_certifications=[
+                certification(category="veteran_owned", certifying_body="NaVOBA")
+            ],
+        ),
+        profile(
+            id="acc-1", title="Bookkeeper", skills=["QuickBooks", "Microsoft Excel"], country="PH"
+        ),
+    ]
+
+
+@pytest.fixture
+def searcher(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> TalentSearcher:
+    path = write_jsonl(tmp_path / "p.jsonl", _corpus())
+    run_index(client, path, io.StringIO(), builder, fake_encode, embedding_cache, "fake")
+    return TalentSearcher(
+        client, builder.vocabulary, SkillMatcher.from_index(client), QueryEmbedder(fake_encode)
+    )
+
+
+def ids(searcher: TalentSearcher, query: SearchQuery) -> list[str]:
+    return [h.id for h in searcher.search(query, DEFAULT).hits]
+
+
+def test_alias_in_the_query_finds_canonical_skill_holders(searcher: TalentSearcher) -> None:
+    result = searcher.search(SearchQuery("golang"), DEFAULT)
+    found = [h.id for h in result.hits]
+    assert set(found[:3]) == {"go-1", "go-2", "go-3"}
+    assert result.expansions == ["go"]
+    explained = result.explain(result.hits[0])
+    assert explained["alias_expansions"] == ["go"]
+    assert explained["matched_skills"][0]["id"] == "go"
+    assert explained["ranking_profile"] == {"name": "default", "version": 1}
+    assert sum(explained["parts"].values()) == pytest.approx(explained["final_score"])
+    assert set(explained["legs"]) == {"lexical", "skill"}
+
+
+def test_every_leg_carries_the_filters(searcher: TalentSearcher) -> None:
+    plan = searcher.plan(SearchQuery("golang", filters=SearchFilters(countries=["US"])), DEFAULT)
+    filtered = [b for b in plan.bodies if b["_source"] is not False]
+    assert len(filtered) == len(plan.legs) == 2
+    assert all({"terms": {"country": ["US"]}} in b["query"]["bool"]["filter"] for b in filtered)
+    found = ids(searcher, SearchQuery("golang", filters=SearchFilters(countries=["US"])))
+    assert set(found) <= {"go-1", "go-3", "py-1"} and "go-2" not in found
+
+
+def test_a_filter_keeps_the_relative_order_of_survivors(searcher: TalentSearcher) -> None:
+    everyone = ids(searcher, SearchQuery("golang developer"))
+    us_only = ids(
+        searcher, SearchQuery("golang developer", filters=SearchFilters(countries=["US"]))
+    )
+    assert us_only == [d for d in everyone if d in set(us_only)]
+
+
+def test_diversity_filter_checks_expiry_on_the_request_date(searcher: TalentSearcher) -> None:
+    certified = SearchFilters(diversity_certified=True)
+    before = SearchQuery("engineer developer", filters=certified, as_of=date(2026, 11, 20))
+    after = SearchQuery("engineer developer", filters=certified, as_of=date(2026, 12, 2))
+    assert set(ids(searcher, before)) == {"go-3", "py-1"}
+    assert set(ids(searcher, after)) == {"py-1"}
+    veteran = SearchFilters(diversity_categories=["veteran_owned"])
+    assert ids(searcher, SearchQuery(None, filters=veteran, as_of=date(2026, 11, 20))) == ["py-1"]
+
+
+def test_standard_searches_do_not_fetch_diversity_fields(searcher: TalentSearcher) -> None:
+    result = searcher.search(SearchQuery("golang"), DEFAULT)
+    assert all("diversity_certifications" not in src for src in result.sources.values())
+    enterprise = searcher.search(SearchQuery("golang"), DEFAULT, include_diversity=True)
+    assert "diversity_certifications" in enterprise.sources["go-3"]
+
+
+def test_without_text_results_are_ordered_by_priors(searcher: TalentSearcher) -> None:
+    query = SearchQuery(None, filters=SearchFilters(countries=["US", "DE", "PH"]))
+    result = searcher.search(query, DEFAULT)
+    found = [h.id for h in result.hits]
+    assert found[0] == "go-2"  # the only expert_vetted badge (asserted upstream)
+    assert len(found) == 5
+    explained = result.explain(result.hits[0])
+    assert sum(explained["parts"].values()) == pytest.approx(explained["final_score"])
+
+
+def test_explicit_skills_are_matched_exactly(searcher: TalentSearcher) -> None:
+    found = ids(searcher, SearchQuery(None, skills=["QuickBooks"]))
+    assert found[0] == "acc-1"
