@@ -36,8 +36,8 @@ from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
 from indexer.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import ALL_KINDS, PROFILES
-from ranking.lexical_query import lexical_query
-from ranking.query_analysis import exact_skill_ids
+from ranking.ranking_profile import RankingProfileError, load_profile
+from ranking.talent_searcher import SearchQuery, SearchResult, TalentSearcher
 from talent_search.backend import (
     BackendError,
     open_backend,
@@ -318,41 +318,45 @@ def generate_demo(
 def search(
     query: Annotated[str, typer.Argument(help="Free text: skills or a job title.")],
     size: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    profile: Annotated[str, typer.Option(help="Ranking profile name.")] = "default",
+    explain: Annotated[bool, typer.Option(help="Print the score breakdown of each hit.")] = False,
 ) -> None:
-    """Search the live profiles lexically from the command line (no API needed)."""
-    vocabulary = SkillVocabulary.load_default()
+    """Ranked search of the live profiles from the command line (no API needed)."""
+    try:
+        ranking = load_profile(profile)
+    except RankingProfileError as exc:
+        raise _fail(str(exc), code=2) from exc
+    settings = TalentSettings()
     with _backend_or_exit() as backend:
         if alias_target(backend.client, PROFILES.alias) is None:
             raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
-        result = backend.client.search(
-            index=PROFILES.alias, body=_lexical_body(query, vocabulary, size)
-        )
-    _print_hits(query, result)
+        enabled = default_registry().with_enabled(settings.certification_countries)
+        searcher = TalentSearcher.from_backend(backend.client, enabled.enabled_countries())
+        result = searcher.search(SearchQuery(query), ranking)
+    _print_ranked(query, result, size, explain)
 
 
-def _lexical_body(text: str, vocabulary: SkillVocabulary, size: int) -> dict[str, Any]:
-    return {
-        "size": size,
-        "query": lexical_query(text, exact_skill_ids(text, vocabulary)),
-        "_source": {"excludes": ["diversity_certifications"]},
-    }
-
-
-def _print_hits(query: str, result: dict[str, Any]) -> None:
-    table = Table("id", "name", "title", "badge", "JSS", "rate", "skills", title=f"“{query}”")
-    for hit in result["hits"]["hits"]:
-        src = hit["_source"]
+def _print_ranked(query: str, result: SearchResult, size: int, explain: bool) -> None:
+    table = Table("score", "id", "title", "badge", "JSS", "matched skills", title=f"“{query}”")
+    for hit in result.hits[:size]:
+        src = result.sources[hit.id]
+        jss = src.get("job_success_score")
         table.add_row(
-            src["id"],
-            src["name"],
+            f"{hit.score:.3f}",
+            hit.id,
             src["title"],
             src.get("badge") or "",
-            "" if src.get("job_success_score") is None else f"{src['job_success_score']:.0f}",
-            "" if src.get("hourly_rate_usd") is None else f"${src['hourly_rate_usd']:.0f}",
-            ", ".join(src.get("skill_labels", [])[:5]),
+            "" if jss is None else f"{jss:.0f}",
+            ", ".join(m["label"] for m in result.matched_skills(hit.id)[:4]),
         )
     out.print(table)
-    out.print(f"{result['hits']['total']['value']} matching profiles")
+    out.print(
+        f"{result.total} candidates; ranked by {result.profile.name} v{result.profile.version}; "
+        f"alias expansions: {', '.join(result.expansions) or 'none'}"
+    )
+    if explain:
+        for hit in result.hits[:size]:
+            out.print_json(data={"id": hit.id, **result.explain(hit)})
 
 
 @app.command("demo")
@@ -392,9 +396,10 @@ def demo(
                 on_line=lambda n: progress.advance(task, n),
             )
         _print_summary(summary, rejects_path)
-        for text in query or ["react developer", "search engine optimization", "golang"]:
-            body = _lexical_body(text, builder.vocabulary, 5)
-            _print_hits(text, backend.client.search(index=PROFILES.alias, body=body))
+        searcher = TalentSearcher.from_backend(backend.client, builder.registry.enabled_countries())
+        ranking = load_profile("default")
+        for text in query or ["react developer", "Shopify store redesign", "golang", "bookkeeping"]:
+            _print_ranked(text, searcher.search(SearchQuery(text), ranking), 5, explain=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,8 +62,11 @@ def test_index_subcommands(env: Path) -> None:
     assert updated.exit_code == 0 and "read 1, updated 1, rejected 0" in updated.stdout
     assert "top_rated_plus->none" in updated.output
 
-    found = invoke("search", "python developer")
-    assert found.exit_code == 0 and "Ada Lovelace" in found.stdout
+    found = invoke("search", "python developer", "--explain")
+    assert found.exit_code == 0, found.output
+    assert "ranked by default v1" in found.stdout
+    assert "Senior Python Developer" in found.stdout and '"final_score"' in found.stdout
+    assert invoke("search", "python", "--profile", "nope").exit_code == 2
 
 
 def test_bad_as_of_is_a_usage_error(env: Path) -> None:
