@@ -48,6 +48,20 @@ def diversity_clause(
     return {"nested": {"path": "diversity_certifications", "query": {"bool": {"filter": inner}}}}
 
 
+def counting_categories(
+    certifications: list[dict[str, Any]], as_of: date, enabled_countries: list[str]
+) -> list[str]:
+    """The categories of stored certifications that count on `as_of`: the same rule as
+    `diversity_clause`, for the enterprise tile's badge and facet."""
+    found = {
+        str(cert["category"])
+        for cert in certifications
+        if str(cert.get("expires_on", "")) >= as_of.isoformat()
+        and cert.get("country") in enabled_countries
+    }
+    return sorted(found)
+
+
 def filter_clauses(
     filters: SearchFilters, as_of: date, enabled_countries: list[str]
 ) -> list[dict[str, Any]]:

@@ -1,0 +1,151 @@
+"""API keys: each key maps to a client and a tier; keys are stored only as SHA-256 hashes.
+
+Keys are long random tokens, so a plain SHA-256 is enough to make a stolen key file useless (no
+salt or slow hash is needed against guessing: there is nothing low-entropy to guess). Lookups
+compare the presented key's hash with every stored hash in constant time, so response timing
+does not tell an attacker how much of a key was right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+
+class Tier(StrEnum):
+    STANDARD = "standard"
+    ENTERPRISE = "enterprise"
+    RELEVANCE_ENGINEER = "relevance_engineer"
+
+    @property
+    def sees_diversity(self) -> bool:
+        """Only Enterprise Suite clients may filter on, or see, diversity certification."""
+        return self is Tier.ENTERPRISE
+
+    @property
+    def tunes_ranking(self) -> bool:
+        """Only relevance engineers may override ranking or ask for explain output."""
+        return self is Tier.RELEVANCE_ENGINEER
+
+
+# The documented demo keys. They exist only in `talent-search demo` and `serve --demo-keys`.
+DEMO_KEYS: dict[str, tuple[str, Tier]] = {
+    "demo-standard-key": ("demo-standard", Tier.STANDARD),
+    "demo-enterprise-key": ("demo-enterprise", Tier.ENTERPRISE),
+    "demo-engineer-key": ("demo-engineer", Tier.RELEVANCE_ENGINEER),
+}
+
+
+class KeyFileError(ValueError):
+    """The key file is missing or malformed."""
+
+
+class StoredKey(BaseModel):
+    """One line of the key file: never the key itself, only its hash."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    client: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
+    tier: Tier
+    key_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+_KEY_LIST = TypeAdapter(list[StoredKey])
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """Who is calling: the client's name (logged) and tier (decides what they may see)."""
+
+    name: str
+    tier: Tier
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def generate_key() -> str:
+    """A new random key: 256 bits, URL-safe, prefixed so it is recognisable in a leak scan."""
+    return "ts_" + secrets.token_urlsafe(32)
+
+
+class KeyStore:
+    def __init__(self, keys: list[StoredKey]) -> None:
+        self._keys = [(bytes.fromhex(k.key_sha256), ApiClient(k.client, k.tier)) for k in keys]
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @classmethod
+    def with_demo_keys(cls, keys: list[StoredKey] | None = None) -> KeyStore:
+        demo = [
+            StoredKey(client=client, tier=tier, key_sha256=hash_key(key))
+            for key, (client, tier) in DEMO_KEYS.items()
+        ]
+        return cls([*(keys or []), *demo])
+
+    @classmethod
+    def from_file(cls, path: Path) -> KeyStore:
+        return cls(read_key_file(path))
+
+    def authenticate(self, presented: str | None) -> ApiClient | None:
+        """The client owning `presented`, checking every stored hash (no early exit)."""
+        if not presented:
+            return None
+        digest = bytes.fromhex(hash_key(presented))
+        found: ApiClient | None = None
+        for stored, client in self._keys:
+            if hmac.compare_digest(stored, digest):
+                found = client
+        return found
+
+
+def read_key_file(path: Path) -> list[StoredKey]:
+    """The key file is a JSON list of {client, tier, key_sha256}."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise KeyFileError(f"cannot read key file {path}: {exc}") from exc
+    try:
+        return _KEY_LIST.validate_python(json.loads(raw) if raw.strip() else [])
+    except (json.JSONDecodeError, ValidationError) as exc:
+        raise KeyFileError(f"invalid key file {path}: {exc}") from exc
+
+
+def add_key(path: Path, client: str, tier: Tier) -> str:
+    """Create a key for `client`, store its hash in `path`, and return the key (shown once)."""
+    keys = read_key_file(path)
+    if any(k.client == client for k in keys):
+        raise KeyFileError(f"client {client!r} already has a key in {path}; revoke it first")
+    key = generate_key()
+    keys.append(StoredKey(client=client, tier=tier, key_sha256=hash_key(key)))
+    _write_key_file(path, keys)
+    return key
+
+
+def revoke_key(path: Path, client: str) -> bool:
+    keys = read_key_file(path)
+    kept = [k for k in keys if k.client != client]
+    if len(kept) == len(keys):
+        return False
+    _write_key_file(path, kept)
+    return True
+
+
+def _write_key_file(path: Path, keys: list[StoredKey]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps([k.model_dump(mode="json") for k in keys], indent=2) + "\n")
+    tmp.chmod(0o600)
+    tmp.replace(path)

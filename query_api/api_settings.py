@@ -1,0 +1,26 @@
+"""The query API's settings (pydantic-settings, `TALENT_SEARCH_API_` prefix). No secrets here:
+keys live hashed in the key file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from talent_search.settings import default_state_dir
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TALENT_SEARCH_API_", extra="ignore")
+
+    keys_file: Path = Field(default_factory=lambda: default_state_dir() / "api-keys.json")
+    ranking_profile: str = "default"
+    # Larger request bodies get a 413 before they are parsed (field limits: search_request.py).
+    max_body_bytes: Annotated[int, Field(ge=256, le=10_000_000)] = 16_384
+    # Seconds a client should wait before retrying when the backend is unreachable.
+    retry_after_s: Annotated[int, Field(ge=1, le=3600)] = 5
+    # How often, at most, to re-check the skills index behind its alias (it changes on rebuild).
+    skills_refresh_s: Annotated[float, Field(ge=0.5, le=3600)] = 5.0
+    log_level: str = "INFO"

@@ -1,0 +1,105 @@
+"""The API's view of the backend: a searcher built lazily, rebuilt when the skills index changes.
+
+The API must start while the backend is down, and recover by itself when it returns, so nothing
+here needs the backend at construction. The skill matcher (the indexed vocabulary's vectors) is
+loaded on first use and reloaded when a rebuild moves the skills alias, which is checked at most
+every `refresh_s` seconds. The profiles alias is resolved by the engine on every search, so an
+alias swap needs nothing from us.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import ConnectionError as BackendConnectionError
+from opensearchpy.exceptions import TransportError
+
+from indexer.index_aliases import alias_target
+from indexer.skill_vocabulary import SkillVocabulary
+from mappings.index_contract import PROFILES, SKILLS
+from query_api.response_models import Readiness
+from ranking.query_embedder import QueryEmbedder
+from ranking.skill_matcher import SkillMatcher
+from ranking.talent_searcher import TalentSearcher
+
+
+class NotIndexed(RuntimeError):
+    """The backend answers, but no profiles are indexed behind the aliases yet."""
+
+
+class SearchBackend:
+    def __init__(
+        self,
+        client: OpenSearch,
+        vocabulary: SkillVocabulary,
+        embedder: QueryEmbedder,
+        enabled_countries: Sequence[str],
+        request_timeout_s: float,
+        refresh_s: float = 5.0,
+    ) -> None:
+        self.client = client
+        self.vocabulary = vocabulary
+        self.embedder = embedder
+        self.enabled_countries = list(enabled_countries)
+        self.request_timeout_s = request_timeout_s
+        self.refresh_s = refresh_s
+        self._lock = threading.Lock()
+        self._searcher: TalentSearcher | None = None
+        self._skills_index: str | None = None
+        self._checked_at = float("-inf")
+
+    def searcher(self) -> TalentSearcher:
+        """The current searcher; raises NotIndexed or a connection error when there is none."""
+        current = self._searcher
+        if current is not None and time.monotonic() - self._checked_at < self.refresh_s:
+            return current
+        with self._lock:
+            if self._searcher is not None and time.monotonic() - self._checked_at < self.refresh_s:
+                return self._searcher
+            try:
+                skills_index = alias_target(self.client, SKILLS.alias)
+            except BackendConnectionError:
+                if self._searcher is None:
+                    raise
+                # Keep serving with what we have; the search itself will report the outage.
+                return self._searcher
+            if skills_index is None:
+                raise NotIndexed("no profiles are indexed yet")
+            if self._searcher is None or skills_index != self._skills_index:
+                matcher = SkillMatcher.from_index(self.client, skills_index)
+                self._searcher = TalentSearcher(
+                    self.client,
+                    self.vocabulary,
+                    matcher,
+                    self.embedder,
+                    self.enabled_countries,
+                    request_timeout_s=self.request_timeout_s,
+                )
+                self._skills_index = skills_index
+            self._checked_at = time.monotonic()
+            return self._searcher
+
+    def readiness(self) -> Readiness:
+        """Ready when the backend answers and both aliases point at an index."""
+        try:
+            profiles = alias_target(self.client, PROFILES.alias)
+            skills = alias_target(self.client, SKILLS.alias)
+        except TransportError as exc:
+            return Readiness(
+                ready=False,
+                backend=False,
+                profiles_index=None,
+                skills_index=None,
+                reason=f"backend unreachable ({type(exc).__name__})",
+            )
+        missing = [a for a, idx in ((PROFILES.alias, profiles), (SKILLS.alias, skills)) if not idx]
+        return Readiness(
+            ready=not missing,
+            backend=True,
+            profiles_index=profiles,
+            skills_index=skills,
+            reason=f"alias missing: {', '.join(missing)}" if missing else None,
+        )

@@ -1,0 +1,164 @@
+"""The search request: one model for `GET /v1/search` (query string) and `POST /v1/search` (JSON).
+
+Every field has a bound, so a request beyond it gets a 422 naming the field. User text never
+reaches a `query_string` or a script: `q` goes into `multi_match` and term lookups only, so
+Lucene syntax characters are plain text. Control characters are turned into spaces.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from indexer.profile_input import Badge, CountryCode, DiversityCategory
+
+MAX_QUERY_CHARS = 256
+MAX_SKILLS = 20
+MAX_FILTER_VALUES = 50
+MAX_PAGE_SIZE = 50
+MAX_RATE = 10_000.0
+
+# Parameters only some tiers may use: checked on the raw request, before validation, so that a
+# standard client learns nothing from a 422 about them.
+DIVERSITY_PARAMS = frozenset({"diversity_certified", "diversity_categories"})
+ENGINEER_PARAMS = frozenset({"explain", "ranking_profile", "ranking_overrides"})
+
+Sort = Literal["relevance", "rate_asc", "rate_desc", "jss"]
+
+
+def _clean_text(value: str) -> str:
+    """Control and format characters become spaces; whitespace runs collapse."""
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} else ch for ch in value
+    )
+    return " ".join(cleaned.split())
+
+
+def _split_commas(value: Any) -> Any:
+    """`?badges=a,b` and `?badges=a&badges=b` mean the same."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [part.strip() for v in value for part in v.split(",") if part.strip()]
+    return value
+
+
+QueryText = Annotated[
+    str, StringConstraints(max_length=MAX_QUERY_CHARS), AfterValidator(_clean_text)
+]
+SkillText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(_clean_text),
+]
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+class SearchParams(BaseModel):
+    """Search parameters, the same in the query string and the JSON body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: QueryText | None = Field(
+        default=None, description="Free text: skills or a job title. Optional with filters."
+    )
+    skills: Annotated[list[SkillText], Field(max_length=MAX_SKILLS)] = Field(
+        default_factory=list, description="Skills the talent must hold (any of them)."
+    )
+    badges: Annotated[
+        list[Badge], BeforeValidator(_split_commas), AfterValidator(_unique), Field(max_length=4)
+    ] = Field(default_factory=list, description="Only talent holding one of these badges.")
+    min_jss: float | None = Field(default=None, ge=0, le=100, description="Minimum JSS (0-100).")
+    min_rate: float | None = Field(default=None, ge=0, le=MAX_RATE, description="USD per hour.")
+    max_rate: float | None = Field(default=None, ge=0, le=MAX_RATE, description="USD per hour.")
+    country: Annotated[
+        list[CountryCode],
+        BeforeValidator(_split_commas),
+        AfterValidator(_unique),
+        Field(max_length=MAX_FILTER_VALUES),
+    ] = Field(default_factory=list, description="ISO 3166-1 alpha-2 country codes.")
+    page: int = Field(default=1, ge=1, le=1000, description="1-based page number.")
+    size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+    sort: Sort = "relevance"
+    explain: bool = Field(default=False, description="Relevance engineers only.")
+    ranking_profile: (
+        Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")] | None
+    ) = Field(default=None, description="Relevance engineers only: a named ranking profile.")
+    diversity_certified: bool = Field(default=False, description="Enterprise clients only.")
+    diversity_categories: Annotated[
+        list[DiversityCategory], BeforeValidator(_split_commas), AfterValidator(_unique)
+    ] = Field(default_factory=list, description="Enterprise clients only.")
+
+    @model_validator(mode="after")
+    def _rate_bounds(self) -> SearchParams:
+        if (
+            self.min_rate is not None
+            and self.max_rate is not None
+            and self.min_rate > self.max_rate
+        ):
+            raise ValueError("min_rate must not exceed max_rate")
+        return self
+
+
+class LegOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    weight: float | None = Field(default=None, ge=0, le=10)
+
+
+class SkillLegOverride(LegOverride):
+    top_k_skills: int | None = Field(default=None, ge=1, le=256)
+    tie_breaker: float | None = Field(default=None, ge=0, le=1)
+    min_similarity: float | None = Field(default=None, ge=-1, le=1)
+
+
+class LegOverrides(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lexical: LegOverride | None = None
+    skill: SkillLegOverride | None = None
+
+
+class BadgeOverrides(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    expert_vetted: float | None = Field(default=None, gt=0, le=10)
+    top_rated_plus: float | None = Field(default=None, gt=0, le=10)
+    top_rated: float | None = Field(default=None, gt=0, le=10)
+    rising_talent: float | None = Field(default=None, gt=0, le=10)
+
+
+class JssPriorOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    weight: float | None = Field(default=None, ge=0, le=1)
+    pivot: float | None = Field(default=None, ge=0, lt=100)
+
+
+class RankingOverrides(BaseModel):
+    """Per-request ranking weights (relevance engineers only); unset fields keep the profile's."""
+
+    model_config = ConfigDict(extra="forbid")
+    normalisation: Literal["minmax", "rrf"] | None = None
+    rrf_k: int | None = Field(default=None, ge=1, le=1000)
+    legs: LegOverrides | None = None
+    badges: BadgeOverrides | None = None
+    jss_prior: JssPriorOverride | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class SearchBody(SearchParams):
+    """The JSON body of `POST /v1/search`: the query parameters plus ranking overrides."""
+
+    ranking_overrides: RankingOverrides | None = None

@@ -1,0 +1,184 @@
+"""Shared set-up for the query API tests: a certification corpus, an indexed clone, an app."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from opensearchpy import OpenSearch
+from osmem_server import OsmemServer
+
+from indexer.badge_policy import BadgePolicy
+from indexer.certification_registry import default_registry
+from indexer.document_builder import DocumentBuilder
+from indexer.indexing_run import run_index
+from indexer.skill_embeddings import EmbeddingCache
+from indexer.skill_vocabulary import SkillVocabulary
+from query_api.api_keys import KeyStore
+from query_api.api_settings import ApiSettings
+from query_api.app import create_app
+from tests.conftest import AS_OF, certification, fake_encode, profile, write_jsonl
+
+# The API's clock in these tests: after AS_OF, so a certification valid when it was indexed
+# (`cert-expired`) has expired by the time of the search.
+TODAY = date(2026, 11, 22)
+STANDARD = {"X-API-Key": "demo-standard-key"}
+ENTERPRISE = {"X-API-Key": "demo-enterprise-key"}
+ENGINEER = {"X-API-Key": "demo-engineer-key"}
+
+# Which profiles the enterprise Diversity-Certified filter must return, and nothing else.
+COUNTING = {"cert-ok": ["woman_owned"], "cert-vet": ["veteran_owned"]}
+CERT_SECRETS = ["WBENC-SECRET-0001", "Lovelace Analytics LLC", "SECRET-VET-42"]
+
+
+def corpus() -> list[dict[str, Any]]:
+    """Certifications in every state, plus plain profiles with different badges and rates."""
+    return [
+        profile(
+            id="cert-ok",
+            title="Python Developer",
+            skills=["Python", "Django"],
+            hourly_rate_usd=60,
+            diversity_certifications=[certification()],
+        ),
+        profile(
+            id="cert-vet",
+            title="Python Data Engineer",
+            skills=["Python", "Apache Spark"],
+            hourly_rate_usd=95,
+            diversity_certifications=[
+                certification(
+                    category="veteran_owned",
+                    certifying_body="NaVOBA",
+                    certification_type="VOB",
+                    certificate_number="SECRET-VET-42",
+                )
+            ],
+        ),
+        profile(
+            id="cert-pending",
+            title="Python Backend Developer",
+            skills=["Python", "FastAPI"],
+            diversity_certifications=[certification(review_status="pending")],
+        ),
+        profile(
+            id="cert-rejected",
+            title="Django Developer",
+            skills=["Python", "Django"],
+            diversity_certifications=[certification(review_status="rejected")],
+        ),
+        profile(
+            id="cert-expired",
+            title="Python Automation Engineer",
+            skills=["Python", "Selenium"],
+            # valid on AS_OF (indexed), expired on TODAY (searched)
+            diversity_certifications=[certification(expires_on="2026-11-10")],
+        ),
+        profile(
+            id="cert-unknown-body",
+            title="Python Scripting Developer",
+            skills=["Python", "Bash"],
+            diversity_certifications=[certification(certifying_body="Acme Certifiers")],
+        ),
+        profile(
+            id="cert-ca",
+            title="Python Developer",
+            skills=["Python", "Flask"],
+            country="CA",
+            diversity_certifications=[
+                certification(certifying_body="CAMSC", category="minority_owned", country="CA")
+            ],
+        ),
+        profile(
+            id="go-ev",
+            title="Golang Developer",
+            skills=["Go", "Docker"],
+            country="DE",
+            hourly_rate_usd=120,
+            badge="expert_vetted",
+        ),
+        profile(
+            id="go-new",
+            title="Go Backend Engineer",
+            skills=["Go", "PostgreSQL"],
+            hourly_rate_usd=35,
+            job_success_score=None,
+            total_jobs=0,
+            first_contract_date=None,
+        ),
+        profile(
+            id="react-1",
+            title="React Front-End Developer",
+            overview="I build accessible React and TypeScript single-page apps.",
+            skills=["React", "TypeScript"],
+            country="PH",
+            hourly_rate_usd=25,
+        ),
+        profile(
+            id="acc-1",
+            title="Bookkeeper",
+            overview="QuickBooks bookkeeping for small businesses.",
+            skills=["QuickBooks", "Microsoft Excel"],
+            country="PH",
+            hourly_rate_usd=18,
+            job_success_score=82,
+        ),
+    ]
+
+
+def without_certifications(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k != "diversity_certifications"} for row in rows]
+
+
+def builder() -> DocumentBuilder:
+    return DocumentBuilder(
+        vocabulary=SkillVocabulary.load_default().copy(),
+        registry=default_registry(),
+        policy=BadgePolicy(),
+        as_of=AS_OF,
+    )
+
+
+@contextmanager
+def indexed_clone(server: OsmemServer, rows: list[dict[str, Any]], workdir: Path) -> Iterator[Any]:
+    """A clone of the session server holding `rows`, indexed with the fake encoder."""
+    clone = server.clone()
+    cache = EmbeddingCache(workdir / "embeddings.sqlite3")
+    try:
+        client = OpenSearch(hosts=[clone.url], timeout=30)
+        path = write_jsonl(workdir / "profiles.jsonl", list(rows))
+        run_index(client, path, io.StringIO(), builder(), fake_encode, cache, "fake")
+        client.close()
+        yield clone
+    finally:
+        cache.close()
+        clone.close()
+
+
+def make_app(url: str, workdir: Path, **kwargs: Any) -> FastAPI:
+    settings = ApiSettings(keys_file=workdir / "no-keys.json", **kwargs.pop("settings", {}))
+    return create_app(
+        settings,
+        client_factory=lambda: OpenSearch(hosts=[url], timeout=10, max_retries=0),
+        encoder=fake_encode,
+        key_store=KeyStore.with_demo_keys(),
+        today=lambda: TODAY,
+        **kwargs,
+    )
+
+
+@contextmanager
+def api_client(url: str, workdir: Path, **kwargs: Any) -> Iterator[TestClient]:
+    with TestClient(make_app(url, workdir, **kwargs)) as client:
+        yield client
+
+
+def result_ids(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [tile["id"] for tile in response.json()["results"]]
