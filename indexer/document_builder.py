@@ -16,11 +16,8 @@ from indexer.badge_policy import BadgePolicy, BadgeStats, derive_badge
 from indexer.certification_registry import CertificationOutcome, CertificationRegistry
 from indexer.profile_input import Badge, ProfileInput
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.profile_document import (
-    DiversityCertificationDoc,
-    ProfileDocument,
-    SkillCertificationDoc,
-)
+from mappings.diversity_grants import encode_grant
+from mappings.profile_document import ProfileDocument, SkillCertificationDoc
 
 # Outcomes worth keeping in the index: expiry and country enablement are re-checked per query.
 _STORED_OUTCOMES = {CertificationOutcome.COUNTED, CertificationOutcome.COUNTRY_NOT_ENABLED}
@@ -59,21 +56,14 @@ class DocumentBuilder:
             report.badge_disagreements[f"{profile.badge}!={derived or 'none'}"] += 1
         report.badges[badge or "none"] += 1
 
-        certifications = []
+        grants = []
         for cert in profile.diversity_certifications:
             outcome = self.registry.assess(cert, self.as_of)
             report.certifications[outcome] += 1
             if outcome in _STORED_OUTCOMES:
-                body = self.registry.find_body(cert.certifying_body, cert.country)
-                assert body is not None  # assess() found it
-                certifications.append(
-                    DiversityCertificationDoc(
-                        category=cert.category,
-                        certifying_body=body.code,
-                        country=cert.country,
-                        expires_on=cert.expires_on,
-                    )
-                )
+                grant = encode_grant(cert.country, cert.category, cert.expires_on)
+                if grant not in grants:
+                    grants.append(grant)
 
         return ProfileDocument(
             id=profile.id,
@@ -101,7 +91,7 @@ class DocumentBuilder:
                 SkillCertificationDoc(name=c.name, issuer=c.issuer, earned_on=c.earned_on)
                 for c in profile.skill_certifications
             ],
-            diversity_certifications=certifications,
+            diversity_grants=grants,
             updated_at=profile.updated_at,
             indexed_at=datetime.now(UTC),
         )

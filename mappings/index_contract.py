@@ -16,7 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+# v2: diversity certifications are keyword "grants" instead of nested documents (see
+# mappings/diversity_grants.py for why).
+SCHEMA_VERSION = 2
 _HERE = Path(__file__).parent
 
 
@@ -47,8 +49,8 @@ class IndexKind:
         return copy.deepcopy(_load_body(self.mapping_file))
 
 
-PROFILES = IndexKind(alias="talent-profiles", mapping_file="talent_profiles.v1.json")
-SKILLS = IndexKind(alias="talent-skills", mapping_file="talent_skills.v1.json")
+PROFILES = IndexKind(alias="talent-profiles", mapping_file="talent_profiles.v2.json")
+SKILLS = IndexKind(alias="talent-skills", mapping_file="talent_skills.v2.json")
 ALL_KINDS = (PROFILES, SKILLS)
 
 

@@ -1,7 +1,7 @@
 """The document the indexer writes for one profile: the other half of the index contract.
 
-Field for field it matches `talent_profiles.v1.json` (a test proves it). Diversity
-certifications keep only what the query-time filter needs (category, body, country, expiry):
+Field for field it matches `talent_profiles.v2.json` (a test proves it). Diversity
+certifications keep only what the query-time filter needs (country, category, expiry):
 never the certificate number, the business name or the review notes.
 """
 
@@ -20,19 +20,6 @@ class SkillCertificationDoc(_Document):
     name: str
     issuer: str
     earned_on: date | None = None
-
-
-class DiversityCertificationDoc(_Document):
-    """A certification from a recognised body that passed manual review.
-
-    Expiry and the enabled countries are checked at query time, so a certification that expires
-    tomorrow stops counting tomorrow without a reindex.
-    """
-
-    category: str
-    certifying_body: str
-    country: str
-    expires_on: date
 
 
 class ProfileDocument(_Document):
@@ -59,6 +46,8 @@ class ProfileDocument(_Document):
     badge_asserted: str | None = None
     badge_as_of: date
     skill_certifications: list[SkillCertificationDoc] = Field(default_factory=list)
-    diversity_certifications: list[DiversityCertificationDoc] = Field(default_factory=list)
+    # "COUNTRY|category|expires_on" per approved certification from a registered body: see
+    # mappings/diversity_grants.py. Expiry and country enablement are checked at query time.
+    diversity_grants: list[str] = Field(default_factory=list)
     updated_at: datetime | None = None
     indexed_at: datetime

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Security
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.security import APIKeyHeader
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
@@ -272,7 +272,13 @@ def _add_routes(app: FastAPI) -> None:
         readiness = _state(request).backend.readiness()
         return JSONResponse(readiness.model_dump(), status_code=200 if readiness.ready else 503)
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics.")
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics.",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text."}},
+    )
     def metrics(request: Request) -> Response:
         registry = _state(request).metrics.registry
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -154,7 +154,7 @@ class SearchService:
 
     def diversity_badge(self, src: dict[str, Any], as_of: date) -> DiversityBadge | None:
         categories = counting_categories(
-            src.get("diversity_certifications") or [], as_of, self.enabled_countries
+            src.get("diversity_grants") or [], as_of, self.enabled_countries
         )
         return DiversityBadge(categories=categories) if categories else None  # type: ignore[arg-type]
 

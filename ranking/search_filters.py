@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from indexer.profile_input import Badge, DiversityCategory
+from mappings.diversity_grants import parse_grant, unexpired_range
 
 
 class SearchFilters(BaseModel):
@@ -35,30 +36,33 @@ class SearchFilters(BaseModel):
         return self == SearchFilters()
 
 
+GRANTS_FIELD = "diversity_grants"
+MATCH_NOTHING: dict[str, Any] = {"bool": {"must_not": [{"match_all": {}}]}}
+
+
 def diversity_clause(
     categories: list[DiversityCategory], as_of: date, enabled_countries: list[str]
 ) -> dict[str, Any]:
-    """Profiles holding a counting certification (of one of `categories`, if given)."""
-    inner: list[dict[str, Any]] = [
-        {"range": {"diversity_certifications.expires_on": {"gte": as_of.isoformat()}}},
-        {"terms": {"diversity_certifications.country": enabled_countries}},
+    """Profiles holding a counting certification (of one of `categories`, if given): one
+    keyword range per (enabled country, category), see mappings/diversity_grants.py."""
+    ranges = [
+        unexpired_range(GRANTS_FIELD, country, category, as_of)
+        for country in enabled_countries
+        for category in (categories or list(DiversityCategory))
     ]
-    if categories:
-        inner.append({"terms": {"diversity_certifications.category": list(categories)}})
-    return {"nested": {"path": "diversity_certifications", "query": {"bool": {"filter": inner}}}}
+    if not ranges:  # no enabled country: nothing counts (an empty `should` would match all)
+        return MATCH_NOTHING
+    return {"bool": {"should": ranges, "minimum_should_match": 1}}
 
 
-def counting_categories(
-    certifications: list[dict[str, Any]], as_of: date, enabled_countries: list[str]
-) -> list[str]:
-    """The categories of stored certifications that count on `as_of`: the same rule as
+def counting_categories(grants: list[str], as_of: date, enabled_countries: list[str]) -> list[str]:
+    """The categories of stored grants that count on `as_of`: the same rule as
     `diversity_clause`, for the enterprise tile's badge and facet."""
-    found = {
-        str(cert["category"])
-        for cert in certifications
-        if str(cert.get("expires_on", "")) >= as_of.isoformat()
-        and cert.get("country") in enabled_countries
-    }
+    found = set()
+    for value in grants:
+        grant = parse_grant(value)
+        if grant and grant.expires_on >= as_of and grant.country in enabled_countries:
+            found.add(grant.category)
     return sorted(found)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from indexer.indexing_run import RunSummary, run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import PROFILES, SKILLS, new_stamp
+from ranking.search_filters import diversity_clause
 from tests.conftest import AS_OF, certification, fake_encode, profile, write_jsonl
 
 pytestmark = pytest.mark.integration
@@ -106,10 +108,10 @@ def test_certificate_numbers_never_reach_the_index(
     raw = json.dumps(client.search(index=PROFILES.alias, body={"query": {"match_all": {}}}))
     assert "SECRET" not in raw
     assert "Lovelace Analytics" not in raw
-    stored = _source(client, "a")["diversity_certifications"]
-    assert [(c["certifying_body"], c["country"]) for c in stored] == [
-        ("WBENC", "US"),
-        ("CGLCC", "CA"),
+    # approved certifications from registered bodies only, as country|category|expiry grants
+    assert _source(client, "a")["diversity_grants"] == [
+        "US|woman_owned|2027-06-30",
+        "CA|lgbtq_owned|2027-06-30",
     ]
     hits = client.search(index=PROFILES.alias, body={"query": {"match": {"overview": "SECRET-A"}}})
     assert hits["hits"]["total"]["value"] == 0
@@ -128,12 +130,7 @@ def test_expiry_is_checked_at_query_time(
     _index(client, path, builder, embedding_cache)
 
     def certified_on(day: str) -> set[str]:
-        query = {
-            "nested": {
-                "path": "diversity_certifications",
-                "query": {"range": {"diversity_certifications.expires_on": {"gte": day}}},
-            }
-        }
+        query = diversity_clause([], date.fromisoformat(day), ["US"])
         hits = client.search(index=PROFILES.alias, body={"query": query})["hits"]["hits"]
         return {h["_id"] for h in hits}
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from osmem_server import OsmemServer
 
+from mappings.index_contract import PROFILES
 from tests.api_support import (
     CERT_SECRETS,
     COUNTING,
@@ -319,7 +320,7 @@ def test_health_readiness_and_metrics(api: TestClient) -> None:
     ready = api.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["ready"] is True
-    assert ready.json()["profiles_index"].startswith("talent-profiles-v1-")
+    assert ready.json()["profiles_index"].startswith(PROFILES.index_name(""))
     api.get("/v1/search", params={"q": "python"}, headers=STANDARD)
     text = api.get("/metrics").text
     assert 'talent_search_requests_total{method="GET",route="/v1/search",status="200"}' in text

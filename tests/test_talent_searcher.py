@@ -116,9 +116,9 @@ def test_diversity_filter_checks_expiry_on_the_request_date(searcher: TalentSear
 
 def test_standard_searches_do_not_fetch_diversity_fields(searcher: TalentSearcher) -> None:
     result = searcher.search(SearchQuery("golang"), DEFAULT)
-    assert all("diversity_certifications" not in src for src in result.sources.values())
+    assert all("diversity_grants" not in src for src in result.sources.values())
     enterprise = searcher.search(SearchQuery("golang"), DEFAULT, include_diversity=True)
-    assert "diversity_certifications" in enterprise.sources["go-3"]
+    assert enterprise.sources["go-3"]["diversity_grants"] == ["US|woman_owned|2026-12-01"]
 
 
 def test_without_text_results_are_ordered_by_priors(searcher: TalentSearcher) -> None:
