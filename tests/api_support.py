@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from opensearchpy import OpenSearch
@@ -177,6 +181,30 @@ def make_app(url: str, workdir: Path, **kwargs: Any) -> FastAPI:
 def api_client(url: str, workdir: Path, **kwargs: Any) -> Iterator[TestClient]:
     with TestClient(make_app(url, workdir, **kwargs)) as client:
         yield client
+
+
+@contextmanager
+def served_over_http(app: FastAPI) -> Iterator[str]:
+    """Run `app` with uvicorn in a thread on a free port (real HTTP, real concurrency)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def result_ids(response: Any) -> list[str]:

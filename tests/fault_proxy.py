@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class FaultProxy:
     """Forwards every request to `upstream`; requests whose path matches `slow_paths` first
-    sleep `delay_s` seconds (set either at any time)."""
+    sleep `delay_s` seconds (set either at any time). `stop()` makes the backend vanish
+    (connections refused) and `start()` brings it back on the same address."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
@@ -56,21 +57,29 @@ class FaultProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._handler = Handler
+        self.server: ThreadingHTTPServer | None = None
+        self.port = 0
+        self.start()
+        self.url = f"http://127.0.0.1:{self.port}"
 
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def start(self) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
 
 
 @contextmanager
 def fault_proxy(upstream: str) -> Iterator[FaultProxy]:
     proxy = FaultProxy(upstream)
-    thread = threading.Thread(target=proxy.server.serve_forever, daemon=True)
-    thread.start()
     try:
         yield proxy
     finally:
-        proxy.close()
+        proxy.stop()

@@ -308,12 +308,14 @@ def test_embeddings_are_computed_once_per_distinct_skill(
     assert embedding_cache.count("fake-model") == 3
 
 
+@pytest.mark.fault
 def test_bulk_429s_are_retried_and_nothing_is_lost(
     client: OpenSearch,
     builder: DocumentBuilder,
     embedding_cache: EmbeddingCache,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    record_property: Any,
 ) -> None:
     """The backend pushes back twice (whole request, then half the items); all 40 land."""
     real_bulk = client.bulk
@@ -360,3 +362,9 @@ def test_bulk_429s_are_retried_and_nothing_is_lost(
     assert (summary.read, summary.indexed, summary.rejected) == (40, 40, 0)
     assert rejects.getvalue() == ""
     assert client.count(index=PROFILES.alias)["count"] == 40
+    record_property("fault", "bulk 429 from the backend")
+    record_property(
+        "observed",
+        f"{calls['n']} bulk calls (a whole-request 429, then 20 item 429s): read 40, indexed 40, "
+        "rejected 0, 40 in the index",
+    )

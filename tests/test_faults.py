@@ -1,0 +1,274 @@
+"""Faults the service must survive, each against the embedded server.
+
+Every test records what it observed (`record_property("fault", ...)`, `("observed", ...)`), and
+`benchmarks/faults.py` runs this file and prints those rows as a table.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from opensearchpy import OpenSearch
+from osmem_server import OsmemServer
+
+from indexer.demo_corpus import write_demo_corpus
+from indexer.index_aliases import alias_target, concrete_indices
+from indexer.indexing_run import run_index
+from indexer.skill_embeddings import EmbeddingCache, model_key
+from mappings.index_contract import PROFILES, SKILLS
+from tests.api_support import (
+    STANDARD,
+    builder,
+    corpus,
+    indexed_clone,
+    make_app,
+    served_over_http,
+)
+from tests.conftest import fake_encode, write_jsonl
+from tests.fault_proxy import fault_proxy
+
+pytestmark = [pytest.mark.integration, pytest.mark.fault]
+Recorder = Callable[[str, object], None]
+TIMEOUT_S = 1.0
+
+
+@pytest.fixture(scope="module")
+def clone_url(osmem_server: OsmemServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with indexed_clone(osmem_server, corpus(), tmp_path_factory.mktemp("faults")) as clone:
+        yield clone.url
+
+
+def hammer(
+    base_url: str, clients: int, stop: threading.Event, params: dict[str, Any]
+) -> tuple[list[tuple[float, int, int]], list[threading.Thread]]:
+    """`clients` threads searching until `stop`: (latency s, status, result count) per call."""
+    calls: list[tuple[float, int, int]] = []
+    lock = threading.Lock()
+
+    def loop() -> None:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            while not stop.is_set():
+                started = time.perf_counter()
+                try:
+                    response = http.get("/v1/search", params=params, headers=STANDARD)
+                    status = response.status_code
+                    count = len(response.json().get("results", [])) if status == 200 else 0
+                except httpx.HTTPError:
+                    status, count = -1, 0
+                with lock:
+                    calls.append((time.perf_counter() - started, status, count))
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    return calls, threads
+
+
+def test_backend_down_at_api_start(tmp_path: Path, record_property: Recorder) -> None:
+    record_property("fault", "backend down at API start")
+    app = make_app("http://127.0.0.1:9", tmp_path)
+    with served_over_http(app) as base, httpx.Client(base_url=base, timeout=10) as http:
+        ready = http.get("/readyz")
+        search = http.get("/v1/search", params={"q": "python"}, headers=STANDARD)
+    assert ready.status_code == 503 and ready.json()["ready"] is False
+    assert search.status_code == 503 and search.headers["retry-after"] == "5"
+    record_property(
+        "observed",
+        f"API started; /readyz {ready.status_code}; search {search.status_code} "
+        f"with Retry-After {search.headers['retry-after']}",
+    )
+
+
+def test_backend_dies_mid_run_and_returns(
+    clone_url: str, tmp_path: Path, record_property: Recorder
+) -> None:
+    record_property("fault", "backend dies mid-run, then returns")
+    with fault_proxy(clone_url) as proxy:
+        app = make_app(proxy.url, tmp_path, request_timeout_s=TIMEOUT_S)
+        with served_over_http(app) as base:
+            stop = threading.Event()
+            calls, threads = hammer(base, 8, stop, {"q": "python developer"})
+            time.sleep(1.0)
+            proxy.stop()  # the backend vanishes under load
+            died_at = len(calls)
+            time.sleep(2.0)
+            outage = list(calls[died_at:])
+            proxy.start()  # ... and comes back on the same address
+            back = time.perf_counter()
+            recovered_after: float | None = None
+            with httpx.Client(base_url=base, timeout=30) as http:
+                while time.perf_counter() - back < 10:
+                    response = http.get("/v1/search", params={"q": "go"}, headers=STANDARD)
+                    if response.status_code == 200:
+                        recovered_after = time.perf_counter() - back
+                        break
+                    time.sleep(0.1)
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
+    statuses = Counter(status for _, status, _ in outage)
+    slowest = max(latency for latency, _, _ in calls)
+    assert outage and set(statuses) <= {200, 503, 504}, statuses
+    assert statuses[503] > 0
+    assert slowest < TIMEOUT_S + 2.0  # nobody hung
+    assert all(not t.is_alive() for t in threads)
+    assert recovered_after is not None and recovered_after < 5.0
+    record_property(
+        "observed",
+        f"{len(calls)} searches by 8 clients; during the outage {dict(statuses)}; slowest answer "
+        f"{slowest:.2f} s (timeout {TIMEOUT_S} s); recovered {recovered_after:.2f} s after the "
+        "backend returned, without a restart",
+    )
+
+
+def test_backend_slower_than_the_timeout(
+    clone_url: str, tmp_path: Path, record_property: Recorder
+) -> None:
+    record_property("fault", "backend slower than the timeout")
+    with fault_proxy(clone_url) as proxy:
+        app = make_app(proxy.url, tmp_path, request_timeout_s=0.3)
+        with served_over_http(app) as base, httpx.Client(base_url=base, timeout=10) as http:
+            assert http.get("/v1/search", params={"q": "go"}, headers=STANDARD).status_code == 200
+            proxy.delay_s = 2.0
+            started = time.perf_counter()
+            response = http.get("/v1/search", params={"q": "go"}, headers=STANDARD)
+            elapsed = time.perf_counter() - started
+    assert response.status_code == 504
+    assert response.json()["error"]["code"] == "backend_timeout"
+    assert elapsed < 1.5
+    record_property("observed", f"504 after {elapsed:.2f} s (timeout 0.3 s, backend delay 2 s)")
+
+
+def test_rebuild_under_search_load(
+    osmem_server: OsmemServer, tmp_path: Path, record_property: Recorder
+) -> None:
+    record_property("fault", "rebuild under search load (8 clients)")
+    rows = corpus()
+    with indexed_clone(osmem_server, rows, tmp_path) as clone:
+        client = OpenSearch(hosts=[clone.url], timeout=30)
+        before = alias_target(client, PROFILES.alias)
+        app = make_app(clone.url, tmp_path, settings={"skills_refresh_s": 0.5})
+        with served_over_http(app) as base:
+            stop = threading.Event()
+            calls, threads = hammer(base, 8, stop, {"q": "python"})
+            time.sleep(0.5)
+            cache = EmbeddingCache(tmp_path / "rebuild-cache.sqlite3")
+            path = write_jsonl(tmp_path / "again.jsonl", list(rows))
+            for _ in range(3):  # three rebuilds, three alias swaps, under load
+                run_index(client, path, io.StringIO(), builder(), fake_encode, cache, "fake")
+            cache.close()
+            time.sleep(1.0)
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
+        after = alias_target(client, PROFILES.alias)
+    failed = [c for c in calls if c[1] != 200]
+    empty = [c for c in calls if c[1] == 200 and c[2] == 0]
+    assert before != after
+    assert len(calls) > 50
+    assert not failed and not empty, (Counter(c[1] for c in failed), len(empty))
+    record_property(
+        "observed",
+        f"{len(calls)} searches across 3 alias swaps: {len(failed)} failed, {len(empty)} empty",
+    )
+
+
+def _index_command(profiles: Path) -> list[str]:
+    return [
+        str(Path(sys.executable).with_name("talent-search")),
+        "index",
+        str(profiles),
+        "--rebuild",
+    ]
+
+
+def _state(client: OpenSearch) -> dict[str, Any]:
+    live = alias_target(client, PROFILES.alias)
+    ids = set()
+    if live:
+        body = {"size": 10_000, "_source": False, "query": {"match_all": {}}}
+        ids = {h["_id"] for h in client.search(index=live, body=body)["hits"]["hits"]}
+    return {
+        "live": live,
+        "ids": ids,
+        "indices": concrete_indices(client, PROFILES) + concrete_indices(client, SKILLS),
+    }
+
+
+def test_indexer_killed_mid_rebuild(
+    osmem_server: OsmemServer, tmp_path: Path, record_property: Recorder
+) -> None:
+    """SIGKILL at a random point of a rebuild: the alias keeps the previous complete index, and a
+    rerun ends in the state of a clean run, with the partial indices cleaned up."""
+    record_property("fault", "indexer killed (SIGKILL) mid-rebuild")
+    first = tmp_path / "first.jsonl"
+    second = tmp_path / "second.jsonl"
+    write_demo_corpus(first, 600, seed=1)
+    write_demo_corpus(second, 1500, seed=2)
+    clone = osmem_server.clone()
+    try:
+        client = OpenSearch(hosts=[clone.url], timeout=30)
+        # The first load runs in-process and fills the embedding cache under the real model's key
+        # (with fake vectors), so the subprocess never needs to load the model.
+        cache = EmbeddingCache(tmp_path / "state" / "embeddings.sqlite3")
+        for path in (first, second):
+            run_index(client, path, io.StringIO(), builder(), fake_encode, cache, model_key())
+        client.indices.delete(index=",".join(_state(client)["indices"]))
+        client.indices.delete_alias(index="_all", name="_all", ignore=[404])
+        run_index(client, first, io.StringIO(), builder(), fake_encode, cache, model_key())
+        cache.close()
+        complete = _state(client)
+        env = os.environ | {
+            "OPENSEARCH_URL": clone.url,
+            "TALENT_SEARCH_STATE_DIR": str(tmp_path / "state"),
+            "HF_HUB_OFFLINE": "1",
+        }
+        command = _index_command(second)
+        rng = random.Random()
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        # wait for the rebuild's new (partial) index, then kill at a random point of the load
+        deadline = time.monotonic() + 60
+        while len(_state(client)["indices"]) <= len(complete["indices"]):
+            assert process.poll() is None, "the indexer finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        delay = rng.uniform(0.0, 1.5)
+        time.sleep(delay)
+        killed_during_load = process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        after_kill = _state(client)
+        assert after_kill["live"] == complete["live"]
+        assert after_kill["ids"] == complete["ids"]
+        rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert rerun.returncode == 0, rerun.stderr[-2000:]
+        final = _state(client)
+        # the same as a clean run: the second corpus is live, the first is `-previous`, and the
+        # partial indices of the killed run are gone
+        assert final["live"] != complete["live"]
+        assert len(final["ids"]) == 1500
+        assert alias_target(client, PROFILES.previous_alias) == complete["live"]
+        assert len(final["indices"]) == 4  # live + previous, for both kinds
+    finally:
+        clone.close()
+    record_property(
+        "observed",
+        f"killed {delay:.2f} s into the load (still running: {killed_during_load}); live alias "
+        f"kept {len(complete['ids'])} complete profiles; rerun: 1500 live, previous kept, "
+        f"{len(after_kill['indices']) - len(complete['indices'])} partial indices removed",
+    )
