@@ -1,0 +1,198 @@
+"""The backend contract: what the product relies on from an OpenSearch-compatible server.
+
+The same tests run against the embedded server (always) and against a real cluster when
+`OPENSEARCH_URL` is set (with `OPENSEARCH_USER`, `OPENSEARCH_PASSWORD`, ... as for the product),
+the way qdrant-client checks its local mode against its server. Each test works in its own
+uniquely named indices and deletes them afterwards, so a shared cluster is safe to use.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import RequestError
+from opensearchpy.helpers import bulk
+from osmem_server import OsmemServer
+
+from mappings.diversity_grants import unexpired_range
+from mappings.index_contract import PROFILES
+from talent_search.backend import make_client
+from talent_search.settings import BackendSettings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["embedded", "cluster"])
+def backend(request: pytest.FixtureRequest, osmem_server: OsmemServer) -> Iterator[OpenSearch]:
+    if request.param == "cluster":
+        url = os.environ.get("OPENSEARCH_URL")
+        if not url:
+            pytest.skip("OPENSEARCH_URL is not set: the backend contract ran on the embedded only")
+        client = make_client(url, BackendSettings())
+        yield client
+        client.close()
+        return
+    clone = osmem_server.clone()
+    client = OpenSearch(hosts=[clone.url], timeout=30)
+    yield client
+    client.close()
+    clone.close()
+
+
+@pytest.fixture
+def index(backend: OpenSearch) -> Iterator[str]:
+    """A fresh index with the real profile mapping, deleted afterwards."""
+    name = f"contract-{uuid.uuid4().hex[:12]}"
+    backend.indices.create(index=name, body=PROFILES.body())
+    yield name
+    backend.indices.delete(index=f"{name}*", ignore=[404])
+
+
+def doc(doc_id: str, **fields: Any) -> dict[str, Any]:
+    base = {
+        "id": doc_id,
+        "name": "Ada",
+        "title": "Python Developer",
+        "skills": ["Python"],
+        "skill_ids": ["python"],
+        "skill_labels": ["Python"],
+        "country": "US",
+        "badge_as_of": "2026-11-01",
+        "indexed_at": "2026-11-01T00:00:00Z",
+    }
+    return base | fields
+
+
+def load(client: OpenSearch, index: str, docs: list[dict[str, Any]]) -> None:
+    bulk(client, ({"_index": index, "_id": d["id"], "_source": d} for d in docs), refresh=True)
+
+
+def ids(client: OpenSearch, index: str, query: dict[str, Any]) -> list[str]:
+    body = {"size": 100, "query": query, "sort": [{"id": "asc"}]}
+    return [h["_id"] for h in client.search(index=index, body=body)["hits"]["hits"]]
+
+
+def test_the_strict_mapping_refuses_unknown_fields(backend: OpenSearch, index: str) -> None:
+    with pytest.raises(RequestError):
+        backend.index(index=index, id="x", body=doc("x", certificate_number="SECRET"))
+
+
+def test_bulk_reports_per_item_errors_and_keeps_the_rest(backend: OpenSearch, index: str) -> None:
+    actions = [
+        {"_index": index, "_id": "good", "_source": doc("good")},
+        {"_index": index, "_id": "bad", "_source": doc("bad", job_success_score="very high")},
+    ]
+    ok, errors = bulk(backend, actions, raise_on_error=False, refresh=True)
+    assert ok == 1 and len(errors) == 1
+    assert backend.count(index=index)["count"] == 1
+
+
+def test_an_alias_moves_atomically(backend: OpenSearch, index: str) -> None:
+    other = f"{index}-b"
+    backend.indices.create(index=other, body=PROFILES.body())
+    alias = f"{index}-alias"
+    backend.indices.update_aliases(body={"actions": [{"add": {"index": index, "alias": alias}}]})
+    backend.indices.update_aliases(
+        body={
+            "actions": [
+                {"remove": {"index": index, "alias": alias}},
+                {"add": {"index": other, "alias": alias}},
+            ]
+        }
+    )
+    assert list(backend.indices.get_alias(name=alias)) == [other]
+
+
+def test_grants_filter_by_keyword_range(backend: OpenSearch, index: str) -> None:
+    from datetime import date
+
+    load(
+        backend,
+        index,
+        [
+            doc("valid", diversity_grants=["US|woman_owned|2027-06-30"]),
+            doc("expired", diversity_grants=["US|woman_owned|2026-01-01"]),
+            doc("other", diversity_grants=["US|veteran_owned|2027-06-30"]),
+            doc("none"),
+        ],
+    )
+    query = unexpired_range("diversity_grants", "US", "woman_owned", date(2026, 11, 22))
+    assert ids(backend, index, query) == ["valid"]
+
+
+def test_keyword_fields_do_not_change_text_scores(backend: OpenSearch, index: str) -> None:
+    """Why grants are keywords: certifications must not move anyone's BM25 score."""
+    other = f"{index}-plain"
+    backend.indices.create(index=other, body=PROFILES.body())
+    titles = ["python developer", "go engineer", "python go", "react", "bookkeeper"]
+    grants = ["US|woman_owned|2027-06-30", "CA|lgbtq_owned|2027-01-01"]
+    load(
+        backend,
+        index,
+        [doc(str(i), title=t, diversity_grants=grants) for i, t in enumerate(titles)],
+    )
+    load(backend, other, [doc(str(i), title=t) for i, t in enumerate(titles)])
+    query = {"query": {"match": {"title": "python go"}}}
+    scores = [
+        {h["_id"]: h["_score"] for h in backend.search(index=i, body=query)["hits"]["hits"]}
+        for i in (index, other)
+    ]
+    assert scores[0] == scores[1]
+
+
+def test_dis_max_of_constant_scores_is_best_plus_tie_breaker(
+    backend: OpenSearch, index: str
+) -> None:
+    load(backend, index, [doc("both", skill_ids=["go", "docker"]), doc("one", skill_ids=["go"])])
+    query = {
+        "dis_max": {
+            "tie_breaker": 0.2,
+            "queries": [
+                {"constant_score": {"filter": {"term": {"skill_ids": "go"}}, "boost": 0.9}},
+                {"constant_score": {"filter": {"term": {"skill_ids": "docker"}}, "boost": 0.5}},
+            ],
+        }
+    }
+    hits = backend.search(index=index, body={"query": query})["hits"]["hits"]
+    scores = {h["_id"]: h["_score"] for h in hits}
+    assert scores["both"] == pytest.approx(0.9 + 0.2 * 0.5, rel=1e-4)
+    assert scores["one"] == pytest.approx(0.9, rel=1e-4)
+
+
+def test_msearch_answers_each_body_with_its_timing(backend: OpenSearch, index: str) -> None:
+    load(backend, index, [doc("a"), doc("b", title="Go Engineer")])
+    lines: list[dict[str, Any]] = []
+    for query in ({"match": {"title": "python"}}, {"match": {"title": "go"}}):
+        lines += [{"index": index}, {"query": query, "size": 10}]
+    responses = backend.msearch(body=lines)["responses"]
+    assert [[h["_id"] for h in r["hits"]["hits"]] for r in responses] == [["a"], ["b"]]
+    assert all("took" in r for r in responses)
+
+
+def test_html_highlights_escape_profile_text(backend: OpenSearch, index: str) -> None:
+    load(backend, index, [doc("x", title="Python <script>alert(1)</script> Developer")])
+    body = {
+        "query": {"match": {"title": "python"}},
+        "highlight": {"encoder": "html", "fields": {"title": {"number_of_fragments": 0}}},
+    }
+    fragment = backend.search(index=index, body=body)["hits"]["hits"][0]["highlight"]["title"][0]
+    assert "<em>Python</em>" in fragment
+    assert "<script>" not in fragment
+
+
+def test_search_after_pages_through_everything(backend: OpenSearch, index: str) -> None:
+    load(backend, index, [doc(f"p{i:02d}") for i in range(25)])
+    body: dict[str, Any] = {"size": 10, "sort": [{"id": "asc"}], "query": {"match_all": {}}}
+    seen: list[str] = []
+    while True:
+        hits = backend.search(index=index, body=body)["hits"]["hits"]
+        seen += [h["_id"] for h in hits]
+        if len(hits) < 10:
+            break
+        body["search_after"] = hits[-1]["sort"]
+    assert seen == [f"p{i:02d}" for i in range(25)]
