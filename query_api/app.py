@@ -7,7 +7,9 @@ backend may be down when the API starts: the API still starts, `/readyz` says fa
 
 from __future__ import annotations
 
+import json
 import logging
+import pathlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -15,11 +17,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Security
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.security import APIKeyHeader
+from fastapi.staticfiles import StaticFiles
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from indexer.certification_registry import default_registry
 from indexer.skill_embeddings import Encoder, load_model, model_encoder
@@ -30,17 +34,22 @@ from query_api.api_settings import ApiSettings
 from query_api.errors import (
     BackendUnavailable,
     Forbidden,
+    InvalidParameters,
     NotFound,
     Unauthorized,
     install_error_handlers,
+    validation_details,
 )
 from query_api.observability import ApiMetrics, RequestContext, configure_logging
 from query_api.response_models import (
+    ClientInfo,
     EngineerSearchResponse,
     EnterpriseProfileTile,
     EnterpriseSearchResponse,
+    ErrorDetail,
     ErrorResponse,
     ProfileTile,
+    RankingProfileCatalog,
     Readiness,
     SearchResponse,
 )
@@ -53,7 +62,12 @@ from query_api.search_request import (
 )
 from query_api.search_service import TILE_SOURCE, SearchService
 from ranking.query_embedder import QueryEmbedder
-from ranking.ranking_profile import load_profile
+from ranking.ranking_profile import (
+    RankingProfile,
+    RankingProfileError,
+    available_profiles,
+    load_profile,
+)
 from ranking.talent_searcher import DIVERSITY_SOURCE
 from talent_search.settings import BackendSettings, TalentSettings
 
@@ -67,6 +81,22 @@ ENGINEER_FORBIDDEN = (
     "ranking overrides and explain (ranking_profile, ranking_overrides, explain) are available "
     "to relevance engineer keys only"
 )
+RANKING_PROFILES_FORBIDDEN = (
+    "ranking profiles (listing them and exporting tuned ones) are available to relevance "
+    "engineer keys only"
+)
+# The browser pages (search page and relevance workbench): plain ES modules, no build step.
+PAGES_DIR = pathlib.Path(__file__).with_name("pages")
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": description}
     for code, description in {
@@ -130,6 +160,88 @@ async def search_access(
             names |= set(body)
     check_tier_params(names, client.tier)
     return client
+
+
+def engineer_access(client: Annotated[ApiClient, Depends(authenticate)]) -> ApiClient:
+    if not client.tier.tunes_ranking:
+        raise Forbidden(RANKING_PROFILES_FORBIDDEN)
+    return client
+
+
+ProfileName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+# Set at the top level of an export, never inside its overrides.
+_EXPORT_RESERVED = ("name", "version", "description")
+
+
+class ProfileExportRequest(BaseModel):
+    """A tuned ranking profile to save: a base profile plus overrides, under a new name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base: ProfileName = Field(description="The profile the overrides apply to.")
+    name: ProfileName = Field(description="The new profile's name (and file name).")
+    version: int = Field(default=1, ge=1, le=1_000_000)
+    description: str | None = Field(default=None, max_length=2000)
+    overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Nested settings to replace, as in `ranking_overrides` "
+        '(e.g. {"badges": {"expert_vetted": 1.4}}); validated like a profile file.',
+    )
+
+
+def exported_profile(request: ProfileExportRequest) -> RankingProfile:
+    """The base profile with the overrides, renamed; invalid input raises InvalidParameters."""
+    try:
+        base = load_profile(request.base)
+    except RankingProfileError as exc:
+        raise InvalidParameters(
+            "invalid parameters: base", [ErrorDetail(field="base", message=str(exc))]
+        ) from exc
+    reserved = [key for key in _EXPORT_RESERVED if key in request.overrides]
+    if reserved:
+        raise InvalidParameters(
+            "invalid parameters: " + ", ".join(f"overrides.{key}" for key in reserved),
+            [
+                ErrorDetail(
+                    field=f"overrides.{key}",
+                    message=f"set {key} at the top level of the export, not in overrides",
+                )
+                for key in reserved
+            ],
+        )
+    tuned_from = f"Tuned from {base.name} v{base.version} in the relevance workbench."
+    description = request.description or f"{tuned_from} {base.description}".strip()
+    settings = request.overrides | {
+        "name": request.name,
+        "version": request.version,
+        "description": description,
+    }
+    try:
+        return base.with_overrides(settings)
+    except RankingProfileError as exc:
+        cause = exc.__cause__
+        errors = cause.errors() if isinstance(cause, ValidationError) else []
+        details = validation_details(
+            [
+                {**e, "loc": ("overrides", *e["loc"])}
+                if not e["loc"] or e["loc"][0] not in _EXPORT_RESERVED
+                else e
+                for e in errors
+            ]
+        ) or [ErrorDetail(field="overrides", message=str(exc))]
+        fields = ", ".join(sorted({d.field for d in details if d.field}))
+        raise InvalidParameters(f"invalid parameters: {fields}", details) from exc
+
+
+def export_yaml(request: ProfileExportRequest, profile: RankingProfile) -> str:
+    overrides = json.dumps(request.overrides, sort_keys=True)
+    return (
+        f"# Ranking profile {profile.name} v{profile.version}, exported from the relevance "
+        "workbench.\n"
+        f"# Base: {request.base}; overrides: {overrides}\n"
+        f"# Save it as ranking/profiles/{profile.name}.yaml (the directory load_profile reads) "
+        f"to use it as ranking_profile={profile.name}.\n"
+    ) + profile.to_yaml()
 
 
 def _today() -> date:
@@ -345,3 +457,78 @@ def _add_routes(app: FastAPI) -> None:
             raise NotFound(f"no profile with id {profile_id}")
         tile = state.service.profile_tile(found["_source"], client, state.today())
         return JSONResponse(tile.model_dump(mode="json"))
+
+    @app.get(
+        "/v1/me",
+        tags=["keys"],
+        summary="Who the key belongs to, and its tier.",
+        response_model=ClientInfo,
+        responses={401: ERROR_RESPONSES[401]},
+    )
+    def me(client: Annotated[ApiClient, Depends(authenticate)]) -> ClientInfo:
+        return ClientInfo(client=client.name, tier=client.tier)
+
+    @app.get(
+        "/v1/ranking-profiles",
+        tags=["ranking"],
+        summary="The ranking profiles and all their settings (relevance engineers only).",
+        response_model=RankingProfileCatalog,
+        responses={code: ERROR_RESPONSES[code] for code in (401, 403)},
+    )
+    def ranking_profiles(
+        request: Request, client: Annotated[ApiClient, Depends(engineer_access)]
+    ) -> RankingProfileCatalog:
+        profiles: list[RankingProfile] = []
+        invalid: list[ErrorDetail] = []
+        for name in available_profiles():
+            try:
+                profiles.append(load_profile(name))
+            except RankingProfileError as exc:
+                invalid.append(ErrorDetail(field=name, message=str(exc)))
+        default = _state(request).service.default_profile.name
+        return RankingProfileCatalog(default=default, profiles=profiles, invalid=invalid)
+
+    @app.post(
+        "/v1/ranking-profiles/export",
+        tags=["ranking"],
+        summary="A tuned ranking profile as a YAML file (relevance engineers only).",
+        description=(
+            "Applies `overrides` to the `base` profile, validates the result like a profile "
+            "file and returns it under the new `name`. Nothing is written on the server: save "
+            "the file in the ranking profiles directory (`ranking/profiles/NAME.yaml`) to use "
+            "it as `ranking_profile=NAME`."
+        ),
+        response_class=Response,
+        responses={
+            200: {
+                "content": {"application/yaml": {"schema": {"type": "string"}}},
+                "description": "The profile file (Content-Disposition: attachment).",
+            },
+            **{code: ERROR_RESPONSES[code] for code in (401, 403, 422)},
+        },
+    )
+    def export_ranking_profile(
+        body: ProfileExportRequest, client: Annotated[ApiClient, Depends(engineer_access)]
+    ) -> Response:
+        profile = exported_profile(body)
+        return Response(
+            export_yaml(body, profile),
+            media_type="application/yaml",
+            headers={"Content-Disposition": f'attachment; filename="{profile.name}.yaml"'},
+        )
+
+    _add_page_routes(app)
+
+
+def _add_page_routes(app: FastAPI) -> None:
+    """The search page (`/`) and the relevance workbench (`/workbench`); they call the API."""
+
+    @app.get("/", include_in_schema=False)
+    def search_page() -> FileResponse:
+        return FileResponse(PAGES_DIR / "search.html", headers=PAGE_HEADERS)
+
+    @app.get("/workbench", include_in_schema=False)
+    def workbench_page() -> FileResponse:
+        return FileResponse(PAGES_DIR / "workbench.html", headers=PAGE_HEADERS)
+
+    app.mount("/pages", StaticFiles(directory=PAGES_DIR), name="pages")

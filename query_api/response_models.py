@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from indexer.profile_input import Badge, DiversityCategory
+from query_api.api_keys import Tier
+from ranking.ranking_profile import RankingProfile
 
 
 class _Strict(BaseModel):
@@ -141,3 +143,21 @@ class Readiness(_Strict):
     profiles_index: str | None
     skills_index: str | None
     reason: str | None = None
+
+
+class ClientInfo(_Strict):
+    """Who a key belongs to and its tier, so a page can show what the tier may use."""
+
+    client: str
+    tier: Tier
+
+
+class RankingProfileCatalog(_Strict):
+    """The ranking profiles a relevance engineer can pick, with every setting."""
+
+    default: str = Field(description="The profile that ranks requests naming none.")
+    profiles: list[RankingProfile]
+    invalid: list[ErrorDetail] = Field(
+        default_factory=list,
+        description="Profile files that failed to load (`field` is the profile name).",
+    )

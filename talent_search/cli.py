@@ -6,21 +6,11 @@ Exit codes: 0 success; 3 some input lines were rejected and the rest indexed; 1 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -36,8 +26,11 @@ from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
 from indexer.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import ALL_KINDS, PROFILES
+from query_api.api_keys import KeyStore
+from query_api.app import create_app
 from ranking.ranking_profile import RankingProfileError, load_profile
 from ranking.talent_searcher import SearchQuery, SearchResult, TalentSearcher
+from talent_search.api_commands import keys_app, print_demo_keys, run_api, serve
 from talent_search.backend import (
     BackendError,
     open_backend,
@@ -47,12 +40,15 @@ from talent_search.backend import (
 from talent_search.backend import (
     background_status as backend_background_status,
 )
+from talent_search.cli_support import _backend_or_exit, _fail, _progress, console, out
+from talent_search.eval_commands import build_judgments, eval_command
 from talent_search.settings import BackendSettings, TalentSettings
 
-console = Console(stderr=True)
-out = Console()
-
 app = typer.Typer(help="Talent search: indexer, ranking and query API.", no_args_is_help=True)
+app.command("eval")(eval_command)
+app.command("build-judgments")(build_judgments)
+app.command("serve")(serve)
+app.add_typer(keys_app, name="keys")
 backend_app = typer.Typer(help="Run the embedded OpenSearch-compatible server in the background.")
 app.add_typer(backend_app, name="backend")
 
@@ -70,38 +66,6 @@ index_app = typer.Typer(
     cls=_IndexGroup, help="Load profiles (index FILE), roll back, delete, update stats."
 )
 app.add_typer(index_app, name="index")
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-        disable=not console.is_terminal,
-    )
-
-
-@contextmanager
-def _backend_or_exit() -> Iterator[Any]:
-    try:
-        with open_backend() as backend:
-            if backend.kind == "embedded":
-                console.print(
-                    "[yellow]No OPENSEARCH_URL and no background backend: using an embedded "
-                    "server for this command only; its data is gone when the command ends. "
-                    "Run `talent-search backend start` to keep data between commands.[/]"
-                )
-            yield backend
-    except BackendError as exc:
-        raise _fail(str(exc)) from exc
 
 
 @backend_app.command("start")
@@ -365,9 +329,16 @@ def demo(
         Path | None, typer.Option(help="Profiles to index (default: the generated demo corpus).")
     ] = None,
     count: Annotated[int, typer.Option(min=1, help="Size of the generated corpus.")] = 5000,
-    query: Annotated[list[str] | None, typer.Option(help="Queries to show.")] = None,
+    query: Annotated[
+        list[str] | None, typer.Option(help="Queries to print before serving.")
+    ] = None,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the query API after indexing.")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Interface the API listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the API listens on.")] = 8000,
 ) -> None:
-    """Start the embedded backend, index the demo corpus and show searches."""
+    """Start the embedded backend, index the demo corpus, and serve the API with demo keys."""
     settings = TalentSettings()
     if profiles is None:
         profiles = settings.state_dir / f"demo-profiles-{count}.jsonl"
@@ -396,10 +367,24 @@ def demo(
                 on_line=lambda n: progress.advance(task, n),
             )
         _print_summary(summary, rejects_path)
-        searcher = TalentSearcher.from_backend(backend.client, builder.registry.enabled_countries())
-        ranking = load_profile("default")
-        for text in query or ["react developer", "Shopify store redesign", "golang", "bookkeeping"]:
-            _print_ranked(text, searcher.search(SearchQuery(text), ranking), 5, explain=False)
+        if query or not serve_api:
+            searcher = TalentSearcher.from_backend(
+                backend.client, builder.registry.enabled_countries()
+            )
+            ranking = load_profile("default")
+            for text in query or DEMO_QUERIES:
+                _print_ranked(text, searcher.search(SearchQuery(text), ranking), 5, explain=False)
+        if serve_api:
+            app_ = create_app(
+                client_factory=lambda: backend.client,
+                key_store=KeyStore.with_demo_keys(),
+            )
+            print_demo_keys(f"http://{host}:{port}")
+            console.print(f"serving the API on http://{host}:{port} (Ctrl-C to stop)")
+            run_api(app_, host, port)
+
+
+DEMO_QUERIES = ["react developer", "Shopify store redesign", "golang", "bookkeeping"]
 
 
 if __name__ == "__main__":  # pragma: no cover

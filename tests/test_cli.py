@@ -55,7 +55,7 @@ def test_index_subcommands(env: Path) -> None:
     assert deleted.exit_code == 3 and "deleted 1, not found 1" in deleted.stdout
 
     rolled = invoke("index", "rollback")
-    assert rolled.exit_code == 0 and "talent-profiles -> talent-profiles-v1-" in rolled.stdout
+    assert rolled.exit_code == 0 and "talent-profiles -> talent-profiles-v2-" in rolled.stdout
 
     stats = write_jsonl(env / "stats.jsonl", [{"id": "a", "earnings_12m_usd": 50}])
     updated = invoke("index", "update-stats", str(stats), "--as-of", "2026-11-01")

@@ -134,3 +134,17 @@ def test_without_text_results_are_ordered_by_priors(searcher: TalentSearcher) ->
 def test_explicit_skills_are_matched_exactly(searcher: TalentSearcher) -> None:
     found = ids(searcher, SearchQuery(None, skills=["QuickBooks"]))
     assert found[0] == "acc-1"
+
+
+def test_a_query_no_leg_can_score_returns_nothing_instead_of_failing(
+    searcher: TalentSearcher,
+) -> None:
+    skill_only = DEFAULT.with_overrides({"legs": {"lexical": {"weight": 0}}})
+    unmatched = DEFAULT.with_overrides(
+        {"legs": {"lexical": {"weight": 0}, "skill": {"min_similarity": 0.99}}}
+    )
+    nothing = DEFAULT.with_overrides({"legs": {"lexical": {"weight": 0}, "skill": {"weight": 0}}})
+    assert searcher.search(SearchQuery("golang"), skill_only).hits
+    for ranking in (unmatched, nothing):
+        result = searcher.search(SearchQuery("qwertyuiop zxcv"), ranking)
+        assert result.hits == [] and result.total == 0

@@ -1,0 +1,370 @@
+"""`talent-search eval` and `talent-search build-judgments`: the relevance engineer's loop.
+
+Why: a ranking profile change is only worth shipping if judged queries get better. `eval` runs
+every judged query through the same searcher the API uses (live `talent-profiles` alias, a named
+ranking profile), scores it with `ranking.evaluation` and, with `--compare`, says per query
+whether the profile won or lost against a baseline profile. `build-judgments` makes a dev set
+from a profiles file when no human ratings exist yet (see docs/relevance-set.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+import typer
+from opensearchpy import OpenSearch
+from rich.markup import escape
+from rich.table import Table
+
+from indexer.certification_registry import default_registry
+from indexer.errors import IndexerError
+from indexer.index_aliases import alias_target
+from indexer.profile_reader import Reject, read_profiles
+from indexer.skill_vocabulary import SkillVocabulary
+from mappings.index_contract import PROFILES
+from ranking.evaluation import (
+    METRICS,
+    Comparison,
+    Judgments,
+    compare,
+    evaluate,
+    format_report,
+    load_judgments,
+    plot_deltas,
+)
+from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
+from ranking.relevance_set import (
+    MAX_RELEVANT,
+    build_relevance_set,
+    relevance_set_summary,
+    write_relevance_set,
+)
+from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
+from talent_search.cli_support import _backend_or_exit, _fail, _progress, console, out
+from talent_search.settings import TalentSettings
+
+__all__ = ["build_judgments", "eval_command"]
+
+#: Hits kept per query: the deepest cut-off any metric looks at (recall@50).
+RUN_DEPTH: Final = max(k for _, k in METRICS.values())
+_ID_CHUNK: Final = 1000
+
+
+# --------------------------------------------------------------------------------------------
+# eval
+# --------------------------------------------------------------------------------------------
+
+
+def _load_judgments_or_exit(path: Path) -> Judgments:
+    """Judgments, or exit 2 naming the file and what is wrong with it."""
+    if not path.exists():
+        raise _fail(f"judgments file {escape(str(path))} does not exist", code=2)
+    if not path.is_file():
+        raise _fail(f"judgments file {escape(str(path))} is not a file", code=2)
+    try:
+        judgments = load_judgments(path)
+    except UnicodeDecodeError as exc:
+        raise _fail(f"{escape(str(path))}: not UTF-8 text ({exc.reason})", code=2) from exc
+    except (OSError, ValueError, csv.Error) as exc:
+        raise _fail(f"invalid judgments file: {escape(str(exc))}", code=2) from exc
+    if not judgments.ratings:
+        raise _fail(f"judgments file {escape(str(path))} has a header but no ratings", code=2)
+    return judgments
+
+
+def _ranking_or_exit(name: str, option: str) -> RankingProfile:
+    try:
+        return load_profile(name)
+    except RankingProfileError as exc:
+        raise _fail(f"{option}: {escape(str(exc))}", code=2) from exc
+
+
+def _missing_judged_ids(client: OpenSearch, index: str, judgments: Judgments) -> int:
+    """How many judged profiles the live index lacks: judgments built for another corpus score
+    near zero, and this says why instead of letting the numbers mislead."""
+    ids = sorted({docid for docs in judgments.ratings.values() for docid in docs})
+    found = 0
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[start : start + _ID_CHUNK]
+        response = client.count(index=index, body={"query": {"ids": {"values": chunk}}})
+        found += int(response["count"])
+    return len(ids) - found
+
+
+def _run(
+    searcher: TalentSearcher, queries: Sequence[str], ranking: RankingProfile
+) -> tuple[dict[str, list[str]], float]:
+    """Query text -> ranked ids (top `RUN_DEPTH`), through the real search path; and seconds."""
+    run: dict[str, list[str]] = {}
+    started = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task(f"{ranking.name}: searching", total=len(queries))
+        for query in queries:
+            result = searcher.search(SearchQuery(query), ranking)
+            run[query] = [hit.id for hit in result.hits[:RUN_DEPTH]]
+            progress.advance(task)
+    return run, time.perf_counter() - started
+
+
+def _profile_ref(ranking: RankingProfile) -> dict[str, Any]:
+    return {"name": ranking.name, "version": ranking.version}
+
+
+def _comparison_summary(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "baseline_mean": comparison.baseline_mean,
+        "candidate_mean": comparison.candidate_mean,
+        "mean_delta": comparison.mean_delta,
+        "wins": comparison.wins,
+        "losses": comparison.losses,
+        "ties": comparison.ties,
+    }
+
+
+def _metrics_table(comparisons: Mapping[str, Comparison], baseline: str, candidate: str) -> Table:
+    table = Table(title=f"{candidate} against {baseline}, per query")
+    table.add_column("metric")
+    table.add_column(baseline, justify="right")
+    table.add_column(candidate, justify="right")
+    table.add_column("\N{GREEK CAPITAL LETTER DELTA}", justify="right")
+    table.add_column("W/L/T", justify="right")
+    for name, c in comparisons.items():
+        table.add_row(
+            name,
+            f"{c.baseline_mean:.4f}",
+            f"{c.candidate_mean:.4f}",
+            f"{c.mean_delta:+.4f}",
+            f"{c.wins}/{c.losses}/{c.ties}",
+        )
+    return table
+
+
+def _movers_table(comparison: Comparison, baseline: str, candidate: str) -> Table:
+    table = Table(title=f"biggest movers on {comparison.metric} ({candidate} - {baseline})")
+    table.add_column("query")
+    table.add_column("family")
+    table.add_column(baseline, justify="right")
+    table.add_column(candidate, justify="right")
+    table.add_column("\N{GREEK CAPITAL LETTER DELTA}", justify="right")
+    for d in comparison.biggest_movers:
+        table.add_row(
+            escape(d.query),
+            escape(d.family),
+            f"{d.baseline:.4f}",
+            f"{d.candidate:.4f}",
+            f"{d.delta:+.4f}",
+        )
+    return table
+
+
+def _titled(table: Table, ranking: RankingProfile) -> Table:
+    table.title = f"{ranking.name} v{ranking.version}: {table.title}"
+    return table
+
+
+def eval_command(
+    judgments_file: Annotated[
+        Path,
+        typer.Option(
+            "--judgments", help="Quepid ratings CSV: query,docid,rating and an optional family."
+        ),
+    ],
+    profile: Annotated[str, typer.Option(help="Ranking profile to evaluate.")] = "default",
+    compare_to: Annotated[
+        str | None,
+        typer.Option(
+            "--compare", help="Baseline ranking profile: per-query wins/losses/ties against it."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", file_okay=False, help="Directory for the JSON and PNG.")
+    ] = Path("eval-reports"),
+    metric: Annotated[
+        str, typer.Option(help=f"Metric for wins/losses/ties and the plot: {', '.join(METRICS)}.")
+    ] = "ndcg@10",
+) -> None:
+    """Score a ranking profile on judged queries against the live index (and compare two)."""
+    if metric not in METRICS:
+        raise _fail(f"--metric: unknown metric {metric!r}; use one of {', '.join(METRICS)}", 2)
+    judgments = _load_judgments_or_exit(judgments_file)
+    ranking = _ranking_or_exit(profile, "--profile")
+    baseline_ranking = _ranking_or_exit(compare_to, "--compare") if compare_to else None
+    try:  # before the searches, not after a minute of them
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"--out: cannot create {escape(str(out_dir))}: {exc.strerror}", 2) from exc
+    settings = TalentSettings()
+    with _backend_or_exit() as backend:
+        client: OpenSearch = backend.client
+        try:
+            live = alias_target(client, PROFILES.alias)
+        except IndexerError as exc:
+            raise _fail(str(exc)) from exc
+        if live is None or int(client.count(index=PROFILES.alias)["count"]) == 0:
+            raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
+        missing = _missing_judged_ids(client, PROFILES.alias, judgments)
+        enabled = default_registry().with_enabled(settings.certification_countries)
+        searcher = TalentSearcher.from_backend(client, enabled.enabled_countries())
+        try:
+            run, seconds = _run(searcher, judgments.queries, ranking)
+            baseline_run = (
+                _run(searcher, judgments.queries, baseline_ranking) if baseline_ranking else None
+            )
+        except SearchError as exc:
+            raise _fail(escape(str(exc))) from exc
+    if missing:
+        judged = len({d for docs in judgments.ratings.values() for d in docs})
+        console.print(
+            f"[yellow]{missing} of {judged} judged profiles are not in the live index "
+            f"({live}): were the judgments built for another corpus?[/]"
+        )
+    report = evaluate(run, judgments)
+    data: dict[str, Any] = {
+        "judgments": str(judgments_file),
+        "index": live,
+        "ranking_profile": _profile_ref(ranking),
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "search_seconds": round(seconds, 3),
+        "judged_profiles_not_indexed": missing,
+        **report.to_dict(),
+    }
+    searched = f"{ranking.name} searched them in {seconds:.1f} s"
+    if baseline_run is not None and baseline_ranking is not None:
+        searched += f", {baseline_ranking.name} in {baseline_run[1]:.1f} s"
+    out.print(
+        f"{len(judgments)} queries, {sum(map(len, judgments.ratings.values()))} judgments; "
+        + searched
+    )
+    stem = f"eval-{ranking.name}"
+    if baseline_ranking is None or baseline_run is None:
+        out.print(_titled(format_report(report), ranking))
+        paths = _write(out_dir, stem, data, None)
+    else:
+        baseline = evaluate(baseline_run[0], judgments)
+        comparisons = {name: compare(baseline, report, metric=name) for name in METRICS}
+        comparison = comparisons[metric]
+        data["baseline"] = {
+            "ranking_profile": _profile_ref(baseline_ranking),
+            "search_seconds": round(baseline_run[1], 3),
+            **baseline.to_dict(),
+        }
+        data["comparisons"] = {name: _comparison_summary(c) for name, c in comparisons.items()}
+        data["comparison"] = comparison.to_dict()
+        base, cand = baseline_ranking.name, ranking.name
+        out.print(_titled(format_report(baseline), baseline_ranking))
+        out.print(_titled(format_report(report, comparison), ranking))
+        out.print(_metrics_table(comparisons, base, cand))
+        if comparison.biggest_movers:
+            out.print(_movers_table(comparison, base, cand))
+        out.print(
+            f"{metric}: {cand} against {base}: {comparison.wins} wins, {comparison.losses} "
+            f"losses, {comparison.ties} ties (mean {comparison.mean_delta:+.4f})"
+        )
+        paths = _write(out_dir, f"{stem}-vs-{base}", data, comparison)
+    for kind, path in paths:
+        out.print(f"{kind}: {escape(str(path))}", soft_wrap=True)  # one line, to copy
+
+
+def _write(
+    out_dir: Path, stem: str, data: Mapping[str, Any], comparison: Comparison | None
+) -> list[tuple[str, Path]]:
+    """The JSON report (the `ranking.evaluation.write_report` layout, plus the run's context and
+    the baseline) and, with a comparison, the per-query delta plot; timestamped, so a loop of
+    runs keeps every report."""
+    stem += datetime.now().strftime("-%Y%m%dT%H%M%S")
+    taken, number = stem, 1
+    while (out_dir / f"{stem}.json").exists():
+        number += 1
+        stem = f"{taken}-{number}"
+    json_path = out_dir / f"{stem}.json"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths = [("report", json_path)]
+    if comparison is not None:
+        png_path = out_dir / f"{stem}.png"
+        plot_deltas(png_path, comparison)
+        paths.append(("plot", png_path))
+    return paths
+
+
+# --------------------------------------------------------------------------------------------
+# build-judgments
+# --------------------------------------------------------------------------------------------
+
+
+def _read_corpus(path: Path) -> tuple[list[dict[str, Any]], int, int]:
+    """The profiles the indexer would index (rejected lines skipped, the last of duplicate ids
+    kept, as an upsert does), so every judged id can be in the index; and the counts skipped."""
+    profiles: dict[str, dict[str, Any]] = {}
+    rejected = duplicates = 0
+    for item in read_profiles(path):
+        if isinstance(item, Reject):
+            rejected += 1
+            continue
+        raw = item.profile.model_dump(mode="json")
+        if raw["id"] in profiles:
+            duplicates += 1
+            del profiles[raw["id"]]
+        profiles[raw["id"]] = raw
+    return list(profiles.values()), rejected, duplicates
+
+
+def build_judgments(
+    profiles_file: Annotated[
+        Path, typer.Option("--profiles", help="Profiles JSONL: the corpus you index.")
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", dir_okay=False, help="Where to write the judgments CSV.")
+    ],
+    seed: Annotated[int, typer.Option(help="Sampling seed (the set is deterministic).")] = 7,
+    max_queries_per_family: Annotated[
+        int, typer.Option(min=0, help="At most this many queries per family.")
+    ] = 100,
+    max_relevant: Annotated[
+        int, typer.Option(min=1, help="Skip queries with more judged profiles than this.")
+    ] = MAX_RELEVANT,
+) -> None:
+    """Build a dev relevance set from ESCO/O*NET aliases against a profiles file."""
+    if not profiles_file.is_file():
+        raise _fail(f"profiles file {escape(str(profiles_file))} does not exist", code=2)
+    try:
+        corpus, rejected, duplicates = _read_corpus(profiles_file)
+    except OSError as exc:
+        raise _fail(f"cannot read {escape(str(profiles_file))}: {exc}", code=2) from exc
+    if rejected or duplicates:
+        console.print(
+            f"[yellow]skipped {rejected} invalid lines and {duplicates} earlier duplicates of "
+            "an id (as the indexer does)[/]"
+        )
+    if not corpus:
+        raise _fail(f"{escape(str(profiles_file))} has no valid profiles", code=2)
+    rows = build_relevance_set(
+        corpus,
+        SkillVocabulary.load_default(),
+        seed=seed,
+        max_queries_per_family=max_queries_per_family,
+        max_relevant=max_relevant,
+    )
+    if not rows:
+        raise _fail("no query could be built from these profiles (see docs/relevance-set.md)")
+    write_relevance_set(out_file, rows)
+    summary = relevance_set_summary(rows)
+    table = Table("family", title=f"relevance set from {len(corpus)} profiles (seed {seed})")
+    for column in ("queries", "judgments", "rating 3", "rating 2", "rating 1"):
+        table.add_column(column, justify="right")
+    for family, counts in summary.items():
+        table.add_row(
+            family,
+            *(
+                str(counts[key])
+                for key in ("queries", "judgments", "rating_3", "rating_2", "rating_1")
+            ),
+        )
+    out.print(table)
+    queries = sum(counts["queries"] for counts in summary.values())
+    out.print(f"wrote {len(rows)} judgments for {queries} queries to {out_file}")
