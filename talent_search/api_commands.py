@@ -29,6 +29,7 @@ def print_demo_keys(base_url: str) -> None:
         table.add_row(key, tier.value)
     out.print(table)
     out.print(
+        f"search page: {base_url}/   relevance workbench: {base_url}/workbench\n"
         f"API docs: {base_url}/docs\n"
         f"try: curl -H 'X-API-Key: demo-standard-key' '{base_url}/v1/search?q=react+developer'"
     )
