@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from opensearchpy import OpenSearch
 
 from indexer.document_builder import DocumentBuilder
@@ -148,3 +150,29 @@ def test_a_query_no_leg_can_score_returns_nothing_instead_of_failing(
     for ranking in (unmatched, nothing):
         result = searcher.search(SearchQuery("qwertyuiop zxcv"), ranking)
         assert result.hits == [] and result.total == 0
+
+
+FORBIDDEN_QUERY_TYPES = {"query_string", "simple_query_string", "script", "script_score"}
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=80), skills=st.lists(st.text(min_size=1, max_size=20), max_size=3))
+def test_user_text_never_reaches_a_query_string_or_a_script(
+    searcher: TalentSearcher, text: str, skills: list[str]
+) -> None:
+    """Whatever the text (Lucene syntax, control characters, any Unicode), it is only ever
+    matched as text or looked up as a term; nothing parses it as a query or runs it."""
+    plan = searcher.plan(
+        SearchQuery(text, skills, SearchFilters(diversity_certified=True)), DEFAULT
+    )
+    assert not _keys(plan.bodies) & FORBIDDEN_QUERY_TYPES
