@@ -134,7 +134,7 @@ def index_load(
     rejects_path = rejects or file.with_name(file.name + ".rejects.jsonl")
     registry = default_registry().with_enabled(settings.certification_countries)
     builder = DocumentBuilder(
-        vocabulary=SkillVocabulary.load_default(),
+        vocabulary=SkillVocabulary.load_default().copy(),
         registry=registry,
         policy=_policy(badge_policy, settings),
         as_of=_as_of(as_of),
@@ -347,7 +347,7 @@ def demo(
     with open_backend(BackendSettings(url=None), settings) as backend:
         console.print(f"embedded backend at {backend.url}")
         builder = DocumentBuilder(
-            vocabulary=SkillVocabulary.load_default(),
+            vocabulary=SkillVocabulary.load_default().copy(),
             registry=default_registry().with_enabled(settings.certification_countries),
             policy=_policy(None, settings),
             as_of=date.today(),

@@ -345,7 +345,7 @@ def build_judgments(
         raise _fail(f"{escape(str(profiles_file))} has no valid profiles", code=2)
     rows = build_relevance_set(
         corpus,
-        SkillVocabulary.load_default(),
+        SkillVocabulary.load_default().copy(),
         seed=seed,
         max_queries_per_family=max_queries_per_family,
         max_relevant=max_relevant,
