@@ -186,6 +186,16 @@ def bare_bodies(url: str, mix: Mix) -> list[list[dict[str, Any]]]:
     return requests
 
 
+def resolve_backend(backend_url: str | None) -> str:
+    """`--backend-url`, else OPENSEARCH_URL, else a background backend (started if needed)."""
+    url = backend_url or BackendSettings().url
+    if url is None:
+        settings = TalentSettings()
+        running = background_status(settings)
+        url = running.url if running else start_background(settings).url
+    return url
+
+
 def main(
     count: int = typer.Option(100_000, help="Profiles in the index."),
     clients: int = typer.Option(16, help="Concurrent clients."),
@@ -193,11 +203,7 @@ def main(
     port: int = typer.Option(8765, help="Port for the API process."),
     backend_url: str | None = typer.Option(None, help="Backend URL (default: background)."),
 ) -> None:
-    settings = TalentSettings()
-    url = backend_url or BackendSettings().url
-    if url is None:
-        running = background_status(settings)
-        url = running.url if running else start_background(settings).url
+    url = resolve_backend(backend_url)
     ensure_indexed(url, count)
     mix = request_mix()
 

@@ -25,14 +25,12 @@ from api_load import (
     ensure_indexed,
     percentile,
     request_mix,
+    resolve_backend,
     rss_mb,
     run_load,
     start_api,
 )
 from rich.table import Table
-
-from talent_search.backend import background_status, start_background
-from talent_search.settings import BackendSettings, TalentSettings
 
 Request = tuple[str, str, str, dict[str, Any]]  # method, path, key, params or body
 
@@ -62,11 +60,7 @@ def main(
     sample_s: float = typer.Option(30.0, help="Seconds between RSS samples."),
     backend_url: str | None = typer.Option(None, help="Backend URL (default: background)."),
 ) -> None:
-    settings = TalentSettings()
-    url = backend_url or BackendSettings().url
-    if url is None:
-        running = background_status(settings)
-        url = running.url if running else start_background(settings).url
+    url = resolve_backend(backend_url)
     ensure_indexed(url, count)
     api = start_api(url, port)
     http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
