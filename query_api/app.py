@@ -7,6 +7,7 @@ backend may be down when the API starts: the API still starts, `/readyz` says fa
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import pathlib
@@ -26,7 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from indexer.certification_registry import default_registry
-from indexer.skill_embeddings import Encoder, load_model, model_encoder
+from indexer.skill_embeddings import Encoder
 from indexer.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import PROFILES
 from query_api.api_keys import ApiClient, KeyStore, Tier, read_key_file
@@ -61,7 +62,7 @@ from query_api.search_request import (
     SearchParams,
 )
 from query_api.search_service import TILE_SOURCE, SearchService
-from ranking.query_embedder import QueryEmbedder
+from ranking.query_embedder import QueryEmbedder, query_encoder
 from ranking.ranking_profile import (
     RankingProfile,
     RankingProfileError,
@@ -307,14 +308,14 @@ def create_app(
                 "(create one with `talent-search keys add`)",
                 settings.keys_file,
             )
-        if encoder is None:
-            load_model()  # load the model now, not on the first request
+        query_encode = encoder or query_encoder()
+        query_encode(["warm up"])  # load (or export) the model now, not on the first request
         enabled = default_registry().with_enabled(TalentSettings().certification_countries)
         countries = enabled.enabled_countries()
         backend = SearchBackend(
             client,
             SkillVocabulary.load_default(),
-            QueryEmbedder(encoder or model_encoder()),
+            QueryEmbedder(query_encode),
             countries,
             request_timeout_s or backend_settings.timeout_s,
             settings.skills_refresh_s,
@@ -329,6 +330,10 @@ def create_app(
             metrics=metrics,
             today=today,
         )
+        # The model, vocabulary and matcher live as long as the process: move them out of the
+        # collector's generations so that a GC pass mid-request does not scan them (it made
+        # fusion's p99 about 28 ms instead of 1.6 ms in the query benchmark).
+        gc.freeze()
         try:
             yield
         finally:

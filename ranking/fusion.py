@@ -11,18 +11,26 @@ the leg's own window.
 
 The explain breakdown also gives additive parts (leg contributions, badge boost, prior boost)
 that add up to `final`, for a stacked bar.
+
+Fusion runs on every search over the whole window (a few hundred candidates), so scores are
+computed column-wise with numpy and each hit stays small: its per-leg breakdown (`legs`,
+`explain()`) is derived on demand, since only the hits actually shown are ever explained.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from ranking.ranking_profile import RankingProfile
+import numpy as np
+import numpy.typing as npt
+
+from ranking.ranking_profile import JssPrior, RankingProfile
 
 LEG_NAMES = ("lexical", "skill")
+
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -33,9 +41,8 @@ class LegHits:
     calibration: Sequence[float]  # unfiltered window scores, any order
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """What fusion needs to know about a profile beyond its leg scores."""
+class Candidate(NamedTuple):
+    """What fusion needs to know about a profile beyond its leg scores (a tuple: cheap to build)."""
 
     id: str
     badge: str | None = None
@@ -53,23 +60,81 @@ class LegScore:
         return self.weight * self.normalised
 
 
-@dataclass(frozen=True)
+class _LegTable:
+    """The fused legs of one search, column-wise; hits read their own row from it on demand."""
+
+    __slots__ = ("columns", "legs", "weights")
+
+    def __init__(
+        self, legs: Mapping[str, LegHits], columns: dict[str, Floats], weights: dict[str, float]
+    ) -> None:
+        self.legs = legs
+        self.columns = columns
+        self.weights = weights
+
+    def leg_scores(self, doc_id: str, row: int) -> dict[str, LegScore]:
+        return {
+            name: LegScore(
+                raw=leg.scores.get(doc_id),
+                normalised=float(self.columns[name][row]),
+                weight=self.weights[name],
+            )
+            for name, leg in self.legs.items()
+        }
+
+
 class RankedHit:
-    id: str
-    score: float
-    relevance: float
-    legs: dict[str, LegScore]
-    badge: str | None
-    badge_multiplier: float
-    jss: float | None
-    prior_multiplier: float
+    """A ranked candidate. Read-only by convention; built for every candidate, so kept small."""
+
+    __slots__ = (
+        "_row",
+        "_table",
+        "badge",
+        "badge_multiplier",
+        "id",
+        "jss",
+        "prior_multiplier",
+        "relevance",
+        "score",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        score: float,
+        relevance: float,
+        badge: str | None,
+        badge_multiplier: float,
+        jss: float | None,
+        prior_multiplier: float,
+        table: _LegTable,
+        row: int,
+    ) -> None:
+        self.id = id
+        self.score = score
+        self.relevance = relevance
+        self.badge = badge
+        self.badge_multiplier = badge_multiplier
+        self.jss = jss
+        self.prior_multiplier = prior_multiplier
+        self._table = table
+        self._row = row
+
+    def __repr__(self) -> str:
+        return f"RankedHit(id={self.id!r}, score={self.score!r}, relevance={self.relevance!r})"
+
+    @property
+    def legs(self) -> dict[str, LegScore]:
+        """Per-leg raw, normalised and weighted scores (derived on demand)."""
+        return self._table.leg_scores(self.id, self._row)
 
     def explain(self) -> dict[str, Any]:
         """The breakdown: leg scores, multipliers, and additive parts that sum to `score`."""
+        legs = self.legs
         badge_boost = self.relevance * (self.badge_multiplier - 1.0)
         prior_boost = self.relevance * self.badge_multiplier * (self.prior_multiplier - 1.0)
-        parts = {f"{name}_leg": leg.contribution for name, leg in self.legs.items()}
-        if not self.legs:
+        parts = {f"{name}_leg": leg.contribution for name, leg in legs.items()}
+        if not legs:
             parts["base"] = self.relevance
         parts |= {"badge_boost": badge_boost, "jss_prior": prior_boost}
         return {
@@ -82,7 +147,7 @@ class RankedHit:
                     "weight": leg.weight,
                     "contribution": leg.contribution,
                 }
-                for name, leg in self.legs.items()
+                for name, leg in legs.items()
             },
             "badge": {"badge": self.badge, "multiplier": self.badge_multiplier},
             "jss_prior": {"jss": self.jss, "multiplier": self.prior_multiplier},
@@ -90,25 +155,38 @@ class RankedHit:
         }
 
 
-def normalise_leg(leg: LegHits, profile: RankingProfile) -> dict[str, float]:
-    """Normalised scores in [0, 1] for the leg's hits; docs below the window get 0."""
-    if not leg.scores:
-        return {}
-    calibration = list(leg.calibration) or list(leg.scores.values())
+def normalised_scores(raw: Floats, calibration: Sequence[float], profile: RankingProfile) -> Floats:
+    """`raw` normalised into [0, 1] against the calibration window; below the window gives 0."""
+    if raw.size == 0:
+        return raw.astype(np.float64)
+    reference = np.asarray(calibration, dtype=np.float64) if len(calibration) else raw
     if profile.normalisation == "rrf":
         # rank as in the unfiltered window: 1 + the number of calibration scores above raw
-        ascending = sorted(calibration)
-        size, k = len(ascending), profile.rrf_k
-        normalised = {}
-        for doc_id, raw in leg.scores.items():
-            rank = size - bisect.bisect_right(ascending, raw) + 1
-            normalised[doc_id] = 0.0 if raw < ascending[0] else (k + 1) / (k + rank)
-        return normalised
-    low, high = min(calibration), max(calibration)
+        ascending = np.sort(reference)
+        k = profile.rrf_k
+        rank = ascending.size - np.searchsorted(ascending, raw, side="right") + 1
+        values: Floats = (k + 1) / (k + rank)
+        return np.where(raw < ascending[0], 0.0, values)
+    low, high = float(reference.min()), float(reference.max())
     if high <= low:
-        return {d: 1.0 if s >= high else 0.0 for d, s in leg.scores.items()}
-    span = high - low
-    return {d: max(0.0, min(1.0, (s - low) / span)) for d, s in leg.scores.items()}
+        return np.where(raw >= high, 1.0, 0.0)
+    clipped: Floats = np.clip((raw - low) / (high - low), 0.0, 1.0)
+    return clipped
+
+
+def normalise_leg(leg: LegHits, profile: RankingProfile) -> dict[str, float]:
+    """Normalised scores in [0, 1] for the leg's hits; docs below the window get 0."""
+    raw = np.fromiter(leg.scores.values(), dtype=np.float64, count=len(leg.scores))
+    values = normalised_scores(raw, leg.calibration, profile)
+    return dict(zip(leg.scores, values.tolist(), strict=True))
+
+
+def prior_multipliers(jss: Sequence[float | None], prior: JssPrior) -> Floats:
+    """`JssPrior.multiplier` for many profiles at once (missing JSS is neutral)."""
+    values = np.array([np.nan if j is None else j for j in jss], dtype=np.float64)
+    position = (values - prior.pivot) / (100 - prior.pivot)
+    multipliers: Floats = 1.0 + prior.weight * np.clip(position, -1.0, 1.0)
+    return np.where(np.isnan(values), 1.0, multipliers)
 
 
 def fuse(
@@ -118,35 +196,51 @@ def fuse(
 ) -> list[RankedHit]:
     """Rank every candidate: weighted sum of normalised legs, then badge and JSS multipliers."""
     weights = {"lexical": profile.legs.lexical.weight, "skill": profile.legs.skill.weight}
-    normalised = {name: normalise_leg(leg, profile) for name, leg in legs.items()}
-    ranked = []
-    for doc_id, candidate in candidates.items():
-        leg_scores = {
-            name: LegScore(
-                raw=legs[name].scores.get(doc_id),
-                normalised=normalised[name].get(doc_id, 0.0),
-                weight=weights[name],
+    ids = list(candidates)
+    size = len(ids)
+    row_of = {doc_id: row for row, doc_id in enumerate(ids)}
+    columns: dict[str, Floats] = {}
+    # Without legs (a filters-only browse) every candidate is equally relevant: priors decide.
+    relevance: Floats = np.zeros(size) if legs else np.ones(size)
+    for name, leg in legs.items():
+        column = np.zeros(size)
+        if leg.scores:
+            raw = np.fromiter(leg.scores.values(), dtype=np.float64, count=len(leg.scores))
+            values = normalised_scores(raw, leg.calibration, profile)
+            rows = np.fromiter(
+                (row_of.get(doc_id, -1) for doc_id in leg.scores), dtype=np.intp, count=raw.size
             )
-            for name in legs
-        }
-        # Without legs (a filters-only browse) every candidate is equally relevant: priors decide.
-        relevance = sum(leg.contribution for leg in leg_scores.values()) if legs else 1.0
-        badge_multiplier = profile.badges.for_badge(candidate.badge)
-        prior = profile.jss_prior.multiplier(candidate.job_success_score)
-        ranked.append(
-            RankedHit(
-                id=doc_id,
-                score=relevance * badge_multiplier * prior,
-                relevance=relevance,
-                legs=leg_scores,
-                badge=candidate.badge,
-                badge_multiplier=badge_multiplier,
-                jss=candidate.job_success_score,
-                prior_multiplier=prior,
-            )
+            known = rows >= 0
+            column[rows[known]] = values[known]
+        columns[name] = column
+        relevance = relevance + weights[name] * column
+    badges = [c.badge for c in candidates.values()]
+    jss = [c.job_success_score for c in candidates.values()]
+    badge_table = {badge: profile.badges.for_badge(badge) for badge in set(badges)}
+    badge_mult = np.array([badge_table[b] for b in badges], dtype=np.float64)
+    prior_mult = prior_multipliers(jss, profile.jss_prior)
+    score = relevance * badge_mult * prior_mult
+    # Highest score first, then highest relevance, then id: the same order whatever the input order.
+    id_rank = np.empty(size, dtype=np.intp)
+    id_rank[sorted(range(size), key=ids.__getitem__)] = np.arange(size)
+    order = np.lexsort((id_rank, -relevance, -score)).tolist()
+    table = _LegTable(legs, columns, weights)
+    scores, relevances = score.tolist(), relevance.tolist()
+    badge_values, prior_values = badge_mult.tolist(), prior_mult.tolist()
+    return [
+        RankedHit(
+            ids[row],
+            scores[row],
+            relevances[row],
+            badges[row],
+            badge_values[row],
+            jss[row],
+            prior_values[row],
+            table,
+            row,
         )
-    ranked.sort(key=lambda hit: (-hit.score, -hit.relevance, hit.id))
-    return ranked
+        for row in order
+    ]
 
 
 def prior_only(candidates: Mapping[str, Candidate], profile: RankingProfile) -> list[RankedHit]:

@@ -3,6 +3,9 @@
 Client queries repeat a lot ("react developer"), so a small cache removes the model from most
 requests. Texts are cached after whitespace and case folding, which the model ignores anyway
 (all-MiniLM-L6-v2 is uncased).
+
+`query_encoder` picks the model runtime for queries: torch, or ONNX Runtime when
+TALENT_SEARCH_QUERY_EMBEDDING_BACKEND=onnx (same vectors, about a third of the CPU per query).
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ from threading import Lock
 
 import numpy as np
 
-from indexer.skill_embeddings import Encoder, Vector
+from indexer.skill_embeddings import Encoder, Vector, model_encoder, onnx_encoder
+from talent_search.settings import TalentSettings
+
+
+def query_encoder(settings: TalentSettings | None = None) -> Encoder:
+    """The encoder for queries, per the settings; the ONNX file is exported on first use."""
+    settings = settings or TalentSettings()
+    if settings.query_embedding_backend == "onnx":
+        return onnx_encoder(settings.state_dir / "onnx")
+    return model_encoder()
 
 
 class QueryEmbedder:

@@ -16,13 +16,12 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
-from indexer.skill_embeddings import model_encoder
 from indexer.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import PROFILES
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import exact_skill_ids, query_parts
-from ranking.query_embedder import QueryEmbedder
+from ranking.query_embedder import QueryEmbedder, query_encoder
 from ranking.ranking_profile import RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
@@ -39,7 +38,17 @@ BASE_SOURCE = [
     "hourly_rate_usd",
     "country",
 ]
-DIVERSITY_SOURCE = ["diversity_certifications"]
+DIVERSITY_SOURCE = ["diversity_grants"]
+# Query terms in context for result tiles; HTML-encoded, so profile text cannot inject markup.
+HIGHLIGHT = {
+    "encoder": "html",
+    "pre_tags": ["<em>"],
+    "post_tags": ["</em>"],
+    "fields": {
+        "title": {"number_of_fragments": 0},
+        "overview": {"fragment_size": 160, "number_of_fragments": 2},
+    },
+}
 
 
 class SearchError(RuntimeError):
@@ -62,6 +71,7 @@ class SearchResult:
     expansions: list[str]
     query_skills: list[SkillMatch]
     timings_ms: dict[str, float]
+    highlights: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -127,7 +137,7 @@ class TalentSearcher:
             client,
             SkillVocabulary.load_default(),
             SkillMatcher.from_index(client),
-            QueryEmbedder(model_encoder()),
+            QueryEmbedder(query_encoder()),
             enabled_countries,
             request_timeout_s=request_timeout_s,
         )
@@ -142,7 +152,11 @@ class TalentSearcher:
         return ids
 
     def plan(
-        self, query: SearchQuery, profile: RankingProfile, include_diversity: bool = False
+        self,
+        query: SearchQuery,
+        profile: RankingProfile,
+        include_diversity: bool = False,
+        highlight: bool = False,
     ) -> SearchPlan:
         """Build the `_msearch` bodies; timing of the embedding is kept by the caller."""
         filters = filter_clauses(query.filters, query.as_of, self.enabled_countries)
@@ -183,6 +197,8 @@ class TalentSearcher:
                     "track_total_hits": False,
                 }
             )
+        if highlight and "lexical" in leg_queries:
+            bodies[list(leg_queries).index("lexical")]["highlight"] = HIGHLIGHT
         calibrated = bool(filters)
         if calibrated:
             for leg_query in leg_queries.values():
@@ -197,11 +213,15 @@ class TalentSearcher:
         return SearchPlan(bodies, list(leg_queries), calibrated, expansions, matches)
 
     def search(
-        self, query: SearchQuery, profile: RankingProfile, include_diversity: bool = False
+        self,
+        query: SearchQuery,
+        profile: RankingProfile,
+        include_diversity: bool = False,
+        highlight: bool = False,
     ) -> SearchResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        plan = self.plan(query, profile, include_diversity)
+        plan = self.plan(query, profile, include_diversity, highlight)
         timings["plan_and_embed"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
@@ -211,9 +231,21 @@ class TalentSearcher:
         started = time.perf_counter()
         hits, sources = rank_responses(plan, responses, profile)
         timings["fusion"] = (time.perf_counter() - started) * 1000
-        return SearchResult(hits, sources, profile, plan.expansions, plan.query_skills, timings)
+        for name, response in zip(plan.legs, responses, strict=False):
+            timings[f"engine_{name}"] = float(response.get("took", 0))
+        return SearchResult(
+            hits,
+            sources,
+            profile,
+            plan.expansions,
+            plan.query_skills,
+            timings,
+            highlights=leg_highlights(plan, responses),
+        )
 
     def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not bodies:  # no leg can score this query (nothing matched, or every weight is 0)
+            return []
         lines: list[dict[str, Any]] = []
         for body in bodies:
             lines += [{"index": self.index}, body]
@@ -225,6 +257,16 @@ class TalentSearcher:
                 reason = error.get("reason") if isinstance(error, dict) else error
                 raise SearchError(f"search failed: {reason}")
         return responses
+
+
+def leg_highlights(
+    plan: SearchPlan, responses: list[dict[str, Any]]
+) -> dict[str, dict[str, list[str]]]:
+    """Highlight fragments by profile id, from the lexical leg (the only one that asks)."""
+    if "lexical" not in plan.legs:
+        return {}
+    hits = responses[plan.legs.index("lexical")]["hits"]["hits"]
+    return {hit["_id"]: hit["highlight"] for hit in hits if hit.get("highlight")}
 
 
 def rank_responses(

@@ -26,9 +26,8 @@ def test_demo_indexes_the_corpus_and_serves_the_api_with_demo_keys(
     monkeypatch.setenv("TALENT_SEARCH_STATE_DIR", str(tmp_path))
     # the fake encoder everywhere the real model would load
     monkeypatch.setattr(cli, "model_encoder", lambda batch_size=128: fake_encode)
-    monkeypatch.setattr(talent_searcher, "model_encoder", lambda: fake_encode)
-    monkeypatch.setattr(api_module, "model_encoder", lambda: fake_encode)
-    monkeypatch.setattr(api_module, "load_model", lambda: None)
+    monkeypatch.setattr(talent_searcher, "query_encoder", lambda: fake_encode)
+    monkeypatch.setattr(api_module, "query_encoder", lambda: fake_encode)
     served: dict[str, Any] = {}
 
     def run_api(app: FastAPI, host: str, port: int) -> None:

@@ -63,7 +63,7 @@ def env(osmem_clone: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.setenv("OPENSEARCH_URL", osmem_clone.url)
     monkeypatch.setenv("TALENT_SEARCH_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setattr(cli, "model_encoder", lambda batch_size=128: fake_encode)
-    monkeypatch.setattr("ranking.talent_searcher.model_encoder", lambda batch_size=128: fake_encode)
+    monkeypatch.setattr("ranking.talent_searcher.query_encoder", lambda: fake_encode)
     return tmp_path
 
 

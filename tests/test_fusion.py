@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ranking.fusion import Candidate, LegHits, fuse, normalise_leg
+from ranking.fusion import Candidate, LegHits, fuse, normalise_leg, prior_multipliers
 from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
 
 BADGES = [None, "rising_talent", "top_rated", "top_rated_plus", "expert_vetted"]
@@ -132,3 +135,139 @@ def test_profiles_are_validated() -> None:
     with pytest.raises(RankingProfileError, match="invalid ranking profile name"):
         load_profile("../etc/passwd")
     assert RankingProfile.model_validate(DEFAULT.model_dump()) == DEFAULT
+
+
+def _reference_normalise(leg: LegHits, profile: RankingProfile) -> dict[str, float]:
+    """The per-document definition the vectorised normalisation must reproduce exactly."""
+    if not leg.scores:
+        return {}
+    calibration = list(leg.calibration) or list(leg.scores.values())
+    if profile.normalisation == "rrf":
+        ascending = sorted(calibration)
+        size, k = len(ascending), profile.rrf_k
+        return {
+            d: 0.0
+            if s < ascending[0]
+            else (k + 1) / (k + size - bisect.bisect_right(ascending, s) + 1)
+            for d, s in leg.scores.items()
+        }
+    low, high = min(calibration), max(calibration)
+    if high <= low:
+        return {d: 1.0 if s >= high else 0.0 for d, s in leg.scores.items()}
+    return {d: max(0.0, min(1.0, (s - low) / (high - low))) for d, s in leg.scores.items()}
+
+
+@dataclass(frozen=True)
+class _Expected:
+    id: str
+    score: float
+    relevance: float
+    badge_multiplier: float
+    prior_multiplier: float
+    normalised: dict[str, float]
+    raw: dict[str, float | None]
+
+
+def _reference_fuse(
+    legs: dict[str, LegHits], candidates: dict[str, Candidate], profile: RankingProfile
+) -> list[_Expected]:
+    """Candidate by candidate, as fusion is specified: the oracle for the column-wise version."""
+    weights = {"lexical": profile.legs.lexical.weight, "skill": profile.legs.skill.weight}
+    normalised = {name: _reference_normalise(leg, profile) for name, leg in legs.items()}
+    ranked = []
+    for doc_id, candidate in candidates.items():
+        contributions = [weights[n] * normalised[n].get(doc_id, 0.0) for n in legs]
+        relevance = sum(contributions) if legs else 1.0
+        badge = profile.badges.for_badge(candidate.badge)
+        prior = profile.jss_prior.multiplier(candidate.job_success_score)
+        ranked.append(
+            _Expected(
+                doc_id,
+                relevance * badge * prior,
+                relevance,
+                badge,
+                prior,
+                {n: normalised[n].get(doc_id, 0.0) for n in legs},
+                {n: legs[n].scores.get(doc_id) for n in legs},
+            )
+        )
+    ranked.sort(key=lambda hit: (-hit.score, -hit.relevance, hit.id))
+    return ranked
+
+
+@settings(max_examples=300)
+@given(
+    searches(),
+    st.data(),
+    st.sampled_from(["minmax", "rrf"]),
+    st.floats(0, 10),
+    st.floats(0, 10),
+    st.floats(0, 1),
+    st.floats(0, 99),
+)
+def test_column_wise_fusion_equals_the_per_candidate_definition(
+    search: tuple[dict[str, LegHits], dict[str, Candidate]],
+    data: st.DataObject,
+    norm: str,
+    lexical_weight: float,
+    skill_weight: float,
+    jss_weight: float,
+    pivot: float,
+) -> None:
+    """Same order and the very same floats, with filtered legs calibrated on a wider window."""
+    legs, candidates = search
+    calibrated = {
+        name: LegHits(
+            leg.scores,
+            data.draw(st.lists(st.floats(0.01, 50), max_size=12)) + list(leg.calibration),
+        )
+        for name, leg in legs.items()
+    }
+    profile = DEFAULT.with_overrides(
+        {
+            "normalisation": norm,
+            "rrf_k": data.draw(st.integers(1, 100)),
+            "legs": {"lexical": {"weight": lexical_weight}, "skill": {"weight": skill_weight}},
+            "jss_prior": {"weight": jss_weight, "pivot": pivot},
+        }
+    )
+    for case in (legs, calibrated, {"skill": legs["skill"]}, {}):
+        expected = _reference_fuse(case, candidates, profile)
+        ranked = fuse(case, candidates, profile)
+        assert [h.id for h in ranked] == [e.id for e in expected]
+        for hit, want in zip(ranked, expected, strict=True):
+            assert (hit.score, hit.relevance) == (want.score, want.relevance)
+            assert hit.badge_multiplier == want.badge_multiplier
+            assert hit.prior_multiplier == want.prior_multiplier
+            assert {n: leg.normalised for n, leg in hit.legs.items()} == want.normalised
+            assert {n: leg.raw for n, leg in hit.legs.items()} == want.raw
+            assert hit.jss == candidates[hit.id].job_success_score
+            assert hit.badge == candidates[hit.id].badge
+        for leg in case.values():
+            assert normalise_leg(leg, profile) == _reference_normalise(leg, profile)
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(0, 100))), st.floats(0, 1), st.floats(0, 99))
+def test_vectorised_jss_prior_equals_the_profile_definition(
+    jss: list[float | None], weight: float, pivot: float
+) -> None:
+    prior = DEFAULT.with_overrides({"jss_prior": {"weight": weight, "pivot": pivot}}).jss_prior
+    assert prior_multipliers(jss, prior).tolist() == [prior.multiplier(j) for j in jss]
+
+
+def test_hits_are_explained_on_demand_from_their_own_row() -> None:
+    legs = {
+        "lexical": LegHits({"a": 3.0, "b": 1.0}, [3.0, 1.0]),
+        "skill": LegHits({"b": 0.9, "c": 0.5}, [0.9, 0.5]),
+    }
+    candidates = {d: Candidate(d, None, None) for d in "abc"}
+    by_id = {h.id: h for h in fuse(legs, candidates, NEUTRAL)}
+    assert by_id["a"].explain()["legs"]["lexical"] == {
+        "raw": 3.0,
+        "normalised": 1.0,
+        "weight": NEUTRAL.legs.lexical.weight,
+        "contribution": NEUTRAL.legs.lexical.weight,
+    }
+    assert by_id["a"].legs["skill"].raw is None and by_id["a"].legs["skill"].normalised == 0.0
+    assert by_id["b"].legs["skill"].normalised == 1.0 and by_id["b"].legs["lexical"].raw == 1.0
+    assert by_id["c"].explain()["parts"]["lexical_leg"] == 0.0

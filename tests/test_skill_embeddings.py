@@ -14,6 +14,7 @@ from indexer.skill_embeddings import (
     embed_texts,
     model_encoder,
     model_key,
+    onnx_encoder,
 )
 
 
@@ -51,3 +52,15 @@ def test_real_model_loads_offline_and_embeds_meaningfully(tmp_path: Path) -> Non
     )
     assert "all-MiniLM-L6-v2" in model_key()
     cache.close()
+
+
+@pytest.mark.slow
+def test_onnx_query_encoder_gives_the_torch_vectors(tmp_path: Path) -> None:
+    """The optional ONNX runtime (`pip install -e '.[onnx]'`): same vectors as torch."""
+    pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
+    texts = ["Go", "Shopify store redesign", "react, node.js and mongodb", "Bookkeeping"]
+    onnx = onnx_encoder(tmp_path / "onnx")(texts)
+    torch = model_encoder()(texts)
+    assert onnx.shape == torch.shape == (4, EMBEDDING_DIM)
+    assert float(np.min(np.sum(onnx * torch, axis=1))) > 0.9999
+    assert list(tmp_path.joinpath("onnx").glob("*.onnx"))

@@ -1,0 +1,370 @@
+"""Query latency per stage, at 100,000 demo profiles on the embedded backend.
+
+    .venv/bin/python benchmarks/query.py --count 100000 [--reuse] [--backend-url URL]
+    .venv/bin/python benchmarks/query.py --reuse --compare-onnx   # needs the onnx extra
+
+Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles, client phrasings
+like "Shopify store redesign"; half of them with filters):
+- query embedding: cold (a model call, empty cache) and cached (an LRU hit), all of a query's
+  texts, with the backend from TALENT_SEARCH_QUERY_EMBEDDING_BACKEND;
+- `_msearch`: the plan's bodies, through the searcher;
+- fusion and boosts: `rank_responses` on those responses (a 200-candidate window per leg);
+- end to end (`TalentSearcher.search`) against the bare `msearch` of the same bodies sent
+  directly with the client; the ratio is what the ranking adds on top of the engine.
+Bare and ranked runs alternate which goes first, so engine caches favour neither. Figures are
+printed, never asserted: on a shared machine they move with the load, the ratios less so.
+
+Without --backend-url the backend is the usual one (OPENSEARCH_URL, else the background server
+of `talent-search backend start`, else an embedded server for this run only).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import typer
+from opensearchpy import OpenSearch
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from indexer.badge_policy import BadgePolicy
+from indexer.bulk_loading import BulkSettings
+from indexer.certification_registry import default_registry
+from indexer.demo_corpus import DEFAULT_AS_OF, generate_profiles, write_demo_corpus
+from indexer.document_builder import DocumentBuilder
+from indexer.index_aliases import alias_target
+from indexer.indexing_run import run_index
+from indexer.profile_input import Badge
+from indexer.skill_embeddings import (
+    EmbeddingCache,
+    Encoder,
+    model_encoder,
+    model_key,
+    onnx_encoder,
+)
+from indexer.skill_vocabulary import SkillVocabulary
+from mappings.index_contract import PROFILES
+from ranking.query_analysis import query_parts
+from ranking.query_embedder import QueryEmbedder, query_encoder
+from ranking.ranking_profile import RankingProfile, load_profile
+from ranking.search_filters import SearchFilters
+from ranking.skill_matcher import SkillMatcher
+from ranking.talent_searcher import SearchPlan, SearchQuery, TalentSearcher, rank_responses
+from talent_search.backend import Backend, make_client, open_backend
+from talent_search.settings import BackendSettings, TalentSettings
+
+console = Console()
+
+# What clients type besides bare skills and titles (the issue's examples and their kind).
+PHRASES = [
+    "Shopify store redesign",
+    "react developer",
+    "logo design for a bakery",
+    "python, django and postgresql",
+    "bookkeeping and payroll",
+    "translate a website into Spanish",
+    "WordPress site migration",
+    "data entry from PDF invoices",
+    "video editing for YouTube",
+    "AWS cost optimisation",
+    "mobile app UI design",
+    "SEO audit",
+    "golang microservices",
+    "Excel dashboards",
+    "contract review lawyer",
+]
+FILTERS = [
+    SearchFilters(countries=["US"]),
+    SearchFilters(min_jss=90),
+    SearchFilters(badges=[Badge.TOP_RATED, Badge.TOP_RATED_PLUS, Badge.EXPERT_VETTED]),
+    SearchFilters(max_rate=60, countries=["US", "CA", "GB"]),
+    SearchFilters(diversity_certified=True),
+]
+
+
+def query_mix(count: int, seed: int = 7) -> list[SearchQuery]:
+    """Deterministic queries from demo profiles: a fifth each of skills, skill lists, titles,
+    phrases and explicit-skill searches; every other query carries a filter."""
+    rng = random.Random(seed)
+    sample = list(generate_profiles(3000, seed=42))
+    skills = sorted({s for p in sample for s in p["skills"]})
+    titles = sorted({p["title"] for p in sample})
+    queries = []
+    for i in range(count):
+        kind = i % 5
+        text: str | None
+        explicit: list[str] = []
+        if kind == 0:
+            text = rng.choice(skills)
+        elif kind == 1:
+            picked = rng.sample(skills, rng.randint(2, 4))
+            text = ", ".join(picked[:-1]) + " and " + picked[-1]
+        elif kind == 2:
+            text = rng.choice(titles)
+        elif kind == 3:
+            text = rng.choice(PHRASES)
+        else:
+            text, explicit = None, rng.sample(skills, rng.randint(1, 3))
+        filters = FILTERS[rng.randrange(len(FILTERS))] if i % 2 else SearchFilters()
+        queries.append(SearchQuery(text, explicit, filters, DEFAULT_AS_OF))
+    return queries
+
+
+def embedded_texts(query: SearchQuery) -> list[str]:
+    """The texts a search embeds for this query (as `TalentSearcher.plan` does)."""
+    text = (query.text or "").strip()
+    return [*query_parts(text), *query.skills] if text else list(query.skills)
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return p50, p99
+
+
+@contextmanager
+def backend_for(url: str | None) -> Iterator[Backend]:
+    if url:
+        yield Backend(make_client(url, BackendSettings(url=url, timeout_s=120)), url, "cluster")
+        return
+    with open_backend(BackendSettings(timeout_s=120)) as backend:
+        yield backend
+
+
+def ensure_indexed(client: OpenSearch, count: int, reuse: bool, workdir: Path) -> None:
+    """Index `count` demo profiles, unless --reuse and the live alias already holds them."""
+    if reuse and alias_target(client, PROFILES.alias) is not None:
+        held = int(client.count(index=PROFILES.alias)["count"])
+        if held == count:
+            console.print(f"reusing the live index: {held} profiles")
+            return
+        console.print(f"live index holds {held} profiles, not {count}: rebuilding")
+    corpus = workdir / "profiles.jsonl"
+    builder = DocumentBuilder(
+        SkillVocabulary.load_default().copy(), default_registry(), BadgePolicy(), DEFAULT_AS_OF
+    )
+    cache = EmbeddingCache(TalentSettings().embedding_cache_path)
+    with Progress(console=console) as progress:
+        task = progress.add_task("writing demo profiles", total=count)
+        write_demo_corpus(corpus, count, on_progress=lambda n: progress.advance(task, n))
+        task = progress.add_task("indexing", total=count)
+        started = time.perf_counter()
+        summary = run_index(
+            client,
+            corpus,
+            io.StringIO(),
+            builder,
+            model_encoder(),
+            cache,
+            model_key(),
+            bulk=BulkSettings(),
+            on_line=lambda n: progress.advance(task, n),
+        )
+    elapsed = time.perf_counter() - started
+    console.print(f"indexed {summary.indexed} profiles in {elapsed:.0f} s")
+
+
+def measure(
+    searcher: TalentSearcher,
+    queries: list[SearchQuery],
+    profile: RankingProfile,
+    encoder: Encoder,
+    fusion_repeat: int,
+) -> dict[str, list[float]]:
+    stages: dict[str, list[float]] = {
+        name: []
+        for name in (
+            "embed_cold",
+            "embed_cached",
+            "msearch",
+            "fusion",
+            "bare_msearch",
+            "end_to_end",
+            "candidates",
+            "fusion_replayed",
+        )
+    }
+    with Progress(console=console) as progress:
+        task = progress.add_task("queries", total=len(queries))
+        for i, query in enumerate(queries):
+            texts = embedded_texts(query)
+            cold = QueryEmbedder(encoder)  # empty cache: every text is a model call
+            started = time.perf_counter()
+            cold.embed(texts)
+            stages["embed_cold"].append((time.perf_counter() - started) * 1000)
+            searcher.embedder.embed(texts)  # warm the searcher's own cache
+            started = time.perf_counter()
+            searcher.embedder.embed(texts)
+            stages["embed_cached"].append((time.perf_counter() - started) * 1000)
+
+            plan = searcher.plan(query, profile)
+            lines: list[dict[str, Any]] = []
+            for body in plan.bodies:
+                lines += [{"index": searcher.index}, body]
+
+            def bare(lines: list[dict[str, Any]] = lines, plan: SearchPlan = plan) -> None:
+                started = time.perf_counter()
+                result = searcher.client.msearch(
+                    body=lines, request_timeout=searcher.request_timeout_s
+                )
+                stages["bare_msearch"].append((time.perf_counter() - started) * 1000)
+                # fusion alone, replayed on these responses: steadier than one run per query
+                for _ in range(fusion_repeat):
+                    started = time.perf_counter()
+                    rank_responses(plan, result["responses"], profile)
+                    stages["fusion_replayed"].append((time.perf_counter() - started) * 1000)
+
+            def ranked(query: SearchQuery = query) -> None:
+                started = time.perf_counter()
+                result = searcher.search(query, profile)
+                stages["end_to_end"].append((time.perf_counter() - started) * 1000)
+                stages["msearch"].append(result.timings_ms["msearch"])
+                stages["fusion"].append(result.timings_ms["fusion"])
+                stages["candidates"].append(float(result.total))
+
+            runs: list[Callable[[], None]] = [bare, ranked] if i % 2 else [ranked, bare]
+            for run in runs:
+                run()
+            progress.advance(task)
+    return stages
+
+
+def compare_onnx(texts: list[str], matcher: SkillMatcher, top_k: int) -> None:
+    """Single-text latency of torch (default and one thread) and ONNX Runtime, interleaved,
+    and whether they give the same vectors and the same nearest vocabulary skills."""
+    default_threads = torch.get_num_threads()
+    torch_encode = model_encoder()
+    onnx_encode = onnx_encoder(TalentSettings().state_dir / "onnx")
+    runs: dict[str, tuple[Encoder, int]] = {
+        f"torch, {default_threads} threads (default)": (torch_encode, default_threads),
+        "torch, 1 thread": (torch_encode, 1),
+        "onnxruntime, 1 thread": (onnx_encode, default_threads),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in runs}
+    for encode, threads in runs.values():  # warm-up
+        torch.set_num_threads(threads)
+        encode(texts[:10])
+    with Progress(console=console) as progress:
+        task = progress.add_task("torch vs onnx", total=len(texts))
+        for text in texts:
+            for name, (encode, threads) in runs.items():
+                torch.set_num_threads(threads)
+                started = time.perf_counter()
+                encode([text])
+                timings[name].append((time.perf_counter() - started) * 1000)
+            progress.advance(task)
+    torch.set_num_threads(default_threads)
+    table = Table(title=f"single-text embedding, {len(texts)} distinct texts, interleaved")
+    for column in ("runtime", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="right" if column != "runtime" else "left")
+    for name, values in timings.items():
+        p50, p99 = percentiles(values)
+        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
+    console.print(table)
+
+    by_torch = torch_encode(texts)
+    single = np.stack([onnx_encode([t])[0] for t in texts])
+    batched = onnx_encode(texts)  # padded batches
+    for label, vectors in (("one at a time", single), ("batched", batched)):
+        cosine = (by_torch * vectors).sum(axis=1)
+        console.print(
+            f"cosine torch vs onnx ({label}): min {cosine.min():.7f}, mean {cosine.mean():.7f}, "
+            f"max |difference| {np.abs(by_torch - vectors).max():.1e}"
+        )
+    same_set = same_order = 0
+    for i in range(len(texts)):
+        a = [m.id for m in matcher.nearest(by_torch[i : i + 1], top_k, -1.0)]
+        b = [m.id for m in matcher.nearest(single[i : i + 1], top_k, -1.0)]
+        same_set += set(a) == set(b)
+        same_order += a == b
+    console.print(
+        f"top-{top_k} nearest vocabulary skills ({len(matcher)} skills): same set "
+        f"{same_set}/{len(texts)}, same order {same_order}/{len(texts)}"
+    )
+
+
+def main(
+    count: int = typer.Option(100_000, help="Demo profiles in the index."),
+    queries: int = typer.Option(300, help="Queries in the mix (each run once per stage)."),
+    reuse: bool = typer.Option(False, help="Skip indexing if the live alias holds --count."),
+    backend_url: str | None = typer.Option(None, help="Backend URL (default: the usual one)."),
+    profile_name: str = typer.Option("default", "--profile", help="Ranking profile."),
+    fusion_repeat: int = typer.Option(20, help="Fusion replays per query on saved responses."),
+    compare: bool = typer.Option(
+        False, "--compare-onnx", help="Also compare torch and ONNX query embedding."
+    ),
+) -> None:
+    profile = load_profile(profile_name)
+    settings = TalentSettings()
+    mix = query_mix(queries)
+    workdir = Path(tempfile.mkdtemp(prefix="ts-query-bench-"))
+    with backend_for(backend_url) as backend:
+        ensure_indexed(backend.client, count, reuse, workdir)
+        encoder = query_encoder(settings)
+        searcher = TalentSearcher(
+            backend.client,
+            SkillVocabulary.load_default(),
+            SkillMatcher.from_index(backend.client),
+            QueryEmbedder(encoder),
+            default_registry().with_enabled(settings.certification_countries).enabled_countries(),
+            request_timeout_s=120,
+        )
+        for query in mix[:10]:  # warm-up: model, connections, engine caches
+            searcher.search(query, profile)
+        stages = measure(searcher, mix, profile, encoder, fusion_repeat)
+        distinct = list(dict.fromkeys(t for q in mix for t in embedded_texts(q)))
+        if compare:
+            compare_onnx(distinct, searcher.matcher, profile.legs.skill.top_k_skills)
+
+    table = Table(
+        title=f"{len(mix)} queries at {count} profiles, backend {backend.kind} ({backend.url}), "
+        f"embedding {settings.query_embedding_backend}, torch threads {torch.get_num_threads()}"
+    )
+    for column in ("stage", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="right" if column != "stage" else "left")
+    labels = {
+        "embed_cold": "query embedding, cold (model)",
+        "embed_cached": "query embedding, cached",
+        "msearch": "_msearch (searcher)",
+        "fusion": "fusion + boosts (in search)",
+        "bare_msearch": "bare msearch (client, same bodies)",
+        "end_to_end": "end to end (search, embedding cached)",
+    }
+    for key, label in labels.items():
+        p50, p99 = percentiles(stages[key])
+        table.add_row(label, f"{p50:.2f}", f"{p99:.2f}")
+    p50, p99 = percentiles(stages["fusion_replayed"])
+    table.add_row(f"fusion + boosts (replayed x{fusion_repeat})", f"{p50:.2f}", f"{p99:.2f}")
+    console.print(table)
+    e2e, bare = percentiles(stages["end_to_end"]), percentiles(stages["bare_msearch"])
+    # a first-time query: the cached embedding swapped for a model call
+    cold_e2e = [
+        e - cached + cold
+        for e, cached, cold in zip(
+            stages["end_to_end"], stages["embed_cached"], stages["embed_cold"], strict=True
+        )
+    ]
+    console.print(
+        f"fused candidates per query: mean {statistics.mean(stages['candidates']):.0f}, "
+        f"max {max(stages['candidates']):.0f} (window {profile.window} per leg)"
+    )
+    console.print(
+        f"end to end / bare msearch: p50 {e2e[0] / bare[0]:.2f}, p99 {e2e[1] / bare[1]:.2f}; "
+        f"with a cold embedding (estimated): p50 {percentiles(cold_e2e)[0] / bare[0]:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    typer.run(main)
