@@ -19,6 +19,10 @@ class ApiSettings(BaseSettings):
     ranking_profile: str = "default"
     # Larger request bodies get a 413 before they are parsed (field limits: search_request.py).
     max_body_bytes: Annotated[int, Field(ge=256, le=10_000_000)] = 16_384
+    # Searches working at once (the rest queue in the API, up to queue_timeout_s, then 503):
+    # a backend given more concurrent work than it has cores only answers each one later.
+    max_concurrent_searches: Annotated[int, Field(ge=1, le=256)] = 4
+    queue_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
     # Seconds a client should wait before retrying when the backend is unreachable.
     retry_after_s: Annotated[int, Field(ge=1, le=3600)] = 5
     # How often, at most, to re-check the skills index behind its alias (it changes on rebuild).

@@ -11,6 +11,7 @@ import gc
 import json
 import logging
 import pathlib
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -122,6 +123,9 @@ class AppState:
     service: SearchService
     metrics: ApiMetrics
     today: Callable[[], date]
+    # Admission control: at most this many searches work at once; the rest wait their turn here
+    # instead of piling onto the backend, where a queue would turn into backend timeouts.
+    search_slots: threading.BoundedSemaphore
 
 
 def _state(request: Request) -> AppState:
@@ -329,6 +333,7 @@ def create_app(
             service=SearchService(load_profile(settings.ranking_profile), countries),
             metrics=metrics,
             today=today,
+            search_slots=threading.BoundedSemaphore(settings.max_concurrent_searches),
         )
         # The model, vocabulary and matcher live as long as the process: move them out of the
         # collector's generations so that a GC pass mid-request does not scan them (it made
@@ -367,8 +372,13 @@ SEARCH_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _run_search(request: Request, params: SearchParams, client: ApiClient) -> JSONResponse:
     state = _state(request)
-    searcher = _searcher_or_503(state)
-    response, timings = state.service.search(searcher, params, client, state.today())
+    if not state.search_slots.acquire(timeout=state.settings.queue_timeout_s):
+        raise BackendUnavailable("the service is busy; retry later", state.settings.retry_after_s)
+    try:
+        searcher = _searcher_or_503(state)
+        response, timings = state.service.search(searcher, params, client, state.today())
+    finally:
+        state.search_slots.release()
     state.metrics.observe_search(timings)
     return JSONResponse(response.model_dump(mode="json"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -367,3 +368,28 @@ def test_a_backend_slower_than_the_timeout_is_a_504(clone_url: str, tmp_path: Pa
         response = api.get("/v1/search", params={"q": "python"}, headers=STANDARD)
         assert error(response, 504)["code"] == "backend_timeout"
         assert time.perf_counter() - started < 1.0  # answered at the timeout, not after it
+
+
+def test_searches_beyond_the_concurrency_limit_wait_then_get_503(
+    clone_url: str, tmp_path: Path
+) -> None:
+    settings = {"max_concurrent_searches": 1, "queue_timeout_s": 0.3}
+    with (
+        fault_proxy(clone_url) as proxy,
+        api_client(proxy.url, tmp_path, settings=settings) as api,
+    ):
+        assert result_ids(api.get("/v1/search", params={"q": "go"}, headers=STANDARD))
+        proxy.delay_s = 1.5
+        results: dict[str, Any] = {}
+
+        def slow_search() -> None:
+            results["first"] = api.get("/v1/search", params={"q": "go"}, headers=STANDARD)
+
+        first = threading.Thread(target=slow_search)
+        first.start()
+        time.sleep(0.3)
+        second = api.get("/v1/search", params={"q": "python"}, headers=STANDARD)
+        first.join()
+    assert results["first"].status_code == 200  # the one holding the slot is served
+    body = error(second, 503)
+    assert "busy" in body["message"] and second.headers["retry-after"] == "5"
