@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from indexer.profile_input import ProfileInput
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ def reject_from_validation(line: int, raw: dict[str, Any], exc: ValidationError)
     )
 
 
-def parse_line(line_no: int, text: str) -> ReadProfile | Reject:
+def parse_object(line_no: int, text: str, model: type[M]) -> M | Reject:
+    """One line as an instance of `model`, or the reject that says what is wrong with it."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -60,9 +63,27 @@ def parse_line(line_no: int, text: str) -> ReadProfile | Reject:
     if not isinstance(raw, dict):
         return Reject(line_no, None, "(line)", f"expected a JSON object, got {type(raw).__name__}")
     try:
-        return ReadProfile(line_no, ProfileInput.model_validate(raw))
+        return model.model_validate(raw)
     except ValidationError as exc:
         return reject_from_validation(line_no, raw, exc)
+
+
+def read_objects(fh: IO[bytes], model: type[M]) -> Iterator[tuple[int, M | Reject]]:
+    """Every non-blank line of a JSON Lines stream, parsed; a bad line becomes its reject."""
+    for line_no, data in enumerate(fh, start=1):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            reason = f"not UTF-8: {exc.reason} at byte {exc.start}"
+            yield line_no, Reject(line_no, None, "(line)", reason)
+            continue
+        if text.strip():
+            yield line_no, parse_object(line_no, text, model)
+
+
+def parse_line(line_no: int, text: str) -> ReadProfile | Reject:
+    parsed = parse_object(line_no, text, ProfileInput)
+    return parsed if isinstance(parsed, Reject) else ReadProfile(line_no, parsed)
 
 
 def read_profiles(path: Path) -> Iterator[ReadProfile | Reject]:
@@ -72,11 +93,5 @@ def read_profiles(path: Path) -> Iterator[ReadProfile | Reject]:
 
 
 def _read_stream(fh: IO[bytes]) -> Iterator[ReadProfile | Reject]:
-    for line_no, data in enumerate(fh, start=1):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Reject(line_no, None, "(line)", f"not UTF-8: {exc.reason} at byte {exc.start}")
-            continue
-        if text.strip():
-            yield parse_line(line_no, text)
+    for line_no, parsed in read_objects(fh, ProfileInput):
+        yield parsed if isinstance(parsed, Reject) else ReadProfile(line_no, parsed)

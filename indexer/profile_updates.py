@@ -7,7 +7,6 @@ the merged stats and written with a partial update. An upstream-asserted badge s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,13 +14,13 @@ from pathlib import Path
 from typing import IO, Annotated, Any
 
 from opensearchpy import OpenSearch
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from indexer.badge_policy import BadgePolicy, BadgeStats, derive_badge
 from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.document_builder import badge_source
 from indexer.profile_input import Badge, ProfileId
-from indexer.profile_reader import Reject, reject_from_validation
+from indexer.profile_reader import Reject, read_objects
 from mappings.index_contract import PROFILES
 
 _STATS_FIELDS = (
@@ -64,22 +63,8 @@ class UpdateSummary:
 
 
 def _read_updates(path: Path) -> Iterator[tuple[int, StatsUpdate | Reject]]:
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line_no, text in enumerate(fh, start=1):
-            if not text.strip():
-                continue
-            try:
-                raw = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield line_no, Reject(line_no, None, "(line)", f"not valid JSON: {exc.msg}")
-                continue
-            if not isinstance(raw, dict):
-                yield line_no, Reject(line_no, None, "(line)", "expected a JSON object")
-                continue
-            try:
-                yield line_no, StatsUpdate.model_validate(raw)
-            except ValidationError as exc:
-                yield line_no, reject_from_validation(line_no, raw, exc)
+    with path.open("rb") as fh:
+        yield from read_objects(fh, StatsUpdate)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

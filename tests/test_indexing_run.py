@@ -264,9 +264,11 @@ def test_stats_update_rederives_badges_without_rebuild(
             {"id": "tr", "job_success_score": 250},
         ],
     )
+    with updates.open("ab") as fh:
+        fh.write(b'{"id": "tr", "job_success_score": 9\xff}\n')  # not UTF-8: its own reject
     rejects = io.StringIO()
     summary = update_stats(client, updates, rejects, builder.policy, AS_OF)
-    assert (summary.read, summary.updated, summary.rejected) == (4, 2, 2)
+    assert (summary.read, summary.updated, summary.rejected) == (5, 2, 3)
     assert summary.badge_changes == {"top_rated->top_rated_plus": 1}
     tr = _source(client, "tr")
     assert (tr["badge"], tr["earnings_12m_usd"]) == ("top_rated_plus", 20000)
@@ -276,7 +278,8 @@ def test_stats_update_rederives_badges_without_rebuild(
     ] == "expert_vetted"
     assert up["job_success_score"] == 50
     fields = sorted(json.loads(line)["field"] for line in rejects.getvalue().splitlines())
-    assert fields == ["id", "job_success_score"]
+    assert fields == ["(line)", "id", "job_success_score"]
+    assert "not UTF-8" in rejects.getvalue()
     assert alias_target(client, PROFILES.alias) == s1.profiles_index
 
 
