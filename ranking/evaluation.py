@@ -440,6 +440,17 @@ class Comparison:
     def mean_delta(self) -> float:
         return self.candidate_mean - self.baseline_mean
 
+    def summary(self) -> dict[str, Any]:
+        """The means and the win/loss/tie counts, without the per-query rows."""
+        return {
+            "baseline_mean": self.baseline_mean,
+            "candidate_mean": self.candidate_mean,
+            "mean_delta": self.mean_delta,
+            "wins": self.wins,
+            "losses": self.losses,
+            "ties": self.ties,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         def row(d: QueryDelta) -> dict[str, Any]:
             return {
@@ -453,12 +464,7 @@ class Comparison:
         return {
             "metric": self.metric,
             "tie_eps": self.tie_eps,
-            "baseline_mean": self.baseline_mean,
-            "candidate_mean": self.candidate_mean,
-            "mean_delta": self.mean_delta,
-            "wins": self.wins,
-            "losses": self.losses,
-            "ties": self.ties,
+            **self.summary(),
             "biggest_movers": [row(d) for d in self.biggest_movers],
             "only_in_baseline": list(self.only_in_baseline),
             "only_in_candidate": list(self.only_in_candidate),

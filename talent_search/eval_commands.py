@@ -116,17 +116,6 @@ def _profile_ref(ranking: RankingProfile) -> dict[str, Any]:
     return {"name": ranking.name, "version": ranking.version}
 
 
-def _comparison_summary(comparison: Comparison) -> dict[str, Any]:
-    return {
-        "baseline_mean": comparison.baseline_mean,
-        "candidate_mean": comparison.candidate_mean,
-        "mean_delta": comparison.mean_delta,
-        "wins": comparison.wins,
-        "losses": comparison.losses,
-        "ties": comparison.ties,
-    }
-
-
 def _metrics_table(comparisons: Mapping[str, Comparison], baseline: str, candidate: str) -> Table:
     table = Table(title=f"{candidate} against {baseline}, per query")
     table.add_column("metric")
@@ -254,7 +243,7 @@ def eval_command(
             "search_seconds": round(baseline_run[1], 3),
             **baseline.to_dict(),
         }
-        data["comparisons"] = {name: _comparison_summary(c) for name, c in comparisons.items()}
+        data["comparisons"] = {name: c.summary() for name, c in comparisons.items()}
         data["comparison"] = comparison.to_dict()
         base, cand = baseline_ranking.name, ranking.name
         out.print(_titled(format_report(baseline), baseline_ranking))
