@@ -215,9 +215,9 @@ class SearchService:
         }
         tiles = [self._result_fields(result, hit) for hit in page]
         if enterprise:
+            badges = {h.id: self.diversity_badge(result.sources[h.id], as_of) for h in hits}
             categories: Counter[str] = Counter()
-            for hit in hits:
-                badge = self.diversity_badge(result.sources[hit.id], as_of)
+            for badge in badges.values():
                 categories.update(badge.categories if badge else [])
             return EnterpriseSearchResponse(
                 **common,
@@ -225,9 +225,7 @@ class SearchService:
                     **facets.model_dump(), diversity_categories=_buckets(categories)
                 ),
                 results=[
-                    EnterpriseResultTile(
-                        **fields, diversity=self.diversity_badge(result.sources[hit.id], as_of)
-                    )
+                    EnterpriseResultTile(**fields, diversity=badges[hit.id])
                     for hit, fields in zip(page, tiles, strict=True)
                 ],
                 took_ms=_elapsed(started),
