@@ -43,7 +43,6 @@ from talent_search.backend import background_status, make_client, start_backgrou
 from talent_search.settings import BackendSettings, TalentSettings
 
 console = Console()
-ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("talent-search"))
 
 QUERIES = [

@@ -70,7 +70,7 @@ from ranking.ranking_profile import (
     available_profiles,
     load_profile,
 )
-from ranking.talent_searcher import DIVERSITY_SOURCE
+from ranking.talent_searcher import DIVERSITY_SOURCE, TalentSearcher
 from talent_search.settings import BackendSettings, TalentSettings
 
 log = logging.getLogger("query_api")
@@ -253,7 +253,7 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _searcher_or_503(state: AppState) -> Any:
+def _searcher_or_503(state: AppState) -> TalentSearcher:
     try:
         return state.backend.searcher()
     except NotIndexed as exc:
