@@ -1,14 +1,12 @@
 """The backend contract: what the product relies on from an OpenSearch-compatible server.
 
-The same tests run against the embedded server (always) and against a real cluster when
-`OPENSEARCH_URL` is set (with `OPENSEARCH_USER`, `OPENSEARCH_PASSWORD`, ... as for the product),
-the way qdrant-client checks its local mode against its server. Each test works in its own
-uniquely named indices and deletes them afterwards, so a shared cluster is safe to use.
+The same tests run against the embedded server and against a real OpenSearch 2.19.1 node (the
+`engine` fixture), the way qdrant-client checks its local mode against its server. Each test
+works in its own uniquely named indices and deletes them afterwards.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -17,31 +15,19 @@ import pytest
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import RequestError
 from opensearchpy.helpers import bulk
-from osmem_server import OsmemServer
 
 from mappings.diversity_grants import unexpired_range
 from mappings.index_contract import PROFILES
-from talent_search.backend import make_client
-from talent_search.settings import BackendSettings
+from tests.conftest import Engine
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(params=["embedded", "cluster"])
-def backend(request: pytest.FixtureRequest, osmem_server: OsmemServer) -> Iterator[OpenSearch]:
-    if request.param == "cluster":
-        url = os.environ.get("OPENSEARCH_URL")
-        if not url:
-            pytest.skip("OPENSEARCH_URL is not set: the backend contract ran on the embedded only")
-        client = make_client(url, BackendSettings())
-        yield client
-        client.close()
-        return
-    clone = osmem_server.clone()
-    client = OpenSearch(hosts=[clone.url], timeout=30)
+@pytest.fixture
+def backend(engine: Engine) -> Iterator[OpenSearch]:
+    client = engine.client()
     yield client
     client.close()
-    clone.close()
 
 
 @pytest.fixture

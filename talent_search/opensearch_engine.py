@@ -1,0 +1,385 @@
+"""The real engine: OpenSearch 2.19.1 nodes run from their jars on Maven Central.
+
+`engines/opensearch/` is a small Maven project that pins the engine, its standard modules and
+the k-NN plugin, plus a launcher that starts one node per JVM. This module builds it once (the
+classpath is cached under the state dir, keyed by a hash of the project's files), starts one or
+three nodes in the background, waits for cluster health, and stops them. Node data and logs live
+under `$TALENT_SEARCH_STATE_DIR/opensearch/`. A node that does not come up is reported with the
+last lines of its log, never silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from talent_search.settings import TalentSettings
+
+OPENSEARCH_VERSION = "2.19.1"
+ENGINE_PROJECT = Path(__file__).resolve().parents[1] / "engines" / "opensearch"
+LAUNCHER_CLASS = "talentsearch.engine.EngineNode"
+CLUSTER_NAME = "talent-search"
+# Transport ports sit this far above the HTTP ports, so --port alone places a whole cluster.
+TRANSPORT_PORT_OFFSET = 100
+LOG_TAIL_LINES = 40
+
+
+class EngineError(RuntimeError):
+    """The real engine could not be built, started, reached or stopped."""
+
+
+class EngineUnavailable(EngineError):
+    """Java or Maven is missing, so the real engine cannot run on this machine."""
+
+
+def missing_tools() -> list[str]:
+    """What this machine lacks to run the real engine (empty when it can)."""
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if not (ENGINE_PROJECT / "pom.xml").is_file():
+        missing.append(f"the Maven project {ENGINE_PROJECT} (a source checkout)")
+    return missing
+
+
+def _project_hash() -> str:
+    digest = hashlib.sha256()
+    files = [ENGINE_PROJECT / "pom.xml", *sorted((ENGINE_PROJECT / "src").rglob("*.java"))]
+    for path in files:
+        digest.update(str(path.relative_to(ENGINE_PROJECT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def engine_classpath(settings: TalentSettings, *, quiet: bool = True) -> list[str]:
+    """The node's classpath, built with Maven on first use and cached until the project changes."""
+    missing = missing_tools()
+    if missing:
+        raise EngineUnavailable("the real engine needs " + ", ".join(missing))
+    build_dir = settings.state_dir / "opensearch" / f"build-{_project_hash()}"
+    classpath_file = build_dir / "classpath.txt"
+    if not classpath_file.is_file():
+        command = [
+            "mvn",
+            "-B",
+            *(["-q"] if quiet else []),
+            "-f",
+            str(ENGINE_PROJECT / "pom.xml"),
+            f"-Dengine.build.dir={build_dir}",
+            "package",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not classpath_file.is_file():
+            tail = "\n".join((done.stdout + done.stderr).splitlines()[-LOG_TAIL_LINES:])
+            raise EngineError(f"building the engine with Maven failed ({' '.join(command)}):\n{tail}")
+    jars = [str(build_dir / f"opensearch-engine-{OPENSEARCH_VERSION}.jar")]
+    jars += [p for p in classpath_file.read_text().strip().split(os.pathsep) if p]
+    jars += sorted(str(p) for p in (build_dir / "knn").glob("*.jar"))
+    return jars
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """Everything needed to (re)start one node: its command line and where it writes."""
+
+    name: str
+    http_port: int
+    transport_port: int
+    home: str
+    argv: list[str]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def log_file(self) -> Path:
+        return Path(self.home) / "node.log"
+
+
+@dataclass
+class EngineState:
+    """The running engine as recorded in its state file."""
+
+    nodes: list[NodeSpec]
+    pids: dict[str, int] = field(default_factory=dict)
+    heap: str = "512m"
+
+    @property
+    def urls(self) -> list[str]:
+        return [n.url for n in self.nodes]
+
+    @property
+    def url(self) -> str:
+        """The value for OPENSEARCH_URL: every node, comma-separated."""
+        return ",".join(self.urls)
+
+
+def _state_file(settings: TalentSettings) -> Path:
+    return settings.state_dir / "opensearch.json"
+
+
+def _save(settings: TalentSettings, state: EngineState) -> None:
+    data = {"nodes": [asdict(n) for n in state.nodes], "pids": state.pids, "heap": state.heap}
+    _state_file(settings).write_text(json.dumps(data, indent=1))
+
+
+def _load(settings: TalentSettings) -> EngineState | None:
+    try:
+        data = json.loads(_state_file(settings).read_text())
+        return EngineState(
+            nodes=[NodeSpec(**n) for n in data["nodes"]],
+            pids={k: int(v) for k, v in data["pids"].items()},
+            heap=str(data.get("heap", "512m")),
+        )
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _get_json(url: str, timeout: float = 2.0) -> dict[str, object] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            body: dict[str, object] = json.loads(resp.read())
+            return body
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return f"(no log at {path})"
+
+
+def node_specs(
+    settings: TalentSettings, classpath: list[str], nodes: int, heap: str, port: int
+) -> list[NodeSpec]:
+    """One node per JVM; three nodes discover each other on their loopback transport ports."""
+    base = settings.state_dir / "opensearch" / f"{nodes}-node"
+    names = [f"node-{i}" for i in range(nodes)]
+    transport = [port + TRANSPORT_PORT_OFFSET + i for i in range(nodes)]
+    specs = []
+    for i, name in enumerate(names):
+        home = base / name
+        node_settings = {
+            "cluster.name": CLUSTER_NAME,
+            "node.name": name,
+            "path.home": str(home),
+            "path.data": str(home / "data"),
+            "path.logs": str(home / "logs"),
+            "network.host": "127.0.0.1",
+            "http.port": str(port + i),
+            "transport.port": str(transport[i]),
+            "http.type": "netty4",
+            "transport.type": "netty4",
+            # Shared build machines run with little free disk at times; the test data is tiny.
+            "cluster.routing.allocation.disk.threshold_enabled": "false",
+        }
+        if nodes == 1:
+            node_settings["discovery.type"] = "single-node"
+        else:
+            node_settings["discovery.seed_hosts"] = ",".join(f"127.0.0.1:{p}" for p in transport)
+            node_settings["cluster.initial_cluster_manager_nodes"] = ",".join(names)
+        argv = [
+            "java",
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
+            "-XX:+UseG1GC",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.awt.headless=true",
+            "-Dlog4j2.disable.jmx=true",
+            "-Dopensearch.set.netty.runtime.available.processors=false",
+            f"-Djava.io.tmpdir={home / 'tmp'}",
+            "-cp",
+            os.pathsep.join(classpath),
+            LAUNCHER_CLASS,
+            *(f"{k}={v}" for k, v in node_settings.items()),
+        ]
+        specs.append(NodeSpec(name, port + i, transport[i], str(home), argv))
+    return specs
+
+
+def spawn_node(spec: NodeSpec) -> int:
+    """Start one node detached from this process (it outlives the command that started it)."""
+    home = Path(spec.home)
+    for sub in ("data", "logs", "tmp"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    java = shutil.which("java") or "java"
+    return os.posix_spawn(
+        java,
+        spec.argv,
+        dict(os.environ),
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(spec.log_file), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+        setsid=True,
+    )
+
+
+HealthStatus = Literal["green", "yellow", "red"]
+
+
+def wait_for_health(
+    state: EngineState, status: HealthStatus, timeout_s: float, *, nodes: int | None = None
+) -> None:
+    """Wait until every node answers and the cluster reports `status` with all nodes joined."""
+    want = nodes if nodes is not None else len(state.nodes)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for spec in state.nodes:
+            pid = state.pids.get(spec.name)
+            if pid is not None and not _alive(pid):
+                raise EngineError(
+                    f"OpenSearch node {spec.name} exited during start-up; last lines of "
+                    f"{spec.log_file}:\n{log_tail(spec.log_file)}"
+                )
+        health = _get_json(
+            f"{state.nodes[0].url}/_cluster/health?wait_for_status={status}"
+            f"&wait_for_nodes={want}&timeout=1s"
+        )
+        if health is not None and health.get("timed_out") is False:
+            return
+        time.sleep(0.5)
+    tails = "\n".join(f"--- {n.log_file}\n{log_tail(n.log_file, 15)}" for n in state.nodes)
+    raise EngineError(
+        f"OpenSearch did not reach {status} health with {want} node(s) within {timeout_s:.0f} s:\n"
+        f"{tails}"
+    )
+
+
+def start_engine(
+    settings: TalentSettings,
+    *,
+    nodes: int = 1,
+    heap: str = "512m",
+    port: int = 9200,
+    timeout_s: float = 180.0,
+) -> EngineState:
+    """Start the nodes in the background and wait for yellow (one node) or green (a cluster)."""
+    if nodes not in (1, 3):
+        raise EngineError(f"--nodes must be 1 or 3, got {nodes}")
+    existing = engine_status(settings)
+    if existing is not None:
+        return existing
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    classpath = engine_classpath(settings)
+    specs = node_specs(settings, classpath, nodes, heap, port)
+    busy = [p for s in specs for p in (s.http_port, s.transport_port) if not _port_free(p)]
+    if busy:
+        raise EngineError(f"port(s) {busy} are in use on 127.0.0.1; choose another --port")
+    state = EngineState(nodes=specs, heap=heap)
+    for spec in specs:
+        state.pids[spec.name] = spawn_node(spec)
+    _save(settings, state)
+    try:
+        wait_for_health(state, "yellow" if nodes == 1 else "green", timeout_s)
+    except EngineError:
+        stop_engine(settings)
+        raise
+    return state
+
+
+def engine_status(settings: TalentSettings) -> EngineState | None:
+    """The engine from the state file, if at least one of its nodes is alive and answering."""
+    state = _load(settings)
+    if state is None:
+        return None
+    for spec in state.nodes:
+        pid = state.pids.get(spec.name)
+        if pid is not None and _alive(pid) and _get_json(spec.url) is not None:
+            return state
+    return None
+
+
+def _terminate(pid: int, grace_s: float) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace_s
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+        while _alive(pid) and time.monotonic() < deadline + 5:
+            time.sleep(0.05)
+
+
+def stop_engine(settings: TalentSettings, grace_s: float = 20.0) -> bool:
+    """Stop every node (their data stays under the state dir); True if any was running."""
+    state = _load(settings)
+    if state is None:
+        return False
+    running = [pid for pid in state.pids.values() if _alive(pid)]
+    for pid in running:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for pid in running:
+        _terminate(pid, grace_s)
+    _state_file(settings).unlink(missing_ok=True)
+    return bool(running)
+
+
+def kill_node(settings: TalentSettings, name: str) -> None:
+    """SIGKILL one node, as a crash would (the fault tests use this)."""
+    state = _load(settings)
+    if state is None or name not in state.pids:
+        raise EngineError(f"no running node named {name}")
+    pid = state.pids[name]
+    os.kill(pid, signal.SIGKILL)
+    while _alive(pid):
+        time.sleep(0.05)
+
+
+def restart_node(settings: TalentSettings, name: str, timeout_s: float = 180.0) -> EngineState:
+    """Start a stopped node again with its original command line; wait for green."""
+    state = _load(settings)
+    if state is None:
+        raise EngineError("no engine state file: start the engine first")
+    spec = next((n for n in state.nodes if n.name == name), None)
+    if spec is None:
+        raise EngineError(f"no node named {name}")
+    state.pids[name] = spawn_node(spec)
+    _save(settings, state)
+    wait_for_health(state, "green" if len(state.nodes) > 1 else "yellow", timeout_s)
+    return state
