@@ -33,7 +33,6 @@ from rich.console import Console
 from rich.table import Table
 
 from indexer.certification_registry import default_registry
-from mappings.index_contract import PROFILES
 from query_api.api_keys import Tier
 from query_api.search_request import SearchParams
 from query_api.search_service import search_filters
@@ -126,9 +125,11 @@ def rss_mb(pid: int) -> float:
 
 
 def ensure_indexed(url: str, count: int) -> None:
+    """Index the demo corpus with the CLI unless the live profiles alias (of the namespace of
+    TALENT_SEARCH_INDEX_PREFIX, which the CLI and the API process inherit) holds `count`."""
     client = OpenSearch(hosts=[url], timeout=120)
     try:
-        live = client.count(index=PROFILES.alias)["count"]
+        live = client.count(index=TalentSettings().index_namespace.profiles.alias)["count"]
     except Exception:
         live = -1
     if live == count:
@@ -168,8 +169,11 @@ def start_api(url: str, port: int) -> subprocess.Popen[bytes]:
 def bare_bodies(url: str, mix: Mix) -> list[list[dict[str, Any]]]:
     """The `_msearch` lines the API sends for each request of the mix (same planner, same day)."""
     client = make_client(url, BackendSettings(url=url))
-    countries = default_registry().with_enabled(TalentSettings().certification_countries)
-    searcher = TalentSearcher.from_backend(client, countries.enabled_countries())
+    settings = TalentSettings()
+    countries = default_registry().with_enabled(settings.certification_countries)
+    searcher = TalentSearcher.from_backend(
+        client, countries.enabled_countries(), namespace=settings.index_namespace
+    )
     profile = load_profile("default")
     tiers = {"demo-standard-key": Tier.STANDARD, "demo-enterprise-key": Tier.ENTERPRISE}
     requests = []
@@ -180,7 +184,7 @@ def bare_bodies(url: str, mix: Mix) -> list[list[dict[str, Any]]]:
         plan = searcher.plan(query, profile, tier.sees_diversity, highlight=True)
         lines: list[dict[str, Any]] = []
         for body in plan.bodies:
-            lines += [{"index": PROFILES.alias}, body]
+            lines += [{"index": searcher.index}, body]
         requests.append(lines)
     return requests
 

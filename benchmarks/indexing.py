@@ -29,8 +29,9 @@ from indexer.indexing_run import run_index
 from indexer.profile_reader import ReadProfile, read_profiles
 from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.index_contract import PROFILES, new_stamp
+from mappings.index_contract import new_stamp
 from talent_search.backend import stop_embedded
+from talent_search.settings import TalentSettings
 
 
 def main(count: int = 5000, chunk_size: int = 500) -> None:
@@ -42,6 +43,7 @@ def main(count: int = 5000, chunk_size: int = 500) -> None:
     )
     cache = EmbeddingCache(workdir / "embeddings.sqlite3")
     bulk = BulkSettings(chunk_size=chunk_size)
+    namespace = TalentSettings().index_namespace
     server = OsmemServer.start(japanese=False)
     try:
         client = OpenSearch(hosts=[server.url], timeout=120)
@@ -51,8 +53,8 @@ def main(count: int = 5000, chunk_size: int = 500) -> None:
             for item in read_profiles(corpus)
             if isinstance(item, ReadProfile)
         ]
-        raw_index = PROFILES.index_name(new_stamp())
-        create_index(client, PROFILES, raw_index)
+        raw_index = namespace.profiles.index_name(new_stamp())
+        create_index(client, namespace.profiles, raw_index)
         started = time.perf_counter()
         actions = ({"_index": raw_index, "_id": d["id"], "_source": d} for d in docs)
         ok = sum(1 for success, _ in bulk_load(client, actions, bulk) if success)
@@ -61,11 +63,10 @@ def main(count: int = 5000, chunk_size: int = 500) -> None:
         client.indices.delete(index=raw_index)
 
         encoder = model_encoder()
-        run_index(client, corpus, io.StringIO(), builder, encoder, cache, model_key(), bulk=bulk)
+        args = (client, corpus, io.StringIO(), builder, encoder, cache, model_key())
+        run_index(*args, bulk=bulk, namespace=namespace)
         started = time.perf_counter()
-        summary = run_index(
-            client, corpus, io.StringIO(), builder, encoder, cache, model_key(), bulk=bulk
-        )
+        summary = run_index(*args, bulk=bulk, namespace=namespace)
         indexer_s = time.perf_counter() - started
     finally:
         stop_embedded(server)

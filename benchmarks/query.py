@@ -54,7 +54,7 @@ from indexer.skill_embeddings import (
     onnx_encoder,
 )
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.index_contract import PROFILES
+from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from ranking.query_analysis import query_parts
 from ranking.query_embedder import QueryEmbedder, query_encoder
 from ranking.ranking_profile import RankingProfile, load_profile
@@ -143,10 +143,17 @@ def backend_for(url: str | None) -> Iterator[Backend]:
         yield backend
 
 
-def ensure_indexed(client: OpenSearch, count: int, reuse: bool, workdir: Path) -> None:
+def ensure_indexed(
+    client: OpenSearch,
+    count: int,
+    reuse: bool,
+    workdir: Path,
+    namespace: IndexNamespace = DEFAULT_NAMESPACE,
+) -> None:
     """Index `count` demo profiles, unless --reuse and the live alias already holds them."""
-    if reuse and alias_target(client, PROFILES.alias) is not None:
-        held = int(client.count(index=PROFILES.alias)["count"])
+    alias = namespace.profiles.alias
+    if reuse and alias_target(client, alias) is not None:
+        held = int(client.count(index=alias)["count"])
         if held == count:
             console.print(f"reusing the live index: {held} profiles")
             return
@@ -171,6 +178,7 @@ def ensure_indexed(client: OpenSearch, count: int, reuse: bool, workdir: Path) -
             model_key(),
             bulk=BulkSettings(),
             on_line=lambda n: progress.advance(task, n),
+            namespace=namespace,
         )
     elapsed = time.perf_counter() - started
     console.print(f"indexed {summary.indexed} profiles in {elapsed:.0f} s")
@@ -311,14 +319,16 @@ def main(
     mix = query_mix(queries)
     workdir = Path(tempfile.mkdtemp(prefix="ts-query-bench-"))
     with backend_for(backend_url) as backend:
-        ensure_indexed(backend.client, count, reuse, workdir)
+        namespace = settings.index_namespace
+        ensure_indexed(backend.client, count, reuse, workdir, namespace)
         encoder = query_encoder(settings)
         searcher = TalentSearcher(
             backend.client,
             SkillVocabulary.load_default(),
-            SkillMatcher.from_index(backend.client),
+            SkillMatcher.from_index(backend.client, namespace.skills.alias),
             QueryEmbedder(encoder),
             default_registry().with_enabled(settings.certification_countries).enabled_countries(),
+            index=namespace.profiles.alias,
             request_timeout_s=120,
         )
         for query in mix[:10]:  # warm-up: model, connections, engine caches

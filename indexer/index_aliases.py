@@ -15,7 +15,7 @@ from typing import Any
 from opensearchpy import OpenSearch
 
 from indexer.errors import IndexerError
-from mappings.index_contract import ALL_KINDS, IndexKind
+from mappings.index_contract import ALL_KINDS, IndexKind, ShardLayout
 
 
 def alias_target(client: OpenSearch, alias: str) -> str | None:
@@ -35,8 +35,19 @@ def concrete_indices(client: OpenSearch, kind: IndexKind) -> list[str]:
     return sorted(row["index"] for row in rows if kind.owns(row["index"]))
 
 
-def create_index(client: OpenSearch, kind: IndexKind, name: str) -> None:
-    client.indices.create(index=name, body=kind.body())
+def create_index(
+    client: OpenSearch, kind: IndexKind, name: str, layout: ShardLayout | None = None
+) -> None:
+    """Create `name` with the kind's mapping; shards and replicas fit the cluster unless given."""
+    client.indices.create(index=name, body=(layout or cluster_layout(client)).apply(kind.body()))
+
+
+def cluster_layout(
+    client: OpenSearch, shards: int | None = None, replicas: int | None = None
+) -> ShardLayout:
+    """The contract's layout for this cluster's number of data nodes."""
+    data_nodes = int(client.cluster.health()["number_of_data_nodes"])
+    return ShardLayout.for_data_nodes(data_nodes, shards, replicas)
 
 
 def swap_in(client: OpenSearch, new_indices: Mapping[IndexKind, str]) -> None:

@@ -18,10 +18,22 @@ from opensearchpy import OpenSearch
 from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.errors import IndexerError, VerificationError
-from indexer.index_aliases import alias_target, create_index, delete_unaliased, swap_in
+from indexer.index_aliases import (
+    alias_target,
+    cluster_layout,
+    create_index,
+    delete_unaliased,
+    swap_in,
+)
 from indexer.profile_reader import ReadProfile, Reject, read_profiles
 from indexer.skill_embeddings import EmbeddingCache, Encoder, embed_texts
-from mappings.index_contract import PROFILES, SKILLS, IndexKind, new_stamp
+from mappings.index_contract import (
+    DEFAULT_NAMESPACE,
+    IndexKind,
+    IndexNamespace,
+    ShardLayout,
+    new_stamp,
+)
 from mappings.skill_document import SkillDocument
 
 Mode = Literal["rebuild", "upsert"]
@@ -74,34 +86,42 @@ def run_index(
     mode: Mode = "rebuild",
     bulk: BulkSettings | None = None,
     on_line: ProgressFn | None = None,
+    namespace: IndexNamespace = DEFAULT_NAMESPACE,
+    layout: ShardLayout | None = None,
 ) -> RunSummary:
-    """Index `source` into the backend; raises IndexerError when nothing may be swapped in."""
+    """Index `source` into the backend; raises IndexerError when nothing may be swapped in.
+
+    Only the indices and aliases of `namespace` are read, written or deleted. A rebuild's new
+    indices get `layout`, by default the contract's for the cluster's number of data nodes.
+    """
     bulk = bulk or BulkSettings()
     started = time.perf_counter()
     summary = RunSummary(mode=mode)
-    live = alias_target(client, PROFILES.alias)
+    profiles, skills = namespace.profiles, namespace.skills
+    live = alias_target(client, profiles.alias)
     if mode == "upsert" and live is None:
         summary.mode = mode = "rebuild"  # nothing live yet: the first load is a rebuild
     if mode == "rebuild":
-        summary.deleted_leftovers = delete_unaliased(client)
+        summary.deleted_leftovers = delete_unaliased(client, namespace.kinds)
         stamp = new_stamp()
-        targets = {kind: kind.index_name(stamp) for kind in (PROFILES, SKILLS)}
+        targets = {kind: kind.index_name(stamp) for kind in namespace.kinds}
+        layout = layout or cluster_layout(client)
         for kind, name in targets.items():
-            create_index(client, kind, name)
+            create_index(client, kind, name, layout)
     else:
-        targets = {PROFILES: PROFILES.alias, SKILLS: SKILLS.alias}
-    summary.profiles_index, summary.skills_index = targets[PROFILES], targets[SKILLS]
+        targets = {kind: kind.alias for kind in namespace.kinds}
+    summary.profiles_index, summary.skills_index = targets[profiles], targets[skills]
 
     try:
         tracker = _Tracker()
-        actions = _profile_actions(source, rejects, builder, summary, tracker, targets[PROFILES])
+        actions = _profile_actions(source, rejects, builder, summary, tracker, targets[profiles])
         for ok, item in bulk_load(client, actions, bulk):
             _record_result(ok, item, summary, tracker, rejects)
             if on_line:
                 on_line(1)
-        client.indices.refresh(index=targets[PROFILES])
+        client.indices.refresh(index=targets[profiles])
         if mode == "rebuild":
-            _verify_count(client, targets[PROFILES], len(tracker.indexed_ids))
+            _verify_count(client, targets[profiles], len(tracker.indexed_ids))
 
         _write_skills(
             client,
@@ -110,14 +130,14 @@ def run_index(
             encoder,
             embedding_cache,
             embedding_model,
-            targets[SKILLS],
+            targets[skills],
             bulk,
             summary,
         )
         summary.skills_learned = len(builder.vocabulary.learned())
         if mode == "rebuild":
             swap_in(client, targets)
-            summary.deleted_leftovers += delete_unaliased(client)
+            summary.deleted_leftovers += delete_unaliased(client, namespace.kinds)
     except Exception:
         if mode == "rebuild":
             for name in targets.values():
@@ -234,5 +254,7 @@ def _write_skills(
     client.indices.refresh(index=index)
 
 
-def live_indices(client: OpenSearch) -> dict[IndexKind, str | None]:
-    return {kind: alias_target(client, kind.alias) for kind in (PROFILES, SKILLS)}
+def live_indices(
+    client: OpenSearch, namespace: IndexNamespace = DEFAULT_NAMESPACE
+) -> dict[IndexKind, str | None]:
+    return {kind: alias_target(client, kind.alias) for kind in namespace.kinds}

@@ -21,7 +21,7 @@ from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.document_builder import badge_source
 from indexer.profile_input import Badge, ProfileId
 from indexer.profile_reader import Reject, read_objects
-from mappings.index_contract import PROFILES
+from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 
 _STATS_FIELDS = (
     "job_success_score",
@@ -86,9 +86,11 @@ def update_stats(
     as_of: date,
     batch_size: int = 500,
     bulk: BulkSettings | None = None,
+    namespace: IndexNamespace = DEFAULT_NAMESPACE,
 ) -> UpdateSummary:
     """Apply stats updates to live profiles and re-derive their badges as of `as_of`."""
     summary = UpdateSummary()
+    alias = namespace.profiles.alias
 
     def reject(r: Reject) -> None:
         summary.rejected += 1
@@ -105,7 +107,7 @@ def update_stats(
         if not updates:
             continue
         found = client.mget(
-            index=PROFILES.alias,
+            index=alias,
             body={"ids": [u.id for _, u in updates]},
             _source_includes=[*_STATS_FIELDS, "badge", "badge_asserted"],
         )
@@ -118,9 +120,7 @@ def update_stats(
                 continue
             doc = _updated_fields(current[update.id], update, policy, as_of, summary)
             lines[update.id] = line_no
-            actions.append(
-                {"_op_type": "update", "_index": PROFILES.alias, "_id": update.id, "doc": doc}
-            )
+            actions.append({"_op_type": "update", "_index": alias, "_id": update.id, "doc": doc})
         for ok, item in bulk_load(client, actions, bulk or BulkSettings()):
             result = item.get("update", item)
             if ok:
@@ -128,7 +128,7 @@ def update_stats(
             else:
                 doc_id = str(result.get("_id"))
                 reject(Reject(lines.get(doc_id, 0), doc_id, "(backend)", str(result.get("error"))))
-    client.indices.refresh(index=PROFILES.alias)
+    client.indices.refresh(index=alias)
     return summary
 
 
@@ -165,13 +165,17 @@ class DeleteSummary:
 
 
 def delete_profiles(
-    client: OpenSearch, ids: Iterable[str], bulk: BulkSettings | None = None
+    client: OpenSearch,
+    ids: Iterable[str],
+    bulk: BulkSettings | None = None,
+    namespace: IndexNamespace = DEFAULT_NAMESPACE,
 ) -> DeleteSummary:
     """Remove profiles from the live index; unknown ids are reported, not fatal."""
     summary = DeleteSummary()
-    actions = ({"_op_type": "delete", "_index": PROFILES.alias, "_id": i} for i in ids)
+    alias = namespace.profiles.alias
+    actions = ({"_op_type": "delete", "_index": alias, "_id": i} for i in ids)
     for ok, item in bulk_load(client, actions, bulk or BulkSettings()):
         result = item.get("delete", item)
         (summary.deleted if ok else summary.not_found).append(str(result.get("_id")))
-    client.indices.refresh(index=PROFILES.alias)
+    client.indices.refresh(index=alias)
     return summary

@@ -3,6 +3,13 @@
 Readers only ever use the aliases. A rebuild writes a new concrete index per kind, named
 `{alias}-v{schema}-{timestamp}`, and moves the aliases in one atomic `_aliases` call, so a reader
 never sees a partial index. The index that was live before keeps a `-previous` alias for rollback.
+
+Every name lives in an `IndexNamespace`: its prefix comes first (`talent-profiles`,
+`talent-skills` by default), so several environments, or the tests of one session, can share a
+cluster without seeing each other's indices or aliases. Two namespaces never claim each other's
+names: `owns()` matches a whole concrete name exactly, and because no `-`-separated part of a
+prefix may be a kind's name (`profiles`, `skills`), even the wildcard `pattern` of one namespace
+matches no name of another (`a-profiles-v*` would otherwise match `a-profiles-v2`'s indices).
 """
 
 from __future__ import annotations
@@ -21,6 +28,11 @@ from typing import Any
 SCHEMA_VERSION = 2
 _HERE = Path(__file__).parent
 
+DEFAULT_PREFIX = "talent"
+_PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
+#: The kinds' names: they follow the prefix in every alias and index name.
+KIND_NAMES = ("profiles", "skills")
+
 
 @dataclass(frozen=True)
 class IndexKind:
@@ -35,13 +47,15 @@ class IndexKind:
 
     @property
     def pattern(self) -> str:
-        """Matches every concrete index of this kind, of any schema version."""
+        """Matches every concrete index of this kind, of any schema version (and, within its
+        namespace, nothing else; filter with `owns()` all the same)."""
         return f"{self.alias}-v*"
 
     def index_name(self, stamp: str) -> str:
         return f"{self.alias}-v{SCHEMA_VERSION}-{stamp}"
 
     def owns(self, index: str) -> bool:
+        """Whether `index` is a concrete index of this kind (exact: never another namespace's)."""
         return re.fullmatch(rf"{re.escape(self.alias)}-v\d+-\d{{20}}", index) is not None
 
     def body(self) -> dict[str, Any]:
@@ -49,9 +63,50 @@ class IndexKind:
         return copy.deepcopy(_load_body(self.mapping_file))
 
 
-PROFILES = IndexKind(alias="talent-profiles", mapping_file="talent_profiles.v2.json")
-SKILLS = IndexKind(alias="talent-skills", mapping_file="talent_skills.v2.json")
-ALL_KINDS = (PROFILES, SKILLS)
+@dataclass(frozen=True)
+class IndexNamespace:
+    """The set of indices and aliases of one environment: every name starts with `prefix`."""
+
+    prefix: str = DEFAULT_PREFIX
+
+    def __post_init__(self) -> None:
+        validate_prefix(self.prefix)
+
+    @property
+    def profiles(self) -> IndexKind:
+        return IndexKind(alias=f"{self.prefix}-profiles", mapping_file="talent_profiles.v2.json")
+
+    @property
+    def skills(self) -> IndexKind:
+        return IndexKind(alias=f"{self.prefix}-skills", mapping_file="talent_skills.v2.json")
+
+    @property
+    def kinds(self) -> tuple[IndexKind, IndexKind]:
+        """Every kind, profiles first."""
+        return (self.profiles, self.skills)
+
+
+def validate_prefix(prefix: str) -> str:
+    """Return `prefix` if it may start index names; raise ValueError saying why not."""
+    if not isinstance(prefix, str) or _PREFIX_RE.fullmatch(prefix) is None:
+        raise ValueError(
+            f"index prefix {prefix!r} is invalid: use 1 to 41 lowercase letters, digits, "
+            "'-' or '_', starting with a letter or digit"
+        )
+    clash = sorted(set(prefix.split("-")) & set(KIND_NAMES))
+    if clash:
+        raise ValueError(
+            f"index prefix {prefix!r} is invalid: it has {clash[0]!r} as a '-'-separated part, "
+            f"and no part may be a kind's name ({', '.join(KIND_NAMES)}): its indices could "
+            "then match another prefix's index pattern"
+        )
+    return prefix
+
+
+DEFAULT_NAMESPACE = IndexNamespace()
+PROFILES = DEFAULT_NAMESPACE.profiles
+SKILLS = DEFAULT_NAMESPACE.skills
+ALL_KINDS = DEFAULT_NAMESPACE.kinds
 
 
 def new_stamp(now: datetime | None = None) -> str:
@@ -73,3 +128,38 @@ def _load_body(mapping_file: str) -> dict[str, Any]:
 def mapping_properties(kind: IndexKind) -> dict[str, Any]:
     properties: dict[str, Any] = kind.body()["mappings"]["properties"]
     return properties
+
+
+@dataclass(frozen=True)
+class ShardLayout:
+    """Shards and replicas of a new index: part of the contract, chosen for the cluster's size.
+
+    One data node gets 1 shard and 0 replicas (a replica could never be assigned there, and the
+    index would stay yellow). A cluster gets 3 shards and 1 replica, so it survives the loss of
+    any one node. Either number can be set instead (`TALENT_SEARCH_INDEX_SHARDS`, `..._REPLICAS`).
+    """
+
+    shards: int
+    replicas: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.shards <= 1024:
+            raise ValueError(f"index shards must be 1 to 1024, got {self.shards}")
+        if not 0 <= self.replicas <= 16:
+            raise ValueError(f"index replicas must be 0 to 16, got {self.replicas}")
+
+    @classmethod
+    def for_data_nodes(
+        cls, data_nodes: int, shards: int | None = None, replicas: int | None = None
+    ) -> ShardLayout:
+        single = data_nodes <= 1
+        return cls(
+            shards=shards if shards is not None else (1 if single else 3),
+            replicas=replicas if replicas is not None else (0 if single else 1),
+        )
+
+    def apply(self, body: dict[str, Any]) -> dict[str, Any]:
+        settings = body.setdefault("settings", {})
+        settings["number_of_shards"] = self.shards
+        settings["number_of_replicas"] = self.replicas
+        return body

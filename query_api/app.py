@@ -30,7 +30,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from indexer.certification_registry import default_registry
 from indexer.skill_embeddings import Encoder
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.index_contract import PROFILES
 from query_api.api_keys import ApiClient, KeyStore, Tier, read_key_file
 from query_api.api_settings import ApiSettings
 from query_api.errors import (
@@ -323,6 +322,7 @@ def create_app(
             countries,
             request_timeout_s or backend_settings.timeout_s,
             settings.skills_refresh_s,
+            settings.index_namespace,
         )
         with suppress(Exception):
             backend.searcher()  # warm up when the backend is there; fine when it is not
@@ -458,7 +458,7 @@ def _add_routes(app: FastAPI) -> None:
         source = TILE_SOURCE + (DIVERSITY_SOURCE if client.tier.sees_diversity else [])
         try:
             found = state.backend.client.get(
-                index=PROFILES.alias,
+                index=state.backend.namespace.profiles.alias,
                 id=profile_id,
                 params={"_source_includes": ",".join(source)},
             )

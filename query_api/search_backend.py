@@ -19,7 +19,7 @@ from opensearchpy.exceptions import TransportError
 
 from indexer.index_aliases import alias_target
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.index_contract import PROFILES, SKILLS
+from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from query_api.response_models import Readiness
 from ranking.query_embedder import QueryEmbedder
 from ranking.skill_matcher import SkillMatcher
@@ -39,8 +39,10 @@ class SearchBackend:
         enabled_countries: Sequence[str],
         request_timeout_s: float,
         refresh_s: float = 5.0,
+        namespace: IndexNamespace = DEFAULT_NAMESPACE,
     ) -> None:
         self.client = client
+        self.namespace = namespace
         self.vocabulary = vocabulary
         self.embedder = embedder
         self.enabled_countries = list(enabled_countries)
@@ -60,7 +62,7 @@ class SearchBackend:
             if self._searcher is not None and time.monotonic() - self._checked_at < self.refresh_s:
                 return self._searcher
             try:
-                skills_index = alias_target(self.client, SKILLS.alias)
+                skills_index = alias_target(self.client, self.namespace.skills.alias)
             except BackendConnectionError:
                 if self._searcher is None:
                     raise
@@ -76,6 +78,7 @@ class SearchBackend:
                     matcher,
                     self.embedder,
                     self.enabled_countries,
+                    index=self.namespace.profiles.alias,
                     request_timeout_s=self.request_timeout_s,
                 )
                 self._skills_index = skills_index
@@ -84,9 +87,10 @@ class SearchBackend:
 
     def readiness(self) -> Readiness:
         """Ready when the backend answers and both aliases point at an index."""
+        profiles_alias, skills_alias = (k.alias for k in self.namespace.kinds)
         try:
-            profiles = alias_target(self.client, PROFILES.alias)
-            skills = alias_target(self.client, SKILLS.alias)
+            profiles = alias_target(self.client, profiles_alias)
+            skills = alias_target(self.client, skills_alias)
         except TransportError as exc:
             return Readiness(
                 ready=False,
@@ -95,7 +99,7 @@ class SearchBackend:
                 skills_index=None,
                 reason=f"backend unreachable ({type(exc).__name__})",
             )
-        missing = [a for a, idx in ((PROFILES.alias, profiles), (SKILLS.alias, skills)) if not idx]
+        missing = [a for a, idx in ((profiles_alias, profiles), (skills_alias, skills)) if not idx]
         return Readiness(
             ready=not missing,
             backend=True,

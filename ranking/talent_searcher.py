@@ -17,7 +17,7 @@ from typing import Any
 from opensearchpy import OpenSearch
 
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.index_contract import PROFILES
+from mappings.index_contract import DEFAULT_NAMESPACE, PROFILES, IndexNamespace
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import exact_skill_ids, query_parts
@@ -131,14 +131,19 @@ class TalentSearcher:
         client: OpenSearch,
         enabled_countries: Sequence[str] = ("US",),
         request_timeout_s: float = 10.0,
+        namespace: IndexNamespace = DEFAULT_NAMESPACE,
     ) -> TalentSearcher:
-        """Load the indexed skill vocabulary and the model once, for a long-lived searcher."""
+        """Load the indexed skill vocabulary and the model once, for a long-lived searcher.
+
+        It searches the profiles and reads the skills of `namespace`.
+        """
         return cls(
             client,
             SkillVocabulary.load_default(),
-            SkillMatcher.from_index(client),
+            SkillMatcher.from_index(client, namespace.skills.alias),
             QueryEmbedder(query_encoder()),
             enabled_countries,
+            index=namespace.profiles.alias,
             request_timeout_s=request_timeout_s,
         )
 

@@ -1,9 +1,13 @@
-"""The OpenSearch-compatible backend: a real cluster, or the embedded osmem-server.
+"""The OpenSearch-compatible backend: a real cluster, the real engine we run, or osmem-server.
 
-One opensearch-py code path serves both. Resolution order for a command:
-1. `OPENSEARCH_URL` (with user, password and TLS settings): a real cluster;
-2. a background embedded server started by `talent-search backend start` (its state file);
-3. otherwise an embedded server started for this process only, stopped when it ends.
+One opensearch-py code path serves all. Resolution order for a command:
+1. `OPENSEARCH_URL` (one or more nodes, comma-separated, with user, password and TLS
+   settings): a cluster someone else runs;
+2. a background engine started by `talent-search backend start` (its state file): the real
+   OpenSearch (`--engine opensearch`) or the embedded server;
+3. otherwise, with `TALENT_SEARCH_ENGINE=opensearch`, the real engine is started in the
+   background (and left running for the next command); by default an embedded server is
+   started for this process only, and stopped when it ends.
 The embedded server keeps nothing on disk, so (2) is how `index` and `serve` share data across
 processes, as they would against a cluster.
 """
@@ -25,6 +29,7 @@ from typing import Literal
 from opensearchpy import OpenSearch
 from osmem_server import OsmemServer, resolve_binary
 
+from talent_search.opensearch_engine import EngineError, engine_status, start_engine
 from talent_search.settings import BackendSettings, TalentSettings
 
 
@@ -32,7 +37,7 @@ class BackendError(RuntimeError):
     """The backend could not be started, reached or stopped."""
 
 
-BackendKind = Literal["cluster", "background", "embedded"]
+BackendKind = Literal["cluster", "opensearch", "background", "embedded"]
 
 
 @dataclass(frozen=True)
@@ -42,21 +47,40 @@ class Backend:
     kind: BackendKind
 
 
+def node_urls(url: str) -> list[str]:
+    """`OPENSEARCH_URL` may name several nodes of one cluster, comma-separated."""
+    urls = [u.strip().rstrip("/") for u in url.split(",") if u.strip()]
+    if not urls:
+        raise BackendError(f"OPENSEARCH_URL names no node: {url!r}")
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        raise BackendError(f"OPENSEARCH_URL: {bad[0]!r} must start with http:// or https://")
+    return urls
+
+
 def make_client(url: str, settings: BackendSettings) -> OpenSearch:
-    """An opensearch-py client with auth, TLS and a timeout on every call."""
+    """An opensearch-py client with auth, TLS and a timeout on every call.
+
+    With several nodes the client spreads requests over them (round robin) and, when a node
+    refuses the connection, retries the request on another one: each node may be tried once.
+    Timeouts and HTTP errors are never retried, so a slow cluster fails within the timeout.
+    """
+    urls = node_urls(url)
     auth = None
     if settings.user is not None:
         password = settings.password.get_secret_value() if settings.password else ""
         auth = (settings.user, password)
     return OpenSearch(
-        hosts=[url],
+        hosts=urls,
         http_auth=auth,
-        use_ssl=url.startswith("https://"),
+        use_ssl=urls[0].startswith("https://"),
         verify_certs=settings.verify_certs,
         ca_certs=str(settings.ca_certs) if settings.ca_certs else None,
         ssl_show_warn=settings.verify_certs,
         timeout=settings.timeout_s,
-        max_retries=0,
+        max_retries=len(urls) - 1,
+        retry_on_timeout=False,
+        retry_on_status=(),
     )
 
 
@@ -71,9 +95,20 @@ def open_backend(
     if bs.url:
         yield Backend(make_client(bs.url, bs), bs.url, "cluster")
         return
+    engine = engine_status(ts)
     running = background_status(ts)
+    if engine is not None and (running is None or ts.engine == "opensearch"):
+        yield Backend(make_client(engine.url, bs), engine.url, "opensearch")
+        return
     if running is not None:
         yield Backend(make_client(running.url, bs), running.url, "background")
+        return
+    if ts.engine == "opensearch":
+        try:
+            engine = start_engine(ts, heap=ts.engine_heap)
+        except EngineError as exc:
+            raise BackendError(str(exc)) from exc
+        yield Backend(make_client(engine.url, bs), engine.url, "opensearch")
         return
     server = OsmemServer.start(japanese=False)
     try:

@@ -6,11 +6,13 @@ Exit codes: 0 success; 3 some input lines were rejected and the rest indexed; 1 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
+from opensearchpy.exceptions import OpenSearchException
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -20,19 +22,20 @@ from indexer.certification_registry import default_registry
 from indexer.demo_corpus import write_demo_corpus
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
-from indexer.index_aliases import alias_target, concrete_indices, roll_back
+from indexer.index_aliases import alias_target, cluster_layout, concrete_indices, roll_back
 from indexer.indexing_run import RunSummary, run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.index_contract import ALL_KINDS, PROFILES
 from query_api.api_keys import KeyStore
+from query_api.api_settings import ApiSettings
 from query_api.app import create_app
 from ranking.ranking_profile import RankingProfileError, load_profile
 from ranking.talent_searcher import SearchQuery, SearchResult, TalentSearcher
 from talent_search.api_commands import keys_app, print_demo_keys, run_api, serve
 from talent_search.backend import (
     BackendError,
+    make_client,
     open_backend,
     start_background,
     stop_background,
@@ -42,6 +45,13 @@ from talent_search.backend import (
 )
 from talent_search.cli_support import _backend_or_exit, _fail, _progress, console, out
 from talent_search.eval_commands import build_judgments, eval_command
+from talent_search.opensearch_engine import (
+    OPENSEARCH_VERSION,
+    EngineError,
+    engine_status,
+    start_engine,
+    stop_engine,
+)
 from talent_search.settings import BackendSettings, TalentSettings
 
 app = typer.Typer(help="Talent search: indexer, ranking and query API.", no_args_is_help=True)
@@ -49,7 +59,9 @@ app.command("eval")(eval_command)
 app.command("build-judgments")(build_judgments)
 app.command("serve")(serve)
 app.add_typer(keys_app, name="keys")
-backend_app = typer.Typer(help="Run the embedded OpenSearch-compatible server in the background.")
+backend_app = typer.Typer(
+    help="Run a backend in the background: the embedded server or a real OpenSearch."
+)
 app.add_typer(backend_app, name="backend")
 
 
@@ -70,32 +82,92 @@ app.add_typer(index_app, name="index")
 
 @backend_app.command("start")
 def backend_start(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 9200,
+    engine: Annotated[
+        Literal["embedded", "opensearch"],
+        typer.Option(help="embedded: osmem-server, no JVM. opensearch: OpenSearch 2.19.1."),
+    ] = "embedded",
+    nodes: Annotated[
+        int, typer.Option(min=1, max=3, help="OpenSearch nodes, one JVM each: 1 or 3.")
+    ] = 1,
+    heap: Annotated[
+        str | None, typer.Option(help="OpenSearch heap per node, e.g. 512m or 1g.")
+    ] = None,
+    port: Annotated[int, typer.Option(help="HTTP port on 127.0.0.1 (of the first node).")] = 9200,
 ) -> None:
-    """Start the embedded server in the background and print the URL to export."""
+    """Start a backend in the background and print the OPENSEARCH_URL to export."""
+    settings = TalentSettings()
+    if engine == "embedded":
+        try:
+            state = start_background(settings, port=port)
+        except BackendError as exc:
+            raise _fail(str(exc)) from exc
+        console.print(f"embedded backend running (pid {state.pid}, log {state.log_file})")
+        out.print(f"export OPENSEARCH_URL={state.url}")
+        return
+    if nodes not in (1, 3):
+        raise _fail(f"--nodes must be 1 or 3, got {nodes}", code=2)
+    if heap is not None and not re.fullmatch(r"[1-9][0-9]*[mg]", heap):
+        raise _fail(f"--heap must look like 512m or 2g, got {heap!r}", code=2)
+    console.print(
+        f"starting OpenSearch {OPENSEARCH_VERSION} ({nodes} node(s)); the first start builds "
+        "its classpath with Maven"
+    )
     try:
-        state = start_background(TalentSettings(), port=port)
-    except BackendError as exc:
+        engine_state = start_engine(
+            settings, nodes=nodes, heap=heap or settings.engine_heap, port=port
+        )
+    except EngineError as exc:
         raise _fail(str(exc)) from exc
-    console.print(f"embedded backend running (pid {state.pid}, log {state.log_file})")
-    out.print(f"export OPENSEARCH_URL={state.url}")
+    for spec in engine_state.nodes:
+        console.print(
+            f"{spec.name}: pid {engine_state.pids[spec.name]}, {spec.url}, log {spec.log_file}"
+        )
+    out.print(f"export OPENSEARCH_URL={engine_state.url}")
 
 
 @backend_app.command("stop")
 def backend_stop() -> None:
-    """Stop the background embedded server (its data is discarded)."""
-    stopped = stop_background(TalentSettings())
-    console.print("stopped" if stopped else "no background backend was running")
+    """Stop the background backends (embedded data is discarded; OpenSearch data is kept)."""
+    settings = TalentSettings()
+    stopped = []
+    if stop_engine(settings):
+        stopped.append("OpenSearch")
+    if stop_background(settings):
+        stopped.append("embedded backend")
+    if stopped:
+        console.print(f"stopped {' and '.join(stopped)}")
+    else:
+        console.print("no background backend was running")
 
 
 @backend_app.command("status")
 def backend_status() -> None:
-    """Say whether the background embedded server runs, and where."""
-    state = backend_background_status(TalentSettings())
-    if state is None:
+    """Say which background backends run, and where (exit 1 when none does)."""
+    settings = TalentSettings()
+    found = False
+    engine_state = engine_status(settings)
+    if engine_state is not None:
+        found = True
+        health = _cluster_health(engine_state.url)
+        out.print(
+            f"opensearch running nodes={len(engine_state.nodes)} health={health} "
+            f"url={engine_state.url}"
+        )
+    state = backend_background_status(settings)
+    if state is not None:
+        found = True
+        out.print(f"embedded running pid={state.pid} url={state.url}")
+    if not found:
         out.print("not running")
         raise typer.Exit(1)
-    out.print(f"running pid={state.pid} url={state.url}")
+
+
+def _cluster_health(url: str) -> str:
+    try:
+        health = make_client(url, BackendSettings(timeout_s=5)).cluster.health()
+    except OpenSearchException as exc:
+        return f"unknown ({type(exc).__name__})"
+    return str(health["status"])
 
 
 def _as_of(value: str | None) -> date:
@@ -157,6 +229,10 @@ def index_load(
                     chunk_size=settings.bulk_chunk_size, max_retries=settings.bulk_max_retries
                 ),
                 on_line=lambda n: progress.advance(task, n),
+                namespace=settings.index_namespace,
+                layout=cluster_layout(
+                    backend.client, settings.index_shards, settings.index_replicas
+                ),
             )
         except IndexerError as exc:
             raise _fail(f"{exc}; the aliases were not changed") from exc
@@ -200,9 +276,10 @@ def _print_summary(summary: RunSummary, rejects_path: Path) -> None:
 @index_app.command("rollback")
 def index_rollback() -> None:
     """Point the aliases back at the previous complete indices."""
+    namespace = TalentSettings().index_namespace
     with _backend_or_exit() as backend:
         try:
-            now_live = roll_back(backend.client)
+            now_live = roll_back(backend.client, namespace.kinds)
         except IndexerError as exc:
             raise _fail(str(exc)) from exc
     for alias, index in now_live.items():
@@ -214,8 +291,9 @@ def index_delete(
     ids: Annotated[list[str], typer.Argument(help="Profile ids to remove.")],
 ) -> None:
     """Remove profiles from the live index."""
+    namespace = TalentSettings().index_namespace
     with _backend_or_exit() as backend:
-        summary = delete_profiles(backend.client, ids)
+        summary = delete_profiles(backend.client, ids, namespace=namespace)
     out.print(f"deleted {len(summary.deleted)}, not found {len(summary.not_found)}")
     if summary.not_found:
         console.print(f"not found: {', '.join(summary.not_found)}")
@@ -234,7 +312,12 @@ def index_update_stats(
     rejects_path = rejects or file.with_name(file.name + ".rejects.jsonl")
     with _backend_or_exit() as backend, rejects_path.open("w") as rej:
         summary = update_stats(
-            backend.client, file, rej, _policy(badge_policy, settings), _as_of(as_of)
+            backend.client,
+            file,
+            rej,
+            _policy(badge_policy, settings),
+            _as_of(as_of),
+            namespace=settings.index_namespace,
         )
     if summary.badge_changes:
         console.print(_counter_table("badge changes", summary.badge_changes))
@@ -245,10 +328,11 @@ def index_update_stats(
 @index_app.command("status")
 def index_status() -> None:
     """Show the live and previous index of each kind, and their document counts."""
+    namespace = TalentSettings().index_namespace
     with _backend_or_exit() as backend:
         client = backend.client
         table = Table("alias", "index", "documents")
-        for kind in ALL_KINDS:
+        for kind in namespace.kinds:
             for alias in (kind.alias, kind.previous_alias):
                 index = alias_target(client, alias)
                 count = client.count(index=index)["count"] if index else "-"
@@ -292,10 +376,13 @@ def search(
         raise _fail(str(exc), code=2) from exc
     settings = TalentSettings()
     with _backend_or_exit() as backend:
-        if alias_target(backend.client, PROFILES.alias) is None:
+        namespace = settings.index_namespace
+        if alias_target(backend.client, namespace.profiles.alias) is None:
             raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
         enabled = default_registry().with_enabled(settings.certification_countries)
-        searcher = TalentSearcher.from_backend(backend.client, enabled.enabled_countries())
+        searcher = TalentSearcher.from_backend(
+            backend.client, enabled.enabled_countries(), namespace=namespace
+        )
         result = searcher.search(SearchQuery(query), ranking)
     _print_ranked(query, result, size, explain)
 
@@ -345,7 +432,7 @@ def demo(
         if not profiles.exists():
             generate_demo(out_file=profiles, count=count, seed=42)
     with open_backend(BackendSettings(url=None), settings) as backend:
-        console.print(f"embedded backend at {backend.url}")
+        console.print(f"{backend.kind} backend at {backend.url}")
         builder = DocumentBuilder(
             vocabulary=SkillVocabulary.load_default().copy(),
             registry=default_registry().with_enabled(settings.certification_countries),
@@ -365,17 +452,24 @@ def demo(
                 model_key(),
                 mode="rebuild",
                 on_line=lambda n: progress.advance(task, n),
+                namespace=settings.index_namespace,
+                layout=cluster_layout(
+                    backend.client, settings.index_shards, settings.index_replicas
+                ),
             )
         _print_summary(summary, rejects_path)
         if query or not serve_api:
             searcher = TalentSearcher.from_backend(
-                backend.client, builder.registry.enabled_countries()
+                backend.client,
+                builder.registry.enabled_countries(),
+                namespace=settings.index_namespace,
             )
             ranking = load_profile("default")
             for text in query or DEMO_QUERIES:
                 _print_ranked(text, searcher.search(SearchQuery(text), ranking), 5, explain=False)
         if serve_api:
             app_ = create_app(
+                ApiSettings(index_prefix=settings.index_prefix),
                 client_factory=lambda: backend.client,
                 key_store=KeyStore.with_demo_keys(),
             )

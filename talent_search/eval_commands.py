@@ -1,10 +1,11 @@
 """`talent-search eval` and `talent-search build-judgments`: the relevance engineer's loop.
 
 Why: a ranking profile change is only worth shipping if judged queries get better. `eval` runs
-every judged query through the same searcher the API uses (live `talent-profiles` alias, a named
-ranking profile), scores it with `ranking.evaluation` and, with `--compare`, says per query
-whether the profile won or lost against a baseline profile. `build-judgments` makes a dev set
-from a profiles file when no human ratings exist yet (see docs/relevance-set.md).
+every judged query through the same searcher the API uses (the live profiles alias of
+`TALENT_SEARCH_INDEX_PREFIX`, `talent-profiles` by default, and a named ranking profile), scores
+it with `ranking.evaluation` and, with `--compare`, says per query whether the profile won or
+lost against a baseline profile. `build-judgments` makes a dev set from a profiles file when
+no human ratings exist yet (see docs/relevance-set.md).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target
 from indexer.profile_reader import Reject, read_profiles
 from indexer.skill_vocabulary import SkillVocabulary
-from mappings.index_contract import PROFILES
 from ranking.evaluation import (
     METRICS,
     Comparison,
@@ -189,17 +189,21 @@ def eval_command(
     except OSError as exc:
         raise _fail(f"--out: cannot create {escape(str(out_dir))}: {exc.strerror}", 2) from exc
     settings = TalentSettings()
+    namespace = settings.index_namespace
+    alias = namespace.profiles.alias
     with _backend_or_exit() as backend:
         client: OpenSearch = backend.client
         try:
-            live = alias_target(client, PROFILES.alias)
+            live = alias_target(client, alias)
         except IndexerError as exc:
             raise _fail(str(exc)) from exc
-        if live is None or int(client.count(index=PROFILES.alias)["count"]) == 0:
+        if live is None or int(client.count(index=alias)["count"]) == 0:
             raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
-        missing = _missing_judged_ids(client, PROFILES.alias, judgments)
+        missing = _missing_judged_ids(client, alias, judgments)
         enabled = default_registry().with_enabled(settings.certification_countries)
-        searcher = TalentSearcher.from_backend(client, enabled.enabled_countries())
+        searcher = TalentSearcher.from_backend(
+            client, enabled.enabled_countries(), namespace=namespace
+        )
         try:
             run, seconds = _run(searcher, judgments.queries, ranking)
             baseline_run = (

@@ -20,6 +20,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -33,6 +34,7 @@ CLUSTER_NAME = "talent-search"
 # Transport ports sit this far above the HTTP ports, so --port alone places a whole cluster.
 TRANSPORT_PORT_OFFSET = 100
 LOG_TAIL_LINES = 40
+_APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 
 
 class EngineError(RuntimeError):
@@ -80,7 +82,9 @@ def engine_classpath(settings: TalentSettings, *, quiet: bool = True) -> list[st
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not classpath_file.is_file():
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-LOG_TAIL_LINES:])
-            raise EngineError(f"building the engine with Maven failed ({' '.join(command)}):\n{tail}")
+            raise EngineError(
+                f"building the engine with Maven failed ({' '.join(command)}):\n{tail}"
+            )
     jars = [str(build_dir / f"opensearch-engine-{OPENSEARCH_VERSION}.jar")]
     jars += [p for p in classpath_file.read_text().strip().split(os.pathsep) if p]
     jars += sorted(str(p) for p in (build_dir / "knn").glob("*.jar"))
@@ -145,7 +149,7 @@ def _load(settings: TalentSettings) -> EngineState | None:
         return None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         finished, _ = os.waitpid(pid, os.WNOHANG)
         if finished:
@@ -170,7 +174,7 @@ def _get_json(url: str, timeout: float = 2.0) -> dict[str, object] | None:
         return None
 
 
-def _port_free(port: int) -> bool:
+def port_free(port: int) -> bool:
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -247,7 +251,7 @@ def spawn_node(spec: NodeSpec) -> int:
         dict(os.environ),
         file_actions=[
             (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, str(spec.log_file), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+            (os.POSIX_SPAWN_OPEN, 1, str(spec.log_file), _APPEND, 0o644),
             (os.POSIX_SPAWN_DUP2, 1, 2),
         ],
         setsid=True,
@@ -266,7 +270,7 @@ def wait_for_health(
     while time.monotonic() < deadline:
         for spec in state.nodes:
             pid = state.pids.get(spec.name)
-            if pid is not None and not _alive(pid):
+            if pid is not None and not process_alive(pid):
                 raise EngineError(
                     f"OpenSearch node {spec.name} exited during start-up; last lines of "
                     f"{spec.log_file}:\n{log_tail(spec.log_file)}"
@@ -302,7 +306,7 @@ def start_engine(
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     classpath = engine_classpath(settings)
     specs = node_specs(settings, classpath, nodes, heap, port)
-    busy = [p for s in specs for p in (s.http_port, s.transport_port) if not _port_free(p)]
+    busy = [p for s in specs for p in (s.http_port, s.transport_port) if not port_free(p)]
     if busy:
         raise EngineError(f"port(s) {busy} are in use on 127.0.0.1; choose another --port")
     state = EngineState(nodes=specs, heap=heap)
@@ -324,22 +328,22 @@ def engine_status(settings: TalentSettings) -> EngineState | None:
         return None
     for spec in state.nodes:
         pid = state.pids.get(spec.name)
-        if pid is not None and _alive(pid) and _get_json(spec.url) is not None:
+        if pid is not None and process_alive(pid) and _get_json(spec.url) is not None:
             return state
     return None
 
 
-def _terminate(pid: int, grace_s: float) -> None:
+def terminate(pid: int, grace_s: float) -> None:
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
     deadline = time.monotonic() + grace_s
-    while _alive(pid) and time.monotonic() < deadline:
+    while process_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if _alive(pid):
+    if process_alive(pid):
         os.kill(pid, signal.SIGKILL)
-        while _alive(pid) and time.monotonic() < deadline + 5:
+        while process_alive(pid) and time.monotonic() < deadline + 5:
             time.sleep(0.05)
 
 
@@ -348,14 +352,12 @@ def stop_engine(settings: TalentSettings, grace_s: float = 20.0) -> bool:
     state = _load(settings)
     if state is None:
         return False
-    running = [pid for pid in state.pids.values() if _alive(pid)]
+    running = [pid for pid in state.pids.values() if process_alive(pid)]
     for pid in running:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     for pid in running:
-        _terminate(pid, grace_s)
+        terminate(pid, grace_s)
     _state_file(settings).unlink(missing_ok=True)
     return bool(running)
 
@@ -367,7 +369,7 @@ def kill_node(settings: TalentSettings, name: str) -> None:
         raise EngineError(f"no running node named {name}")
     pid = state.pids[name]
     os.kill(pid, signal.SIGKILL)
-    while _alive(pid):
+    while process_alive(pid):
         time.sleep(0.05)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from mappings.index_contract import DEFAULT_PREFIX, IndexNamespace, validate_prefix
 
 
 def default_state_dir() -> Path:
@@ -18,7 +20,10 @@ def default_state_dir() -> Path:
 
 
 class BackendSettings(BaseSettings):
-    """Where the OpenSearch-compatible backend is. No URL means: start the embedded server."""
+    """Where the OpenSearch-compatible backend is. No URL means: start the embedded server.
+
+    `url` may list several nodes of one cluster, comma-separated.
+    """
 
     model_config = SettingsConfigDict(env_prefix="OPENSEARCH_", extra="ignore")
 
@@ -36,6 +41,10 @@ class TalentSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TALENT_SEARCH_", extra="ignore")
 
     state_dir: Path = Field(default_factory=default_state_dir)
+    # Which engine a command starts when no OPENSEARCH_URL and no background engine is set:
+    # the embedded osmem-server (zero-install) or the real OpenSearch (needs Java and Maven).
+    engine: Literal["embedded", "opensearch"] = "embedded"
+    engine_heap: Annotated[str, Field(pattern=r"^[1-9][0-9]*[mg]$")] = "512m"
     # Countries whose certifying bodies count in addition to those the registry enables (e.g. CA).
     # Comma-separated in the environment: TALENT_SEARCH_CERTIFICATION_COUNTRIES=CA
     certification_countries: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -43,8 +52,15 @@ class TalentSettings(BaseSettings):
     embedding_batch_size: Annotated[int, Field(ge=1, le=4096)] = 128
     # "onnx" embeds queries with ONNX Runtime (the onnx extra): same vectors, less CPU per query.
     query_embedding_backend: Literal["torch", "onnx"] = "torch"
+    # Shards and replicas of new indices; unset, the index contract picks them for the cluster
+    # (1 and 0 on one data node, 3 and 1 on several).
+    index_shards: Annotated[int | None, Field(ge=1, le=1024)] = None
+    index_replicas: Annotated[int | None, Field(ge=0, le=16)] = None
     bulk_chunk_size: Annotated[int, Field(ge=1, le=10_000)] = 500
     bulk_max_retries: Annotated[int, Field(ge=0, le=20)] = 8
+    # Starts every index and alias name (`talent-profiles`, ...): environments sharing a cluster
+    # each use their own. Rules: mappings.index_contract.validate_prefix.
+    index_prefix: Annotated[str, AfterValidator(validate_prefix)] = DEFAULT_PREFIX
 
     @field_validator("certification_countries", mode="before")
     @classmethod
@@ -54,6 +70,10 @@ class TalentSettings(BaseSettings):
         if isinstance(value, list):
             return [str(c).strip().upper() for c in value if str(c).strip()]
         return value
+
+    @property
+    def index_namespace(self) -> IndexNamespace:
+        return IndexNamespace(self.index_prefix)
 
     @property
     def embedding_cache_path(self) -> Path:

@@ -6,12 +6,16 @@ import io
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -24,6 +28,7 @@ from indexer.document_builder import DocumentBuilder
 from indexer.indexing_run import run_index
 from indexer.skill_embeddings import EmbeddingCache
 from indexer.skill_vocabulary import SkillVocabulary
+from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from query_api.api_keys import KeyStore
 from query_api.api_settings import ApiSettings
 from query_api.app import create_app
@@ -149,6 +154,44 @@ def builder() -> DocumentBuilder:
     )
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """Indexed rows on one engine: where they are and in which index namespace."""
+
+    engine: str
+    url: str
+    namespace: IndexNamespace
+
+
+@contextmanager
+def indexed_dataset(
+    request: pytest.FixtureRequest, engine: str, rows: list[dict[str, Any]], workdir: Path
+) -> Iterator[Dataset]:
+    """`rows` indexed on `engine`: an embedded clone, or a namespace of its own on the real node.
+
+    The real node is shared by the session, so a dataset that outlives one test gets a
+    namespace (`ds…`) that the per-test wipe keeps, and that two datasets never share.
+    """
+    if engine == "embedded":
+        with indexed_clone(request.getfixturevalue("osmem_server"), rows, workdir) as clone:
+            yield Dataset("embedded", clone.url, DEFAULT_NAMESPACE)
+        return
+    url: str = request.getfixturevalue("opensearch_node")
+    namespace = IndexNamespace(f"ds{uuid.uuid4().hex[:10]}")
+    client = OpenSearch(hosts=[url], timeout=30)
+    cache = EmbeddingCache(workdir / "embeddings.sqlite3")
+    try:
+        path = write_jsonl(workdir / "profiles.jsonl", list(rows))
+        run_index(
+            client, path, io.StringIO(), builder(), fake_encode, cache, "fake", namespace=namespace
+        )
+        yield Dataset("opensearch", url, namespace)
+    finally:
+        cache.close()
+        client.indices.delete(index=f"{namespace.prefix}-*", ignore=[404])
+        client.close()
+
+
 @contextmanager
 def indexed_clone(server: OsmemServer, rows: list[dict[str, Any]], workdir: Path) -> Iterator[Any]:
     """A clone of the session server holding `rows`, indexed with the fake encoder."""
@@ -165,8 +208,14 @@ def indexed_clone(server: OsmemServer, rows: list[dict[str, Any]], workdir: Path
         clone.close()
 
 
-def make_app(url: str, workdir: Path, **kwargs: Any) -> FastAPI:
-    settings = ApiSettings(keys_file=workdir / "no-keys.json", **kwargs.pop("settings", {}))
+def make_app(
+    url: str,
+    workdir: Path,
+    namespace: IndexNamespace = DEFAULT_NAMESPACE,
+    **kwargs: Any,
+) -> FastAPI:
+    overrides = {"index_prefix": namespace.prefix, **kwargs.pop("settings", {})}
+    settings = ApiSettings(keys_file=workdir / "no-keys.json", **overrides)
     return create_app(
         settings,
         client_factory=lambda: OpenSearch(hosts=[url], timeout=10, max_retries=0),
@@ -180,6 +229,13 @@ def make_app(url: str, workdir: Path, **kwargs: Any) -> FastAPI:
 @contextmanager
 def api_client(url: str, workdir: Path, **kwargs: Any) -> Iterator[TestClient]:
     with TestClient(make_app(url, workdir, **kwargs)) as client:
+        yield client
+
+
+@contextmanager
+def dataset_api(dataset: Dataset, workdir: Path, **kwargs: Any) -> Iterator[TestClient]:
+    """An API client on `dataset` (its engine and its namespace)."""
+    with api_client(dataset.url, workdir, namespace=dataset.namespace, **kwargs) as client:
         yield client
 
 
@@ -210,3 +266,29 @@ def served_over_http(app: FastAPI) -> Iterator[str]:
 def result_ids(response: Any) -> list[str]:
     assert response.status_code == 200, response.text
     return [tile["id"] for tile in response.json()["results"]]
+
+
+def hammer(
+    base_url: str, clients: int, stop: threading.Event, params: dict[str, Any]
+) -> tuple[list[tuple[float, int, int]], list[threading.Thread]]:
+    """`clients` threads searching until `stop`: (latency s, status, result count) per call."""
+    calls: list[tuple[float, int, int]] = []
+    lock = threading.Lock()
+
+    def loop() -> None:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            while not stop.is_set():
+                started = time.perf_counter()
+                try:
+                    response = http.get("/v1/search", params=params, headers=STANDARD)
+                    status = response.status_code
+                    count = len(response.json().get("results", [])) if status == 200 else 0
+                except httpx.HTTPError:
+                    status, count = -1, 0
+                with lock:
+                    calls.append((time.perf_counter() - started, status, count))
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    return calls, threads

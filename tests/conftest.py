@@ -1,11 +1,21 @@
-"""Shared fixtures: a per-test clone of the embedded server, profile factories, a fake encoder."""
+"""Shared fixtures: the two engines, profile factories, a fake encoder.
+
+Integration tests take an `engine`: the embedded osmem-server (a copy-on-write clone per test)
+and a real OpenSearch 2.19.1 node started once for the session from its Maven Central jars
+(`talent_search.opensearch_engine`), the way qdrant-client runs one suite against its local mode
+and its server. On the real node each test gets its indices wiped before and after; datasets
+that outlive one test live in their own index namespace. Without Java or Maven the real half is
+skipped with the reason; under `CI` it must run, so a missing JDK fails the run.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import socket
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,11 +31,114 @@ from indexer.document_builder import DocumentBuilder
 from indexer.skill_embeddings import EmbeddingCache, Vector
 from indexer.skill_vocabulary import SkillVocabulary
 from talent_search.backend import stop_embedded
+from talent_search.opensearch_engine import missing_tools, start_engine, stop_engine
+from talent_search.settings import TalentSettings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# No test may reach a cluster the user configured for real work.
+os.environ.pop("OPENSEARCH_URL", None)
 
 AS_OF = date(2026, 11, 1)
+ENGINES = ("embedded", "opensearch")
+
+
+def free_port_block(span: int = 1, offset: int = 100) -> int:
+    """A port p with p..p+span-1 and p+offset..p+offset+span-1 free (HTTP and transport)."""
+    for _ in range(200):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+        if port + offset + span >= 65535:
+            continue
+        wanted = [port + i for i in range(span)] + [port + offset + i for i in range(span)]
+        if all(_port_free(p) for p in wanted):
+            return port
+    raise RuntimeError("no free block of ports")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def require_real_engine() -> None:
+    """Skip (or, under CI, fail) when this machine cannot run the real OpenSearch."""
+    missing = missing_tools()
+    if missing:
+        reason = "the real-OpenSearch half needs " + ", ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; under CI it must run", pytrace=False)
+        pytest.skip(reason)
+
+
+def start_test_engine(state_dir: Path, nodes: int, heap: str) -> tuple[TalentSettings, str]:
+    settings = TalentSettings(state_dir=state_dir)
+    state = start_engine(settings, nodes=nodes, heap=heap, port=free_port_block(nodes))
+    return settings, state.url
+
+
+@pytest.fixture(scope="session")
+def opensearch_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real single-node OpenSearch 2.19.1 for the whole session: its URL."""
+    require_real_engine()
+    settings, url = start_test_engine(tmp_path_factory.mktemp("opensearch"), 1, "512m")
+    yield url
+    stop_engine(settings)
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One engine a test runs on: which, and where."""
+
+    name: str
+    url: str
+
+    def client(self, timeout: float = 30) -> OpenSearch:
+        return OpenSearch(hosts=[self.url], timeout=timeout)
+
+    @property
+    def is_real(self) -> bool:
+        return self.name == "opensearch"
+
+
+def wipe(url: str, keep_prefix: str = "ds") -> None:
+    """Delete every index and template on the real test node but the datasets' namespaces."""
+    client = OpenSearch(hosts=[url], timeout=30)
+    names = client.indices.get(index="*", expand_wildcards="open,closed")
+    doomed = [n for n in names if not n.startswith((".", keep_prefix))]
+    for start in range(0, len(doomed), 50):
+        client.indices.delete(index=",".join(doomed[start : start + 50]), ignore=[404])
+    templates = client.indices.get_index_template().get("index_templates", [])
+    for template in templates:
+        client.indices.delete_index_template(name=template["name"], ignore=[404])
+    client.close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def module_engine(request: pytest.FixtureRequest) -> str:
+    """The engine a module's shared dataset lives on (`tests.api_support.indexed_dataset`)."""
+    if request.param == "opensearch":
+        request.getfixturevalue("opensearch_node")  # skips here when the real engine cannot run
+    return str(request.param)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, osmem_server: OsmemServer) -> Iterator[Engine]:
+    """An empty engine for one test: an embedded clone, or the real node wiped clean."""
+    if request.param == "embedded":
+        clone = osmem_server.clone()
+        yield Engine("embedded", clone.url)
+        clone.close()
+        return
+    url: str = request.getfixturevalue("opensearch_node")
+    wipe(url)
+    yield Engine("opensearch", url)
+    wipe(url)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +150,11 @@ def osmem_server() -> Iterator[OsmemServer]:
 
 
 @pytest.fixture
-def client(osmem_clone: Any) -> OpenSearch:
-    """A client on a fresh copy-on-write clone of the embedded server (one per test)."""
-    return OpenSearch(hosts=[osmem_clone.url], timeout=30)
+def client(engine: Engine) -> Iterator[OpenSearch]:
+    """A client on an empty engine: each test that takes it runs on both engines."""
+    client = engine.client()
+    yield client
+    client.close()
 
 
 def fake_encode(texts: list[str]) -> Vector:

@@ -18,16 +18,15 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from osmem_server import OsmemServer
 
 from indexer.profile_input import Badge, DiversityCategory
 from tests.api_support import (
     CERT_SECRETS,
     ENGINEER,
     STANDARD,
-    api_client,
     corpus,
-    indexed_clone,
+    dataset_api,
+    indexed_dataset,
     without_certifications,
 )
 
@@ -93,16 +92,16 @@ def params(draw: st.DrawFn) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def twin_apis(
-    osmem_server: OsmemServer, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[TestClient, TestClient]]:
+    """Two datasets on the same engine, with and without certifications, and an API on each."""
     rows = corpus()
+    mk = tmp_path_factory.mktemp
     with (
-        indexed_clone(osmem_server, rows, tmp_path_factory.mktemp("certified")) as certified,
-        indexed_clone(
-            osmem_server, without_certifications(rows), tmp_path_factory.mktemp("plain")
-        ) as plain,
-        api_client(certified.url, tmp_path_factory.mktemp("a1")) as with_certs,
-        api_client(plain.url, tmp_path_factory.mktemp("a2")) as without_certs,
+        indexed_dataset(request, module_engine, rows, mk("certified")) as certified,
+        indexed_dataset(request, module_engine, without_certifications(rows), mk("plain")) as plain,
+        dataset_api(certified, mk("a1")) as with_certs,
+        dataset_api(plain, mk("a2")) as without_certs,
     ):
         yield with_certs, without_certs
 

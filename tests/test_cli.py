@@ -69,6 +69,26 @@ def test_index_subcommands(env: Path) -> None:
     assert invoke("search", "python", "--profile", "nope").exit_code == 2
 
 
+def test_index_commands_use_the_prefix_of_the_settings(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("index", str(write_jsonl(env / "1.jsonl", [profile(id="a")])), "--rebuild")
+    monkeypatch.setenv("TALENT_SEARCH_INDEX_PREFIX", "qa")
+    for rows in ([profile(id="q")], [profile(id="q"), profile(id="r")]):
+        loaded = invoke("index", str(write_jsonl(env / "q.jsonl", rows)), "--rebuild")
+        assert loaded.exit_code == 0 and "profiles -> qa-profiles-v2-" in loaded.output
+    status = invoke("index", "status").stdout
+    assert "qa-profiles-previous" in status and "talent-profiles" not in status
+    assert invoke("index", "delete", "a").exit_code == 3  # only in the default namespace
+    stats = write_jsonl(env / "stats.jsonl", [{"id": "r", "earnings_12m_usd": 50}])
+    assert "updated 1" in invoke("index", "update-stats", str(stats)).stdout
+    assert "qa-skills -> qa-skills-v2-" in invoke("index", "rollback").stdout
+    monkeypatch.delenv("TALENT_SEARCH_INDEX_PREFIX")
+    status = invoke("index", "status").stdout
+    assert "talent-profiles-v2-" in status and "qa-" not in status
+    assert invoke("index", "rollback").exit_code == 1  # the default one has nothing to roll back
+
+
 def test_bad_as_of_is_a_usage_error(env: Path) -> None:
     path = write_jsonl(env / "p.jsonl", [profile()])
     result = runner.invoke(cli.app, ["index", str(path), "--as-of", "tomorrow"])

@@ -1,4 +1,4 @@
-"""Faults the service must survive, each against the embedded server.
+"""Faults the service must survive, each on both engines (the embedded server and OpenSearch).
 
 Every test records what it observed (`record_property("fault", ...)`, `("observed", ...)`), and
 `benchmarks/faults.py` runs this file and prints those rows as a table.
@@ -22,7 +22,6 @@ from typing import Any
 import httpx
 import pytest
 from opensearchpy import OpenSearch
-from osmem_server import OsmemServer
 
 from indexer.demo_corpus import write_demo_corpus
 from indexer.index_aliases import alias_target, concrete_indices
@@ -31,13 +30,15 @@ from indexer.skill_embeddings import EmbeddingCache, model_key
 from mappings.index_contract import PROFILES, SKILLS
 from tests.api_support import (
     STANDARD,
+    Dataset,
     builder,
     corpus,
-    indexed_clone,
+    hammer,
+    indexed_dataset,
     make_app,
     served_over_http,
 )
-from tests.conftest import fake_encode, write_jsonl
+from tests.conftest import Engine, fake_encode, write_jsonl
 from tests.fault_proxy import fault_proxy
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
@@ -46,35 +47,11 @@ TIMEOUT_S = 1.0
 
 
 @pytest.fixture(scope="module")
-def clone_url(osmem_server: OsmemServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with indexed_clone(osmem_server, corpus(), tmp_path_factory.mktemp("faults")) as clone:
-        yield clone.url
-
-
-def hammer(
-    base_url: str, clients: int, stop: threading.Event, params: dict[str, Any]
-) -> tuple[list[tuple[float, int, int]], list[threading.Thread]]:
-    """`clients` threads searching until `stop`: (latency s, status, result count) per call."""
-    calls: list[tuple[float, int, int]] = []
-    lock = threading.Lock()
-
-    def loop() -> None:
-        with httpx.Client(base_url=base_url, timeout=30) as http:
-            while not stop.is_set():
-                started = time.perf_counter()
-                try:
-                    response = http.get("/v1/search", params=params, headers=STANDARD)
-                    status = response.status_code
-                    count = len(response.json().get("results", [])) if status == 200 else 0
-                except httpx.HTTPError:
-                    status, count = -1, 0
-                with lock:
-                    calls.append((time.perf_counter() - started, status, count))
-
-    threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    return calls, threads
+def dataset(
+    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Dataset]:
+    with indexed_dataset(request, module_engine, corpus(), tmp_path_factory.mktemp("faults")) as ds:
+        yield ds
 
 
 def test_backend_down_at_api_start(tmp_path: Path, record_property: Recorder) -> None:
@@ -96,11 +73,13 @@ def test_backend_down_at_api_start(tmp_path: Path, record_property: Recorder) ->
 
 
 def test_backend_dies_mid_run_and_returns(
-    clone_url: str, tmp_path: Path, record_property: Recorder
+    dataset: Dataset, tmp_path: Path, record_property: Recorder
 ) -> None:
-    record_property("fault", "backend dies mid-run, then returns")
-    with fault_proxy(clone_url) as proxy:
-        app = make_app(proxy.url, tmp_path, request_timeout_s=TIMEOUT_S)
+    record_property("fault", f"backend dies mid-run, then returns ({dataset.engine})")
+    with fault_proxy(dataset.url) as proxy:
+        app = make_app(
+            proxy.url, tmp_path, namespace=dataset.namespace, request_timeout_s=TIMEOUT_S
+        )
         with served_over_http(app) as base:
             stop = threading.Event()
             calls, threads = hammer(base, 8, stop, {"q": "python developer"})
@@ -138,11 +117,11 @@ def test_backend_dies_mid_run_and_returns(
 
 
 def test_backend_slower_than_the_timeout(
-    clone_url: str, tmp_path: Path, record_property: Recorder
+    dataset: Dataset, tmp_path: Path, record_property: Recorder
 ) -> None:
-    record_property("fault", "backend slower than the timeout")
-    with fault_proxy(clone_url) as proxy:
-        app = make_app(proxy.url, tmp_path, request_timeout_s=0.3)
+    record_property("fault", f"backend slower than the timeout ({dataset.engine})")
+    with fault_proxy(dataset.url) as proxy:
+        app = make_app(proxy.url, tmp_path, namespace=dataset.namespace, request_timeout_s=0.3)
         with served_over_http(app) as base, httpx.Client(base_url=base, timeout=10) as http:
             assert http.get("/v1/search", params={"q": "go"}, headers=STANDARD).status_code == 200
             proxy.delay_s = 2.0
@@ -156,14 +135,17 @@ def test_backend_slower_than_the_timeout(
 
 
 def test_rebuild_under_search_load(
-    osmem_server: OsmemServer, tmp_path: Path, record_property: Recorder
+    engine: Engine, tmp_path: Path, record_property: Recorder
 ) -> None:
-    record_property("fault", "rebuild under search load (8 clients)")
+    record_property("fault", f"rebuild under search load (8 clients, {engine.name})")
     rows = corpus()
-    with indexed_clone(osmem_server, rows, tmp_path) as clone:
-        client = OpenSearch(hosts=[clone.url], timeout=30)
+    with engine.client() as client:
+        cache = EmbeddingCache(tmp_path / "first-cache.sqlite3")
+        first = write_jsonl(tmp_path / "first.jsonl", list(rows))
+        run_index(client, first, io.StringIO(), builder(), fake_encode, cache, "fake")
+        cache.close()
         before = alias_target(client, PROFILES.alias)
-        app = make_app(clone.url, tmp_path, settings={"skills_refresh_s": 0.5})
+        app = make_app(engine.url, tmp_path, settings={"skills_refresh_s": 0.5})
         with served_over_http(app) as base:
             stop = threading.Event()
             calls, threads = hammer(base, 8, stop, {"q": "python"})
@@ -212,30 +194,28 @@ def _state(client: OpenSearch) -> dict[str, Any]:
 
 
 def test_indexer_killed_mid_rebuild(
-    osmem_server: OsmemServer, tmp_path: Path, record_property: Recorder
+    engine: Engine, tmp_path: Path, record_property: Recorder
 ) -> None:
     """SIGKILL at a random point of a rebuild: the alias keeps the previous complete index, and a
     rerun ends in the state of a clean run, with the partial indices cleaned up."""
-    record_property("fault", "indexer killed (SIGKILL) mid-rebuild")
+    record_property("fault", f"indexer killed (SIGKILL) mid-rebuild ({engine.name})")
     first = tmp_path / "first.jsonl"
     second = tmp_path / "second.jsonl"
     write_demo_corpus(first, 600, seed=1)
     write_demo_corpus(second, 1500, seed=2)
-    clone = osmem_server.clone()
-    try:
-        client = OpenSearch(hosts=[clone.url], timeout=30)
+    with engine.client() as client:
         # The first load runs in-process and fills the embedding cache under the real model's key
         # (with fake vectors), so the subprocess never needs to load the model.
         cache = EmbeddingCache(tmp_path / "state" / "embeddings.sqlite3")
         for path in (first, second):
             run_index(client, path, io.StringIO(), builder(), fake_encode, cache, model_key())
+        # start again from nothing (deleting the indices takes their aliases with them)
         client.indices.delete(index=",".join(_state(client)["indices"]))
-        client.indices.delete_alias(index="_all", name="_all", ignore=[404])
         run_index(client, first, io.StringIO(), builder(), fake_encode, cache, model_key())
         cache.close()
         complete = _state(client)
         env = os.environ | {
-            "OPENSEARCH_URL": clone.url,
+            "OPENSEARCH_URL": engine.url,
             "TALENT_SEARCH_STATE_DIR": str(tmp_path / "state"),
             "HF_HUB_OFFLINE": "1",
         }
@@ -267,8 +247,6 @@ def test_indexer_killed_mid_rebuild(
         assert len(final["ids"]) == 1500
         assert alias_target(client, PROFILES.previous_alias) == complete["live"]
         assert len(final["indices"]) == 4  # live + previous, for both kinds
-    finally:
-        clone.close()
     record_property(
         "observed",
         f"killed {delay:.2f} s into the load (still running: {killed_during_load}); live alias "

@@ -1,4 +1,4 @@
-"""Indexing against the embedded server: rebuild, verify, swap, rollback, upsert, updates."""
+"""Indexing on both engines: rebuild, verify, swap, rollback, upsert, updates, shard layout."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from indexer.index_aliases import alias_target, concrete_indices, create_index, 
 from indexer.indexing_run import RunSummary, run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
-from mappings.index_contract import PROFILES, SKILLS, new_stamp
+from mappings.index_contract import PROFILES, SKILLS, ShardLayout, new_stamp
 from ranking.search_filters import diversity_clause
 from tests.conftest import AS_OF, certification, fake_encode, profile, write_jsonl
 
@@ -371,3 +371,29 @@ def test_bulk_429s_are_retried_and_nothing_is_lost(
         f"{calls['n']} bulk calls (a whole-request 429, then 20 item 429s): read 40, indexed 40, "
         "rejected 0, 40 in the index",
     )
+
+
+def test_a_rebuild_uses_the_layout_it_is_given_and_one_shard_on_one_node(
+    client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a")])
+    auto, _ = _index(client, path, builder, embedding_cache)
+    given = run_index(
+        client,
+        path,
+        io.StringIO(),
+        builder,
+        fake_encode,
+        embedding_cache,
+        "fake-model",
+        layout=ShardLayout(shards=2, replicas=0),
+    )
+
+    def shards(index: str) -> tuple[str, str]:
+        settings = client.indices.get_settings(index=index)[index]["settings"]["index"]
+        return settings["number_of_shards"], settings["number_of_replicas"]
+
+    assert shards(auto.profiles_index) == ("1", "0")  # the test engines have one data node
+    assert shards(given.profiles_index) == ("2", "0")
+    assert shards(given.skills_index) == ("2", "0")
+    assert client.count(index=PROFILES.alias)["count"] == 1

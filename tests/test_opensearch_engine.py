@@ -79,7 +79,8 @@ def test_backend_start_opensearch_status_and_stop(
     runner = CliRunner()
     try:
         started = runner.invoke(
-            app, ["backend", "start", "--engine", "opensearch", "--heap", "256m", "--port", str(port)]
+            app,
+            ["backend", "start", "--engine", "opensearch", "--heap", "256m", "--port", str(port)],
         )
         assert started.exit_code == 0, started.output
         assert f"export OPENSEARCH_URL=http://127.0.0.1:{port}" in started.output
@@ -98,7 +99,9 @@ def test_backend_start_opensearch_status_and_stop(
     assert runner.invoke(app, ["backend", "status"]).exit_code == 1
 
 
-def test_bad_engine_options_are_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_engine_options_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TALENT_SEARCH_STATE_DIR", str(tmp_path))
     runner = CliRunner()
     two = runner.invoke(app, ["backend", "start", "--engine", "opensearch", "--nodes", "2"])

@@ -93,6 +93,8 @@ class FakeServer:
                 if name in self.aliases:
                     return 200, {self.aliases[name]: {"aliases": {name: {}}}}
                 return 404, {"error": f"alias [{name}] missing", "status": 404}
+            case ["_cluster", "health"]:
+                return 200, {"status": "green", "number_of_nodes": 1, "number_of_data_nodes": 1}
             case ["_cat", "indices", pattern]:
                 return 200, [{"index": i} for i in self.indices if fnmatch.fnmatch(i, pattern)]
             case ["_aliases"]:
@@ -407,8 +409,9 @@ def test_skill_matcher_paging_bodies_validate() -> None:
 def test_index_bodies_validate_as_create_index(kind: IndexKind) -> None:
     client, server = fake_opensearch()
     create_index(client, kind, kind.index_name("0" * 20))
-    (request,) = server.requests
-    assert request.parsed() == kind.body()
+    health, request = server.requests
+    assert (health.method, health.path) == ("GET", "/_cluster/health")
+    assert request.parsed() == kind.body()  # one data node: the file's 1 shard, 0 replicas
     assert spec_errors(server.requests) == []
 
 

@@ -1,4 +1,4 @@
-"""The query API end to end on the embedded server: tiers, visibility, filters, errors, metrics."""
+"""The query API end to end on both engines: tiers, visibility, filters, errors, metrics."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from osmem_server import OsmemServer
 
-from mappings.index_contract import PROFILES
 from tests.api_support import (
     CERT_SECRETS,
     COUNTING,
     ENGINEER,
     ENTERPRISE,
     STANDARD,
+    Dataset,
     api_client,
     corpus,
-    indexed_clone,
+    dataset_api,
+    indexed_dataset,
     result_ids,
 )
 from tests.fault_proxy import fault_proxy
@@ -31,14 +31,16 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def clone_url(osmem_server: OsmemServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with indexed_clone(osmem_server, corpus(), tmp_path_factory.mktemp("api")) as clone:
-        yield clone.url
+def dataset(
+    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Dataset]:
+    with indexed_dataset(request, module_engine, corpus(), tmp_path_factory.mktemp("api")) as ds:
+        yield ds
 
 
 @pytest.fixture(scope="module")
-def api(clone_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with api_client(clone_url, tmp_path_factory.mktemp("app")) as client:
+def api(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with dataset_api(dataset, tmp_path_factory.mktemp("app")) as client:
         yield client
 
 
@@ -316,12 +318,12 @@ def test_a_profile_tile_shows_diversity_to_enterprise_keys_only(api: TestClient)
     error(api.get("/v1/profiles/cert-ok"), 401)
 
 
-def test_health_readiness_and_metrics(api: TestClient) -> None:
+def test_health_readiness_and_metrics(api: TestClient, dataset: Dataset) -> None:
     assert api.get("/healthz").json() == {"status": "ok"}
     ready = api.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["ready"] is True
-    assert ready.json()["profiles_index"].startswith(PROFILES.index_name(""))
+    assert ready.json()["profiles_index"].startswith(dataset.namespace.profiles.index_name(""))
     api.get("/v1/search", params={"q": "python"}, headers=STANDARD)
     text = api.get("/metrics").text
     assert 'talent_search_requests_total{method="GET",route="/v1/search",status="200"}' in text
@@ -348,12 +350,12 @@ def test_openapi_documents_the_tiers_and_the_search_models(api: TestClient) -> N
 
 
 def test_searches_beyond_the_concurrency_limit_wait_then_get_503(
-    clone_url: str, tmp_path: Path
+    dataset: Dataset, tmp_path: Path
 ) -> None:
     settings = {"max_concurrent_searches": 1, "queue_timeout_s": 0.3}
     with (
-        fault_proxy(clone_url) as proxy,
-        api_client(proxy.url, tmp_path, settings=settings) as api,
+        fault_proxy(dataset.url) as proxy,
+        api_client(proxy.url, tmp_path, namespace=dataset.namespace, settings=settings) as api,
     ):
         assert result_ids(api.get("/v1/search", params={"q": "go"}, headers=STANDARD))
         proxy.delay_s = 1.5

@@ -34,9 +34,16 @@ public final class EngineNode {
         // Unpacked from the plugin's zip onto the classpath by the launcher's caller.
         "org.opensearch.knn.plugin.KNNPlugin");
 
+    /** Plugins added with -Dengine.extra.plugins=a.B,c.D (their jars must be on the classpath). */
     static List<Class<? extends Plugin>> pluginClasses() throws ClassNotFoundException {
+        List<String> names = new ArrayList<>(PLUGINS);
+        for (String extra : System.getProperty("engine.extra.plugins", "").split(",")) {
+            if (!extra.isBlank()) {
+                names.add(extra.trim());
+            }
+        }
         List<Class<? extends Plugin>> classes = new ArrayList<>();
-        for (String name : PLUGINS) {
+        for (String name : names) {
             classes.add(Class.forName(name).asSubclass(Plugin.class));
         }
         return classes;

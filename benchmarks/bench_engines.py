@@ -1,0 +1,85 @@
+"""The engine a benchmark runs on: `--engine embedded|opensearch`, started for the run.
+
+Each benchmark starts its own engine, so two runs never share caches or data, and stops it at
+the end. `embedded` is osmem-server; `opensearch` is one real OpenSearch 2.19.1 node from its
+Maven Central jars (`talent_search.opensearch_engine`) with its data in a temporary state dir.
+`--backend-url` (or `OPENSEARCH_URL`) instead measures a cluster someone else runs.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from osmem_server import OsmemServer
+
+from talent_search.backend import stop_embedded
+from talent_search.opensearch_engine import TRANSPORT_PORT_OFFSET, start_engine, stop_engine
+from talent_search.settings import BackendSettings, TalentSettings
+
+EngineName = Literal["embedded", "opensearch"]
+
+
+@dataclass(frozen=True)
+class BenchEngine:
+    name: str
+    url: str
+    pids: tuple[int, ...]  # the engine's own processes, for memory figures
+
+
+def _free_port() -> int:
+    for _ in range(100):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+        with socket.socket() as other:
+            try:
+                other.bind(("127.0.0.1", port + TRANSPORT_PORT_OFFSET))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port pair")
+
+
+@contextmanager
+def bench_engine(
+    engine: EngineName, heap: str = "2g", backend_url: str | None = None
+) -> Iterator[BenchEngine]:
+    """Start `engine` for this run (or use `backend_url` / OPENSEARCH_URL), stop it afterwards."""
+    url = backend_url or BackendSettings().url
+    if url:
+        yield BenchEngine(f"cluster at {url}", url, ())
+        return
+    if engine == "embedded":
+        server = OsmemServer.start(japanese=False)
+        try:
+            yield BenchEngine("embedded osmem-server", server.url, (server.process.pid,))
+        finally:
+            stop_embedded(server)
+        return
+    settings = TalentSettings(state_dir=Path(tempfile.mkdtemp(prefix="ts-bench-engine-")))
+    state = start_engine(settings, nodes=1, heap=heap, port=_free_port())
+    try:
+        yield BenchEngine(
+            f"OpenSearch 2.19.1, 1 node, heap {heap}", state.url, tuple(state.pids.values())
+        )
+    finally:
+        stop_engine(settings)
+
+
+def rss_mb(pids: tuple[int, ...]) -> float:
+    """Resident memory of the engine's processes, in MB (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024

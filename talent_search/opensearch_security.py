@@ -1,0 +1,353 @@
+"""A real OpenSearch 2.19.1 node with the security plugin: TLS on HTTP and transport, basic auth.
+
+The plugin comes from Maven Central like the engine (`engines/opensearch-security/` unpacks its
+zip; the default engine build does not include it) and is loaded as a classpath plugin through
+the launcher's `-Dengine.extra.plugins`. What it needs, found by starting it this way:
+
+- its jars on the classpath next to the engine's; where the zip bundles another version of a
+  library the engine also has (guava, failureaccess, asm, commons-codec), the zip's wins;
+- no `http.type`/`transport.type` of our own: the plugin's `additionalSettings` names its TLS
+  transports, and the explicit `netty4` that `node_specs` sets wins over them (HTTP then stays
+  plain, though authenticated);
+- its config YAMLs in `<path.home>/config/opensearch-security/` (the zip's defaults, with our own
+  `internal_users.yml`), loaded into the security index at first start because of
+  `plugins.security.allow_default_init_securityindex`;
+- PEM files (PKCS#8 keys) in `<path.home>/config/`, made here with the `openssl` CLI.
+
+It needs neither the Java security manager nor a `plugins/opensearch-security` directory.
+Certificate subjects carry a single CN, so no DN needs a comma: the launcher passes each setting
+as one string, and list settings such as `plugins.security.nodes_dn` read a string as a
+comma-separated list.
+
+The node is owned by whoever starts it (a test, say): `start_secured_node` returns it and
+`stop_secured_node` stops it; it is not recorded in the engine's state file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from talent_search.opensearch_engine import (
+    ENGINE_PROJECT,
+    LAUNCHER_CLASS,
+    LOG_TAIL_LINES,
+    EngineError,
+    EngineUnavailable,
+    NodeSpec,
+    engine_classpath,
+    log_tail,
+    missing_tools,
+    node_specs,
+    port_free,
+    process_alive,
+    spawn_node,
+    terminate,
+)
+from talent_search.settings import TalentSettings
+
+SECURITY_PROJECT = ENGINE_PROJECT.parent / "opensearch-security"
+SECURITY_PLUGIN_CLASS = "org.opensearch.security.OpenSearchSecurityPlugin"
+HASHER_CLASS = "org.opensearch.security.tools.Hasher"
+NODE_DN = "CN=talent-search-node"
+ADMIN_DN = "CN=talent-search-admin"
+CA_FILE = "root-ca.pem"
+SECURITY_CONFIG_DIR = "opensearch-security"
+CERT_DAYS = 7
+# The node's own settings the plugin must choose: it names its TLS transports itself.
+_PLUGIN_OWNED = ("http.type=", "transport.type=")
+_OPENSSL_CONFIG = """\
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[node]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth,clientAuth
+subjectAltName = DNS:localhost,IP:127.0.0.1
+[admin]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = clientAuth
+"""
+
+
+def security_missing_tools() -> list[str]:
+    """What this machine lacks to run a secured node (empty when it can)."""
+    missing = missing_tools()
+    if shutil.which("openssl") is None:
+        missing.append("openssl")
+    if not (SECURITY_PROJECT / "pom.xml").is_file():
+        missing.append(f"the Maven project {SECURITY_PROJECT} (a source checkout)")
+    return missing
+
+
+def security_build(settings: TalentSettings) -> Path:
+    """The unpacked security plugin zip (its jars and `config/`), built once per pom version."""
+    missing = security_missing_tools()
+    if missing:
+        raise EngineUnavailable("a secured node needs " + ", ".join(missing))
+    pom = SECURITY_PROJECT / "pom.xml"
+    build_dir = (
+        settings.state_dir
+        / "opensearch"
+        / f"security-build-{hashlib.sha256(pom.read_bytes()).hexdigest()[:16]}"
+    )
+    plugin_dir = build_dir / "security"
+    if not (plugin_dir / "plugin-descriptor.properties").is_file():
+        command = ["mvn", "-B", "-q", "-f", str(pom), f"-Dengine.build.dir={build_dir}", "package"]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not (plugin_dir / "plugin-descriptor.properties").is_file():
+            tail = "\n".join((done.stdout + done.stderr).splitlines()[-LOG_TAIL_LINES:])
+            raise EngineError(f"building the security plugin with Maven failed:\n{tail}")
+    return plugin_dir
+
+
+def _artifact(jar: str) -> str:
+    """`guava-33.4.0-jre.jar` -> `guava`: the name before the first `-<digit>`."""
+    name = Path(jar).name.removesuffix(".jar")
+    parts = name.split("-")
+    for i, part in enumerate(parts[1:], start=1):
+        if part[:1].isdigit():
+            return "-".join(parts[:i])
+    return name
+
+
+def merge_classpaths(engine: list[str], plugin: list[str]) -> list[str]:
+    """One flat classpath: the plugin's jar replaces the engine's of the same artifact, in place."""
+    by_artifact = {_artifact(jar): jar for jar in plugin}
+    merged: list[str] = []
+    used: set[str] = set()
+    for jar in engine:
+        artifact = _artifact(jar)
+        if artifact in by_artifact:
+            if artifact not in used:
+                merged.append(by_artifact[artifact])
+                used.add(artifact)
+        else:
+            merged.append(jar)
+    merged += [jar for artifact, jar in by_artifact.items() if artifact not in used]
+    return merged
+
+
+def secured_classpath(settings: TalentSettings) -> list[str]:
+    """The engine's classpath with the security plugin's jars merged in."""
+    plugin_jars = sorted(str(p) for p in security_build(settings).glob("*.jar"))
+    return merge_classpaths(engine_classpath(settings), plugin_jars)
+
+
+def _run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd, env=env)
+    if done.returncode != 0:
+        raise EngineError(f"{command[0]} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return done.stdout
+
+
+def _openssl(config_dir: Path, args: str) -> None:
+    """Run `openssl` in `config_dir`; every file it names is relative to it."""
+    _run(["openssl", *shlex.split(args)], cwd=config_dir)
+
+
+def write_certificates(config_dir: Path) -> Path:
+    """A throwaway CA, a node certificate (localhost, 127.0.0.1) and an admin one; the CA's path."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "openssl.cnf").write_text(_OPENSSL_CONFIG)
+    _openssl(
+        config_dir,
+        "req -x509 -config openssl.cnf -extensions ca -newkey rsa:2048 -nodes"
+        f" -keyout root-ca-key.pem -out {CA_FILE} -days {CERT_DAYS}"
+        " -subj '/CN=talent-search test CA'",
+    )
+    for name, dn in (("node", NODE_DN), ("admin", ADMIN_DN)):
+        _openssl(
+            config_dir,
+            f"req -new -config openssl.cnf -newkey rsa:2048 -nodes -keyout {name}-key.pem"
+            f" -out {name}.csr -subj '/{dn}'",
+        )
+        _openssl(
+            config_dir,
+            f"x509 -req -in {name}.csr -CA {CA_FILE} -CAkey root-ca-key.pem -CAcreateserial"
+            f" -out {name}.pem -days {CERT_DAYS} -extfile openssl.cnf -extensions {name}",
+        )
+        (config_dir / f"{name}.csr").unlink()
+    for key in config_dir.glob("*-key.pem"):
+        key.chmod(0o600)
+    return config_dir / CA_FILE
+
+
+def hash_password(classpath: list[str], password: str) -> str:
+    """The plugin's own bcrypt hash of `password` (its `hash.sh` tool; the password goes by env)."""
+    variable = "TALENT_SEARCH_PASSWORD_TO_HASH"
+    java = shutil.which("java") or "java"
+    out = _run(
+        [java, "-Xmx64m", "-cp", os.pathsep.join(classpath), HASHER_CLASS, "-env", variable],
+        env={**os.environ, variable: password},
+    )
+    hashed = out.strip().splitlines()[-1] if out.strip() else ""
+    if not hashed.startswith("$2"):
+        raise EngineError(f"the security plugin's hasher printed no bcrypt hash: {out!r}")
+    return hashed
+
+
+def write_security_config(config_dir: Path, defaults: Path, user: str, password_hash: str) -> None:
+    """The plugin's default YAMLs, with one internal user in the `admin` backend role."""
+    target = config_dir / SECURITY_CONFIG_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for yml in sorted(defaults.glob("*.yml")):
+        shutil.copyfile(yml, target / yml.name)
+    # JSON is YAML: the hash's `$` and the user name need no escaping rules of their own.
+    users = {
+        "_meta": {"type": "internalusers", "config_version": 2},
+        user: {
+            "hash": password_hash,
+            "reserved": False,
+            # The default roles_mapping.yml maps this backend role to all_access.
+            "backend_roles": ["admin"],
+            "description": "talent-search service user",
+        },
+    }
+    (target / "internal_users.yml").write_text(json.dumps(users, indent=2) + "\n")
+
+
+def _security_settings() -> dict[str, str]:
+    pem = {"pemcert_filepath": "node.pem", "pemkey_filepath": "node-key.pem"}
+    pem["pemtrustedcas_filepath"] = CA_FILE
+    out = {f"plugins.security.ssl.transport.{k}": v for k, v in pem.items()}
+    out["plugins.security.ssl.http.enabled"] = "true"
+    out |= {f"plugins.security.ssl.http.{k}": v for k, v in pem.items()}
+    out["plugins.security.allow_default_init_securityindex"] = "true"
+    out["plugins.security.authcz.admin_dn"] = ADMIN_DN
+    out["plugins.security.nodes_dn"] = NODE_DN
+    # No audit trail: without a sink type the plugin logs an error at every start.
+    out["plugins.security.audit.type"] = "noop"
+    return out
+
+
+def secured_node_spec(
+    settings: TalentSettings, classpath: list[str], heap: str, port: int
+) -> NodeSpec:
+    """`node_specs`' single node, under `<state>/secured/`, with the security plugin and TLS."""
+    secured = settings.model_copy(update={"state_dir": settings.state_dir / "secured"})
+    base = node_specs(secured, classpath, 1, heap, port)[0]
+    at = base.argv.index(LAUNCHER_CLASS)
+    jvm, node_args = base.argv[:at], base.argv[at + 1 :]
+    cp_at = jvm.index("-cp")
+    argv = [
+        *jvm[:cp_at],
+        f"-Dengine.extra.plugins={SECURITY_PLUGIN_CLASS}",
+        *jvm[cp_at:],
+        LAUNCHER_CLASS,
+        *(arg for arg in node_args if not arg.startswith(_PLUGIN_OWNED)),
+        *(f"{k}={v}" for k, v in _security_settings().items()),
+    ]
+    return NodeSpec(base.name, base.http_port, base.transport_port, base.home, argv)
+
+
+@dataclass(frozen=True)
+class SecuredNode:
+    """A running secured node: where it is, who may log in, and the CA that signed it."""
+
+    spec: NodeSpec
+    pid: int
+    user: str
+    ca_certs: Path
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.spec.http_port}"
+
+
+def _health_status(node: SecuredNode, password: str) -> int | None:
+    """The HTTP status of an authenticated health call that waits briefly for yellow."""
+    context = ssl.create_default_context(cafile=str(node.ca_certs))
+    token = base64.b64encode(f"{node.user}:{password}".encode()).decode()
+    request = urllib.request.Request(
+        f"{node.url}/_cluster/health?wait_for_status=yellow&timeout=1s",
+        headers={"Authorization": f"Basic {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3, context=context) as resp:
+            body = json.loads(resp.read())
+            return int(resp.status) if body.get("timed_out") is False else None
+    except urllib.error.HTTPError as e:
+        return e.code
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def wait_for_secured_health(node: SecuredNode, password: str, timeout_s: float) -> None:
+    """Wait until the node serves HTTPS, its security index is loaded and it is yellow."""
+    deadline = time.monotonic() + timeout_s
+    status: int | None = None
+    while time.monotonic() < deadline:
+        if not process_alive(node.pid):
+            raise EngineError(
+                f"the secured node exited during start-up; last lines of {node.spec.log_file}:\n"
+                f"{log_tail(node.spec.log_file)}"
+            )
+        status = _health_status(node, password)
+        if status == 200:
+            return
+        if status == 401:
+            raise EngineError(f"the secured node refuses user {node.user!r} (HTTP 401)")
+        # 503 until the plugin has written its config into the security index.
+        time.sleep(0.5)
+    raise EngineError(
+        f"the secured node was not healthy within {timeout_s:.0f} s (last status {status}):\n"
+        f"{log_tail(node.spec.log_file, 15)}"
+    )
+
+
+def start_secured_node(
+    settings: TalentSettings,
+    *,
+    user: str,
+    password: str,
+    heap: str = "512m",
+    port: int = 9200,
+    timeout_s: float = 180.0,
+) -> SecuredNode:
+    """Start one node with TLS and basic auth (fresh certificates and user) and wait for yellow.
+
+    Its data, certificates and security config live under `<state>/secured/`. A later start on
+    the same state dir writes fresh certificates but finds the security index already made, so
+    the user and password of the first start stay in force.
+    """
+    classpath = secured_classpath(settings)
+    spec = secured_node_spec(settings, classpath, heap, port)
+    busy = [p for p in (spec.http_port, spec.transport_port) if not port_free(p)]
+    if busy:
+        raise EngineError(f"port(s) {busy} are in use on 127.0.0.1; choose another port")
+    config_dir = Path(spec.home) / "config"
+    ca_certs = write_certificates(config_dir)
+    defaults = security_build(settings) / "config"
+    write_security_config(config_dir, defaults, user, hash_password(classpath, password))
+    node = SecuredNode(spec=spec, pid=spawn_node(spec), user=user, ca_certs=ca_certs)
+    try:
+        wait_for_secured_health(node, password, timeout_s)
+    except EngineError:
+        stop_secured_node(node)
+        raise
+    return node
+
+
+def stop_secured_node(node: SecuredNode, grace_s: float = 20.0) -> None:
+    """SIGTERM the node, SIGKILL it after `grace_s`; its files stay under the state dir."""
+    terminate(node.pid, grace_s)

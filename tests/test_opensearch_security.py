@@ -1,0 +1,144 @@
+"""The product's client against a real node with the security plugin: TLS and basic auth.
+
+One secured OpenSearch 2.19.1 node (`talent_search.opensearch_security`) for the module, with
+certificates and a bcrypt-hashed user made at test time. Every call goes through `make_client`
+and `BackendSettings`, exactly as `OPENSEARCH_URL=https://...`, `OPENSEARCH_USER`,
+`OPENSEARCH_PASSWORD`, `OPENSEARCH_CA_CERTS` and `OPENSEARCH_VERIFY_CERTS` would configure it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from opensearchpy import AuthenticationException
+from opensearchpy import SSLError as ClientSSLError
+from pydantic import SecretStr
+
+from talent_search.backend import make_client
+from talent_search.opensearch_engine import LAUNCHER_CLASS
+from talent_search.opensearch_security import (
+    ADMIN_DN,
+    NODE_DN,
+    SECURITY_PLUGIN_CLASS,
+    SecuredNode,
+    merge_classpaths,
+    secured_node_spec,
+    security_missing_tools,
+    start_secured_node,
+    stop_secured_node,
+)
+from talent_search.settings import BackendSettings, TalentSettings
+from tests.conftest import free_port_block, require_real_engine
+
+USER = "talent-service"
+
+
+@dataclass(frozen=True)
+class Secured:
+    node: SecuredNode
+    password: str
+
+    def settings(self, **overrides: object) -> BackendSettings:
+        values: dict[str, object] = {
+            "url": self.node.url,
+            "user": USER,
+            "password": SecretStr(self.password),
+            "verify_certs": True,
+            "ca_certs": self.node.ca_certs,
+            "timeout_s": 30.0,
+        }
+        values.update(overrides)
+        return BackendSettings.model_validate(values)
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Secured]:
+    require_real_engine()
+    missing = security_missing_tools()
+    if missing:
+        pytest.skip("a secured OpenSearch node needs " + ", ".join(missing))
+    settings = TalentSettings(state_dir=tmp_path_factory.mktemp("secured-opensearch"))
+    password = secrets.token_urlsafe(18)
+    node = start_secured_node(
+        settings, user=USER, password=password, heap="384m", port=free_port_block()
+    )
+    try:
+        yield Secured(node, password)
+    finally:
+        stop_secured_node(node)
+
+
+def test_plugin_jars_replace_the_engines_versions_in_place() -> None:
+    engine = [
+        "/e/opensearch-2.19.1.jar",
+        "/e/guava-32.1.3-jre.jar",
+        "/e/netty-buffer-4.1.118.Final.jar",
+    ]
+    plugin = ["/p/guava-33.4.0-jre.jar", "/p/opensearch-security-2.19.1.0.jar"]
+    assert merge_classpaths(engine, plugin) == [
+        "/e/opensearch-2.19.1.jar",
+        "/p/guava-33.4.0-jre.jar",
+        "/e/netty-buffer-4.1.118.Final.jar",
+        "/p/opensearch-security-2.19.1.0.jar",
+    ]
+
+
+def test_the_secured_node_leaves_the_transports_to_the_plugin(tmp_path: Path) -> None:
+    spec = secured_node_spec(TalentSettings(state_dir=tmp_path), ["/x.jar"], "256m", 9500)
+    argv = spec.argv
+    assert argv.index(f"-Dengine.extra.plugins={SECURITY_PLUGIN_CLASS}") < argv.index(
+        LAUNCHER_CLASS
+    )
+    assert not [a for a in argv if a.startswith(("http.type=", "transport.type="))]
+    assert "plugins.security.ssl.http.enabled=true" in argv
+    assert f"plugins.security.nodes_dn={NODE_DN}" in argv
+    assert f"plugins.security.authcz.admin_dn={ADMIN_DN}" in argv
+    assert Path(spec.home).is_relative_to(tmp_path / "secured")
+
+
+@pytest.mark.integration
+def test_https_with_the_ca_file_and_the_password_indexes_and_searches(secured: Secured) -> None:
+    client = make_client(secured.node.url, secured.settings())
+    assert client.info()["version"]["number"] == "2.19.1"
+    client.indices.create(
+        index="secured-profiles",
+        body={
+            "settings": {"number_of_replicas": 0},
+            "mappings": {"properties": {"title": {"type": "text"}}},
+        },
+    )
+    client.index(index="secured-profiles", id="p1", body={"title": "rust engineer"}, refresh=True)
+    hits = client.search(index="secured-profiles", body={"query": {"match": {"title": "rust"}}})
+    assert [h["_id"] for h in hits["hits"]["hits"]] == ["p1"]
+
+
+@pytest.mark.integration
+def test_a_wrong_password_or_none_is_refused_with_401(secured: Secured) -> None:
+    wrong = make_client(
+        secured.node.url, secured.settings(password=SecretStr("not-" + secured.password))
+    )
+    with pytest.raises(AuthenticationException) as refused:
+        wrong.info()
+    assert refused.value.status_code == 401
+    anonymous = make_client(secured.node.url, secured.settings(user=None, password=None))
+    with pytest.raises(AuthenticationException):
+        anonymous.info()
+
+
+@pytest.mark.integration
+def test_verifying_certificates_without_the_ca_file_fails_with_an_ssl_error(
+    secured: Secured,
+) -> None:
+    client = make_client(secured.node.url, secured.settings(ca_certs=None))
+    with pytest.raises(ClientSSLError, match="CERTIFICATE_VERIFY_FAILED"):
+        client.info()
+
+
+@pytest.mark.integration
+def test_verify_certs_false_connects_without_the_ca_file(secured: Secured) -> None:
+    client = make_client(secured.node.url, secured.settings(ca_certs=None, verify_certs=False))
+    assert client.info()["cluster_name"] == "talent-search"
