@@ -105,7 +105,7 @@ def open_backend(
         return
     if ts.engine == "opensearch":
         try:
-            engine = start_engine(ts, heap=ts.engine_heap)
+            engine = start_engine(ts, heap=ts.engine_heap, port=ts.engine_port)
         except EngineError as exc:
             raise BackendError(str(exc)) from exc
         yield Backend(make_client(engine.url, bs), engine.url, "opensearch")

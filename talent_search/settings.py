@@ -45,6 +45,7 @@ class TalentSettings(BaseSettings):
     # the embedded osmem-server (zero-install) or the real OpenSearch (needs Java and Maven).
     engine: Literal["embedded", "opensearch"] = "embedded"
     engine_heap: Annotated[str, Field(pattern=r"^[1-9][0-9]*[mg]$")] = "512m"
+    engine_port: Annotated[int, Field(ge=1024, le=65000)] = 9200
     # Countries whose certifying bodies count in addition to those the registry enables (e.g. CA).
     # Comma-separated in the environment: TALENT_SEARCH_CERTIFICATION_COUNTRIES=CA
     certification_countries: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import RequestError
+from opensearchpy.exceptions import RequestError, TransportError
 from opensearchpy.helpers import bulk
 
 from mappings.diversity_grants import unexpired_range
@@ -182,3 +182,64 @@ def test_search_after_pages_through_everything(backend: OpenSearch, index: str) 
             break
         body["search_after"] = hits[-1]["sort"]
     assert seen == [f"p{i:02d}" for i in range(25)]
+
+
+# --- where the engines differ (docs/engines.md); the real engine is right ----------------------
+
+
+def test_knn_vectors_with_the_lucene_engine_only_on_opensearch(engine: Engine) -> None:
+    """The k-NN plugin from Maven Central has no native libraries: `engine: lucene` only."""
+    client = engine.client()
+    name = f"contract-knn-{uuid.uuid4().hex[:8]}"
+    body = {
+        "settings": {"index.knn": True, "number_of_shards": 1, "number_of_replicas": 0},
+        "mappings": {
+            "properties": {
+                "v": {
+                    "type": "knn_vector",
+                    "dimension": 3,
+                    "method": {"name": "hnsw", "engine": "lucene", "space_type": "cosinesimil"},
+                }
+            }
+        },
+    }
+    try:
+        client.indices.create(index=name, body=body)
+        for doc_id, vector in {"x": [1, 0, 0], "y": [0, 1, 0], "xy": [1, 1, 0]}.items():
+            client.index(index=name, id=doc_id, body={"v": vector})
+        client.indices.refresh(index=name)
+        query = {"size": 2, "query": {"knn": {"v": {"vector": [1, 0.1, 0], "k": 2}}}}
+        if not engine.is_real:
+            with pytest.raises(TransportError):  # osmem stores the vectors, cannot search them
+                client.search(index=name, body=query)
+            return
+        hits = client.search(index=name, body=query)["hits"]["hits"]
+        assert [h["_id"] for h in hits] == ["x", "xy"]
+    finally:
+        client.indices.delete(index=name, ignore=[404])
+        client.close()
+
+
+def test_synonym_filters_are_honoured_only_by_opensearch(engine: Engine) -> None:
+    """Why query-side synonyms (ranking/) are the product's route: osmem ignores the filter."""
+    client = engine.client()
+    name = f"contract-syn-{uuid.uuid4().hex[:8]}"
+    body = {
+        "settings": {
+            "number_of_shards": 1,
+            "number_of_replicas": 0,
+            "analysis": {
+                "filter": {"syn": {"type": "synonym", "synonyms": ["golang, go"]}},
+                "analyzer": {"syn": {"tokenizer": "standard", "filter": ["lowercase", "syn"]}},
+            },
+        },
+        "mappings": {"properties": {"t": {"type": "text", "analyzer": "syn"}}},
+    }
+    try:
+        client.indices.create(index=name, body=body)
+        client.index(index=name, id="1", body={"t": "Go developer"}, refresh=True)
+        found = client.search(index=name, body={"query": {"match": {"t": "golang"}}})
+        assert len(found["hits"]["hits"]) == (1 if engine.is_real else 0)
+    finally:
+        client.indices.delete(index=name, ignore=[404])
+        client.close()

@@ -9,6 +9,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from talent_search.opensearch_engine import ENGINE_PROJECT, OPENSEARCH_VERSION
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).parent / "schemas" / "compose-spec" / "compose-spec.json"
 
@@ -28,7 +30,7 @@ def test_opensearch_is_pinned_secured_and_health_checked() -> None:
     opensearch = services["opensearch"]
     image = opensearch["image"]
     assert image.startswith("opensearchproject/opensearch:")
-    assert image.split(":")[1][0] in "23" and image.split(":")[1] != "latest"
+    assert image == f"opensearchproject/opensearch:{OPENSEARCH_VERSION}"  # what the tests run
     password = opensearch["environment"]["OPENSEARCH_INITIAL_ADMIN_PASSWORD"]
     assert password.startswith("${OPENSEARCH_INITIAL_ADMIN_PASSWORD:?"), "must be required"
     assert "healthcheck" in opensearch
@@ -36,3 +38,9 @@ def test_opensearch_is_pinned_secured_and_health_checked() -> None:
     for name in ("api", "indexer"):
         assert services[name]["depends_on"]["opensearch"]["condition"] == "service_healthy"
         assert services[name]["build"] == "."
+
+
+def test_the_maven_engine_pins_the_version_the_product_names() -> None:
+    pom = (ENGINE_PROJECT / "pom.xml").read_text()
+    assert f"<opensearch.version>{OPENSEARCH_VERSION}</opensearch.version>" in pom
+    assert f"<knn.version>{OPENSEARCH_VERSION}.0</knn.version>" in pom

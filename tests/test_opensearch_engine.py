@@ -14,8 +14,10 @@ from talent_search.opensearch_engine import (
     EngineError,
     EngineState,
     engine_classpath,
+    engine_status,
     node_specs,
     spawn_node,
+    stop_engine,
     wait_for_health,
 )
 from talent_search.settings import BackendSettings, TalentSettings
@@ -97,6 +99,28 @@ def test_backend_start_opensearch_status_and_stop(
         stopped = runner.invoke(app, ["backend", "stop"])
     assert "stopped OpenSearch" in stopped.output
     assert runner.invoke(app, ["backend", "status"]).exit_code == 1
+
+
+@pytest.mark.integration
+def test_the_opensearch_engine_setting_starts_the_real_engine_and_leaves_it_running(
+    tmp_path: Path,
+) -> None:
+    """TALENT_SEARCH_ENGINE=opensearch: what `./scripts/demo.sh` does on the real engine."""
+    require_real_engine()
+    settings = TalentSettings(
+        state_dir=tmp_path, engine="opensearch", engine_heap="256m", engine_port=free_port_block()
+    )
+    try:
+        with open_backend(BackendSettings(url=None), settings) as backend:
+            assert backend.kind == "opensearch"
+            backend.client.index(index="probe", id="1", body={"x": 1}, refresh=True)
+        # still running after the "command" ended: the next one finds it, with its data
+        with open_backend(BackendSettings(url=None), settings) as backend:
+            assert backend.kind == "opensearch"
+            assert backend.client.count(index="probe")["count"] == 1
+    finally:
+        assert stop_engine(settings) is True
+    assert engine_status(settings) is None
 
 
 def test_bad_engine_options_are_usage_errors(
