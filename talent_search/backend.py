@@ -29,7 +29,12 @@ from typing import Literal
 from opensearchpy import OpenSearch
 from osmem_server import OsmemServer, resolve_binary
 
-from talent_search.opensearch_engine import EngineError, engine_status, start_engine
+from talent_search.opensearch_engine import (
+    EngineError,
+    engine_status,
+    process_alive,
+    start_engine,
+)
 from talent_search.settings import BackendSettings, TalentSettings
 
 
@@ -131,16 +136,6 @@ class BackgroundBackend:
     log_file: str
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _reachable(url: str, timeout: float = 1.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
@@ -156,7 +151,7 @@ def background_status(settings: TalentSettings) -> BackgroundBackend | None:
         state = BackgroundBackend(**json.loads(state_file.read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    if _alive(state.pid) and _reachable(state.url):
+    if process_alive(state.pid) and _reachable(state.url):
         return state
     return None
 
@@ -208,14 +203,14 @@ def stop_background(settings: TalentSettings, grace_s: float = 5.0) -> bool:
         state = BackgroundBackend(**json.loads(state_file.read_text()))
     except (OSError, ValueError, TypeError):
         return False
-    was_running = _alive(state.pid)
+    was_running = process_alive(state.pid)
     if was_running:
         os.kill(state.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace_s
-        while _alive(state.pid) and time.monotonic() < deadline:
+        while process_alive(state.pid) and time.monotonic() < deadline:
             _reap(state.pid)
             time.sleep(0.05)
-        if _alive(state.pid):
+        if process_alive(state.pid):
             os.kill(state.pid, signal.SIGKILL)
             _reap(state.pid)
     state_file.unlink(missing_ok=True)

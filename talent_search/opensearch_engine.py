@@ -150,6 +150,7 @@ def _load(settings: TalentSettings) -> EngineState | None:
 
 
 def process_alive(pid: int) -> bool:
+    """Whether `pid` runs (a finished child of ours is reaped, so it never lingers as a zombie)."""
     try:
         finished, _ = os.waitpid(pid, os.WNOHANG)
         if finished:
