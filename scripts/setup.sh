@@ -13,25 +13,7 @@ fi
 
 # The browser tests (tests/test_pages.py) drive Debian's headless Chromium through the Python
 # playwright package; `playwright install` is never used (it downloads a browser build).
-install_chromium() {
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-      sudo="sudo"
-    else
-      echo "warning: /usr/bin/chromium is missing and we are not root; the browser tests" \
-        "will be skipped (install chromium and chromium-driver)" >&2
-      return 0
-    fi
-  fi
-  local install=($sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
-    --no-install-recommends chromium chromium-driver)
-  if ! "${install[@]}" >/dev/null; then
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-    "${install[@]}" >/dev/null
-  fi
-}
 if [ ! -x /usr/bin/chromium ]; then
-  install_chromium
+  bash scripts/install_chromium.sh
 fi
 echo "environment ready: $(.venv/bin/python --version), talent-search $(.venv/bin/talent-search --help >/dev/null && echo ok)"

@@ -7,6 +7,9 @@ Exit codes: 0 success; 3 some input lines were rejected and the rest indexed; 1 
 from __future__ import annotations
 
 import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -34,6 +37,7 @@ from ranking.ranking_profile import RankingProfileError, load_profile
 from ranking.talent_searcher import SearchQuery, SearchResult, TalentSearcher
 from talent_search.api_commands import keys_app, print_demo_keys, run_api, serve
 from talent_search.backend import (
+    Backend,
     BackendError,
     make_client,
     open_backend,
@@ -73,9 +77,15 @@ class _IndexGroup(TyperGroup):
             args = ["load", *args]
         return super().parse_args(ctx, args)
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return ["FILE [OPTIONS] | COMMAND [ARGS]..."]
+
 
 index_app = typer.Typer(
-    cls=_IndexGroup, help="Load profiles (index FILE), roll back, delete, update stats."
+    cls=_IndexGroup,
+    help="`index FILE [OPTIONS]` loads a profiles file (the same as `index load FILE`; "
+    "see `index load --help` for its options). The commands below roll back, delete, "
+    "update stats and show the status.",
 )
 app.add_typer(index_app, name="index")
 
@@ -431,8 +441,11 @@ def demo(
         profiles = settings.state_dir / f"demo-profiles-{count}.jsonl"
         if not profiles.exists():
             generate_demo(out_file=profiles, count=count, seed=42)
-    with open_backend(BackendSettings(url=None), settings) as backend:
-        console.print(f"{backend.kind} backend at {backend.url}")
+    with _demo_backend(settings) as backend:
+        console.print(
+            f"{backend.kind} backend at {backend.url}: while the demo runs, `talent-search` "
+            "commands in other shells find it by themselves"
+        )
         builder = DocumentBuilder(
             vocabulary=SkillVocabulary.load_default().copy(),
             registry=default_registry().with_enabled(settings.certification_countries),
@@ -476,6 +489,41 @@ def demo(
             print_demo_keys(f"http://{host}:{port}")
             console.print(f"serving the API on http://{host}:{port} (Ctrl-C to stop)")
             run_api(app_, host, port)
+
+
+@contextmanager
+def _demo_backend(settings: TalentSettings) -> Iterator[Backend]:
+    """The demo's backend, in the background so other shells' commands find it while it runs.
+
+    The embedded server the demo starts is stopped when the demo ends (its data goes with it);
+    a backend that was already running, or the real engine, is left running.
+    """
+    if settings.engine == "opensearch" or backend_background_status(settings) is not None:
+        with open_backend(BackendSettings(url=None), settings) as backend:
+            yield backend
+        return
+    try:
+        state = start_background(settings, port=_free_port(9200))
+    except BackendError as exc:
+        raise _fail(str(exc)) from exc
+    try:
+        with open_backend(BackendSettings(url=None), settings) as backend:
+            yield backend
+    finally:
+        stop_background(settings)
+        console.print(f"stopped the demo's embedded backend ({state.url})")
+
+
+def _free_port(preferred: int) -> int:
+    """`preferred` if nothing listens there, else any free port."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+            return port
 
 
 DEMO_QUERIES = ["react developer", "Shopify store redesign", "golang", "bookkeeping"]

@@ -106,3 +106,11 @@ def test_rollback_without_previous_is_fatal(env: Path) -> None:
     result = invoke("index", "rollback")
     assert result.exit_code == 1
     assert "nothing to roll back to" in result.output
+
+
+def test_index_help_says_index_file_as_the_readme_does() -> None:
+    result = CliRunner().invoke(cli.app, ["index", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "index FILE [OPTIONS] | COMMAND [ARGS]..." in result.output
+    for command in ("load", "rollback", "delete", "update-stats", "status"):
+        assert command in result.output

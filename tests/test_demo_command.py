@@ -10,9 +10,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from mappings.index_contract import PROFILES
 from query_api import app as api_module
 from ranking import talent_searcher
 from talent_search import cli
+from talent_search.backend import background_status, open_backend
+from talent_search.settings import TalentSettings
 from tests.api_support import ENTERPRISE, STANDARD
 from tests.conftest import fake_encode
 
@@ -32,6 +35,12 @@ def test_demo_indexes_the_corpus_and_serves_the_api_with_demo_keys(
 
     def run_api(app: FastAPI, host: str, port: int) -> None:
         served["address"] = (host, port)
+        # another shell's command finds the demo's backend and its index by itself
+        with open_backend() as other_shell:
+            served["other shell"] = (
+                other_shell.kind,
+                int(other_shell.client.count(index=PROFILES.alias)["count"]),
+            )
         with TestClient(app) as client:
             served["ready"] = client.get("/readyz").json()["ready"]
             standard = client.get("/v1/search", params={"q": "python"}, headers=STANDARD)
@@ -54,3 +63,5 @@ def test_demo_indexes_the_corpus_and_serves_the_api_with_demo_keys(
     assert served["standard"][0] == 200 and served["standard"][1] > 0
     assert served["enterprise"][0] == 200 and served["enterprise"][1] > 0
     assert served["unknown key"] == 401
+    assert served["other shell"] == ("background", 300)
+    assert background_status(TalentSettings()) is None  # the demo stopped what it started
