@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -144,8 +146,23 @@ def revoke_key(path: Path, client: str) -> bool:
 
 
 def _write_key_file(path: Path, keys: list[StoredKey]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps([k.model_dump(mode="json") for k in keys], indent=2) + "\n")
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    """Replace the key file atomically; no other user can ever read any version of it.
+
+    The new content is written to a file created 0600 (never wider, whatever the umask) inside
+    a fresh 0700 directory next to the key file, then renamed over it: so even while it is
+    being written, nobody else can open it or list it, whatever the parent directory allows.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    payload = json.dumps([k.model_dump(mode="json") for k in keys], indent=2) + "\n"
+    private_dir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))  # 0700
+    tmp = private_dir / (path.name + ".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        private_dir.rmdir()

@@ -6,11 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mappings.index_contract import DEFAULT_PREFIX, IndexNamespace, validate_prefix
-from talent_search.settings import default_state_dir
+from talent_search.settings import TalentSettings
+
+
+def default_keys_file() -> Path:
+    """`$TALENT_SEARCH_STATE_DIR/api-keys.json`: on the state volume in the Docker image."""
+    return TalentSettings().state_dir / "api-keys.json"
 
 
 class ApiSettings(BaseSettings):
@@ -18,7 +23,10 @@ class ApiSettings(BaseSettings):
         env_prefix="TALENT_SEARCH_API_", extra="ignore", populate_by_name=True
     )
 
-    keys_file: Path = Field(default_factory=lambda: default_state_dir() / "api-keys.json")
+    keys_file: Path = Field(default_factory=default_keys_file)
+    # The operator credential: `Authorization: Bearer <token>` opens /metrics and the details
+    # of /readyz (index names, backend error). Unset, /metrics answers 404 to everyone.
+    operator_token: Annotated[SecretStr | None, Field(min_length=16)] = None
     ranking_profile: str = "default"
     # Larger request bodies get a 413 before they are parsed (field limits: search_request.py).
     max_body_bytes: Annotated[int, Field(ge=256, le=10_000_000)] = 16_384
@@ -36,6 +44,12 @@ class ApiSettings(BaseSettings):
     index_prefix: Annotated[str, AfterValidator(validate_prefix)] = Field(
         default=DEFAULT_PREFIX, validation_alias="talent_search_index_prefix"
     )
+
+    @field_validator("operator_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`TALENT_SEARCH_API_OPERATOR_TOKEN=` (compose's default) means: no operator."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def index_namespace(self) -> IndexNamespace:

@@ -8,6 +8,7 @@ backend may be down when the API starts: the API still starts, `/readyz` says fa
 from __future__ import annotations
 
 import gc
+import hmac
 import json
 import logging
 import pathlib
@@ -26,6 +27,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from starlette.types import Scope
 
 from indexer.certification_registry import default_registry
 from indexer.skill_embeddings import Encoder
@@ -33,11 +35,13 @@ from indexer.skill_vocabulary import SkillVocabulary
 from query_api.api_keys import ApiClient, KeyStore, Tier, read_key_file
 from query_api.api_settings import ApiSettings
 from query_api.errors import (
+    UNAUTHORIZED,
     BackendUnavailable,
     Forbidden,
     InvalidParameters,
     NotFound,
     Unauthorized,
+    error_response,
     install_error_handlers,
     validation_details,
 )
@@ -52,6 +56,7 @@ from query_api.response_models import (
     ProfileTile,
     RankingProfileCatalog,
     Readiness,
+    ReadinessDetails,
     SearchResponse,
 )
 from query_api.search_backend import NotIndexed, SearchBackend
@@ -88,6 +93,9 @@ RANKING_PROFILES_FORBIDDEN = (
 )
 # The browser pages (search page and relevance workbench): plain ES modules, no build step.
 PAGES_DIR = pathlib.Path(__file__).with_name("pages")
+# Swagger UI for /docs, served from the package (swagger-ui-dist from npm, Apache-2.0: see its
+# LICENSE and NOTICE there), so the docs need no CDN and run under the pages' CSP.
+SWAGGER_UI_DIR = pathlib.Path(__file__).with_name("swagger_ui")
 PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -137,7 +145,7 @@ def authenticate(
 ) -> ApiClient:
     client = _state(request).keys.authenticate(key)
     if client is None:
-        raise Unauthorized("missing or unknown API key: send your key in the X-API-Key header")
+        raise Unauthorized(UNAUTHORIZED)
     request.state.client_name = client.name
     request.state.client_tier = client.tier.value
     return client
@@ -164,6 +172,34 @@ async def search_access(
             names |= set(body)
     check_tier_params(names, client.tier)
     return client
+
+
+def key_gate(scope: Scope) -> Response | None:
+    """401 for any `/v1/` request without a known key, before anything reads its body.
+
+    FastAPI decodes a JSON body before it runs the route's dependencies, so without this a
+    malformed body would get a 422 before the key is checked. Runs in the request middleware.
+    """
+    if not str(scope.get("path", "")).startswith("/v1/"):
+        return None
+    request = Request(scope)
+    state: AppState | None = getattr(request.app.state, "talent", None)
+    if state is not None and state.keys.authenticate(request.headers.get("x-api-key")):
+        return None
+    return error_response(
+        request, 401, Unauthorized.code, UNAUTHORIZED, headers={"WWW-Authenticate": "ApiKey"}
+    )
+
+
+def is_operator(request: Request, settings: ApiSettings) -> bool:
+    """The request carries the operator credential: `Authorization: Bearer <operator token>`."""
+    if settings.operator_token is None:
+        return False
+    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+    expected = settings.operator_token.get_secret_value()
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode("utf-8", "surrogatepass"), expected.encode()
+    )
 
 
 def engineer_access(client: Annotated[ApiClient, Depends(authenticate)]) -> ApiClient:
@@ -354,9 +390,15 @@ def create_app(
             "or `relevance_engineer` (adds ranking overrides and explain)."
         ),
         lifespan=lifespan,
+        # Served from the package below (`/docs`), never from a CDN; no ReDoc (CDN-only).
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     install_error_handlers(app, settings.retry_after_s)
-    app.add_middleware(RequestContext, metrics=metrics, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContext, metrics=metrics, max_body_bytes=settings.max_body_bytes, gate=key_gate
+    )
     _add_routes(app)
     return app
 
@@ -392,23 +434,47 @@ def _add_routes(app: FastAPI) -> None:
         "/readyz",
         tags=["operations"],
         summary="The backend is reachable and the aliases exist.",
-        response_model=Readiness,
+        description=(
+            "Anyone gets `ready` and a short reason. With the operator credential "
+            "(`Authorization: Bearer <TALENT_SEARCH_API_OPERATOR_TOKEN>`) it adds the index "
+            "names and the backend's error."
+        ),
+        response_model=Readiness | ReadinessDetails,
         responses={503: {"model": Readiness, "description": "Not ready."}},
     )
     def readyz(request: Request) -> JSONResponse:
-        readiness = _state(request).backend.readiness()
-        return JSONResponse(readiness.model_dump(), status_code=200 if readiness.ready else 503)
+        state = _state(request)
+        details = state.backend.readiness()
+        status_code = 200 if details.ready else 503
+        if is_operator(request, state.settings):
+            return JSONResponse(details.model_dump(), status_code=status_code)
+        return JSONResponse(details.public().model_dump(), status_code=status_code)
 
     @app.get(
         "/metrics",
         tags=["operations"],
-        summary="Prometheus metrics.",
+        summary="Prometheus metrics (operator credential only).",
+        description=(
+            "Needs `Authorization: Bearer <TALENT_SEARCH_API_OPERATOR_TOKEN>`; without the "
+            "setting, or with another credential, the route answers 404."
+        ),
         response_class=PlainTextResponse,
-        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text."}},
+        responses={
+            200: {"content": {"text/plain": {}}, "description": "Prometheus text."},
+            404: {
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
+                },
+                "description": "No operator credential (the same answer as an unknown path).",
+            },
+        },
     )
     def metrics(request: Request) -> Response:
-        registry = _state(request).metrics.registry
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        state = _state(request)
+        if not is_operator(request, state.settings):
+            # The same answer as for a path that does not exist: nothing to probe for.
+            raise NotFound("Not Found")
+        return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get(
         "/v1/search",
@@ -546,4 +612,18 @@ def _add_page_routes(app: FastAPI) -> None:
     def workbench_page() -> FileResponse:
         return FileResponse(PAGES_DIR / "workbench.html", headers=PAGE_HEADERS)
 
-    app.mount("/pages", StaticFiles(directory=PAGES_DIR), name="pages")
+    @app.get("/docs", include_in_schema=False)
+    def docs_page() -> FileResponse:
+        return FileResponse(PAGES_DIR / "docs.html", headers=PAGE_HEADERS)
+
+    app.mount("/pages", PageFiles(directory=PAGES_DIR), name="pages")
+    app.mount("/swagger-ui", PageFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")
+
+
+class PageFiles(StaticFiles):
+    """Static files with the pages' headers (CSP, nosniff, no referrer)."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers.update(PAGE_HEADERS)
+        return response

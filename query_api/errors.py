@@ -23,6 +23,8 @@ from ranking.talent_searcher import SearchError
 
 log = logging.getLogger("query_api")
 
+UNAUTHORIZED = "missing or unknown API key: send your key in the X-API-Key header"
+
 
 class ApiError(Exception):
     status = 500

@@ -13,10 +13,12 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from pythonjsonlogger.json import JsonFormatter
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("query_api.access")
@@ -81,12 +83,21 @@ class RequestContext:
 
     The body is read up front (up to the limit) for methods that carry one, so an oversized
     body is refused with 413 before anything parses it, whether or not it declared a length.
+    Before that, `gate` may refuse the request (the API's key check), whatever its body.
     """
 
-    def __init__(self, app: ASGIApp, metrics: ApiMetrics, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: ApiMetrics,
+        max_body_bytes: int,
+        gate: Callable[[Scope], Response | None] | None = None,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
+        # Checked before the body is read: its refusal (a 401) wins over 413 and over parsing.
+        self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,6 +122,10 @@ class RequestContext:
             await send(message)
 
         try:
+            refusal = self.gate(scope) if self.gate is not None else None
+            if refusal is not None:
+                await refusal(scope, receive, send_with_id)
+                return
             if scope["method"] in {"POST", "PUT", "PATCH"}:
                 body = await self._read_body(receive)
                 if body is None:

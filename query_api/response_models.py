@@ -115,7 +115,6 @@ class EnterpriseSearchResponse(SearchResponse):
 
 class EngineerSearchResponse(SearchResponse):
     results: list[EngineerResultTile]  # type: ignore[assignment]
-    timings_ms: dict[str, float]
 
 
 class ErrorDetail(_Strict):
@@ -138,11 +137,25 @@ class ErrorResponse(_Strict):
 
 
 class Readiness(_Strict):
+    """What anyone may know: ready or not, and a reason that names no internals."""
+
     ready: bool
+    reason: str | None = None
+
+
+class ReadinessDetails(Readiness):
+    """What an operator sees: which indices the aliases point at, and the backend's error."""
+
     backend: bool
     profiles_index: str | None
     skills_index: str | None
-    reason: str | None = None
+
+    def public(self) -> Readiness:
+        if not self.backend:
+            return Readiness(ready=False, reason="the search backend is unreachable")
+        if not self.ready:
+            return Readiness(ready=False, reason="nothing is indexed yet")
+        return Readiness(ready=True)
 
 
 class ClientInfo(_Strict):

@@ -20,7 +20,7 @@ from opensearchpy.exceptions import TransportError
 from indexer.index_aliases import alias_target
 from indexer.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
-from query_api.response_models import Readiness
+from query_api.response_models import ReadinessDetails
 from ranking.query_embedder import QueryEmbedder
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import TalentSearcher
@@ -85,14 +85,14 @@ class SearchBackend:
             self._checked_at = time.monotonic()
             return self._searcher
 
-    def readiness(self) -> Readiness:
+    def readiness(self) -> ReadinessDetails:
         """Ready when the backend answers and both aliases point at an index."""
         profiles_alias, skills_alias = (k.alias for k in self.namespace.kinds)
         try:
             profiles = alias_target(self.client, profiles_alias)
             skills = alias_target(self.client, skills_alias)
         except TransportError as exc:
-            return Readiness(
+            return ReadinessDetails(
                 ready=False,
                 backend=False,
                 profiles_index=None,
@@ -100,7 +100,7 @@ class SearchBackend:
                 reason=f"backend unreachable ({type(exc).__name__})",
             )
         missing = [a for a, idx in ((profiles_alias, profiles), (skills_alias, skills)) if not idx]
-        return Readiness(
+        return ReadinessDetails(
             ready=not missing,
             backend=True,
             profiles_index=profiles,

@@ -189,6 +189,7 @@ class SearchService:
             skills=params.skills,
             filters=search_filters(params, client.tier),
             as_of=as_of,
+            cache_partition=client.name,
         )
         result = searcher.search(query, profile, include_diversity=enterprise, highlight=True)
         hits = ordered_hits(result, params.sort)
@@ -240,7 +241,6 @@ class SearchService:
                     )
                     for hit, fields in zip(page, tiles, strict=True)
                 ],
-                timings_ms={k: round(v, 3) for k, v in result.timings_ms.items()},
                 took_ms=_elapsed(started),
             ), result.timings_ms
         return SearchResponse(

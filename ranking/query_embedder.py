@@ -1,8 +1,16 @@
-"""Query embeddings with an LRU cache; the model loads once per process.
+"""Query embeddings with a per-client LRU cache; the model loads once per process.
 
 Client queries repeat a lot ("react developer"), so a small cache removes the model from most
 requests. Texts are cached after whitespace and case folding, which the model ignores anyway
 (all-MiniLM-L6-v2 is uncased).
+
+Two rules keep the cache from telling anyone anything:
+- **One partition per client** (`partition`, the API passes the client's name): a client only
+  ever hits its own history, so how fast a search is never says what anybody else searched.
+- **Each text is embedded alone.** In a batch the model pads texts to a common length, and the
+  padded matrix products round differently, so a vector's low bits would depend on which texts
+  shared its batch, and so on what was already cached. Alone, a text always gets the same
+  vector: a search's scores do not depend on the traffic before it.
 
 `query_encoder` picks the model runtime for queries: torch, or ONNX Runtime when
 TALENT_SEARCH_QUERY_EMBEDDING_BACKEND=onnx (same vectors, about a third of the CPU per query).
@@ -29,10 +37,12 @@ def query_encoder(settings: TalentSettings | None = None) -> Encoder:
 
 
 class QueryEmbedder:
-    def __init__(self, encode: Encoder, max_entries: int = 4096) -> None:
+    """Query vectors, cached per partition (per client), each text embedded on its own."""
+
+    def __init__(self, encode: Encoder, max_entries: int = 1024) -> None:
         self._encode = encode
-        self._max = max_entries
-        self._cache: OrderedDict[str, Vector] = OrderedDict()
+        self._max = max_entries  # per partition: one client's traffic never evicts another's
+        self._partitions: dict[str, OrderedDict[str, Vector]] = {}
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
@@ -41,25 +51,24 @@ class QueryEmbedder:
     def _key(text: str) -> str:
         return " ".join(text.split()).casefold()
 
-    def embed(self, texts: Sequence[str]) -> Vector:
-        """One row per text, from the cache where possible, the rest in one model call."""
+    def embed(self, texts: Sequence[str], partition: str = "") -> Vector:
+        """One row per text: from `partition`'s cache, else one model call per text."""
         keys = [self._key(t) for t in texts]
         found: dict[str, Vector] = {}
         with self._lock:
+            cache = self._partitions.setdefault(partition, OrderedDict())
             for key in keys:
-                if key in self._cache:
-                    self._cache.move_to_end(key)
-                    found[key] = self._cache[key]
+                if key in cache:
+                    cache.move_to_end(key)
+                    found[key] = cache[key]
         missing = list(dict.fromkeys(k for k in keys if k not in found))
-        if missing:
-            for key, vector in zip(missing, self._encode(missing), strict=True):
-                found[key] = vector
-            with self._lock:
-                for key in missing:
-                    self._cache[key] = found[key]
-                while len(self._cache) > self._max:
-                    self._cache.popitem(last=False)
+        for key in missing:
+            found[key] = self._encode([key])[0]
         with self._lock:
+            for key in missing:
+                cache[key] = found[key]
+            while len(cache) > self._max:
+                cache.popitem(last=False)
             self.hits += len(keys) - len(missing)
             self.misses += len(missing)
         if not keys:

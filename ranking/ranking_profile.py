@@ -47,6 +47,15 @@ class Legs(_Frozen):
     skill: SkillLeg = SkillLeg()
 
 
+class QueryReading(_Frozen):
+    """How much of the query `ranking.query_understanding` reads as skills."""
+
+    # every skill named inside the query ("python developer"), not only the whole query
+    skills_in_phrases: bool = True
+    # a word one or two edits from a technology skill ("pyhton") is read as it (did you mean)
+    typo_correction: bool = True
+
+
 class BadgeMultipliers(_Frozen):
     expert_vetted: Multiplier = 1.15
     top_rated_plus: Multiplier = 1.10
@@ -82,6 +91,7 @@ class RankingProfile(_Frozen):
     normalisation: Literal["minmax", "rrf"] = "minmax"
     rrf_k: Annotated[int, Field(ge=1, le=1000)] = 60
     legs: Legs = Legs()
+    query: QueryReading = QueryReading()
     badges: BadgeMultipliers = BadgeMultipliers()
     jss_prior: JssPrior = JssPrior()
 

@@ -22,6 +22,7 @@ from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import exact_skill_ids, query_parts
 from ranking.query_embedder import QueryEmbedder, query_encoder
+from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
 from ranking.ranking_profile import RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
@@ -61,6 +62,9 @@ class SearchQuery:
     skills: Sequence[str] = ()
     filters: SearchFilters = field(default_factory=SearchFilters)
     as_of: date = field(default_factory=date.today)
+    # Whose query-embedding cache to use: the API passes the client, so that no client's
+    # history changes what another observes (see ranking.query_embedder).
+    cache_partition: str = ""
 
 
 @dataclass
@@ -72,6 +76,7 @@ class SearchResult:
     query_skills: list[SkillMatch]
     timings_ms: dict[str, float]
     highlights: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    understanding: QueryUnderstanding = field(default_factory=QueryUnderstanding)
 
     @property
     def total(self) -> int:
@@ -91,6 +96,7 @@ class SearchResult:
         return hit.explain() | {
             "matched_skills": self.matched_skills(hit.id),
             "alias_expansions": self.expansions,
+            "query_understanding": self.understanding.as_dict(),
             "ranking_profile": {"name": self.profile.name, "version": self.profile.version},
         }
 
@@ -104,6 +110,7 @@ class SearchPlan:
     calibrated: bool
     expansions: list[str]
     query_skills: list[SkillMatch]
+    understanding: QueryUnderstanding = field(default_factory=QueryUnderstanding)
 
 
 class TalentSearcher:
@@ -119,6 +126,7 @@ class TalentSearcher:
     ) -> None:
         self.client = client
         self.vocabulary = vocabulary
+        self.interpreter = QueryInterpreter(vocabulary)
         self.matcher = matcher
         self.embedder = embedder
         self.enabled_countries = list(enabled_countries)
@@ -176,10 +184,18 @@ class TalentSearcher:
             }
             return SearchPlan([body], [], False, [], [])
 
-        expansions = exact_skill_ids(text, self.vocabulary) if text else []
+        reading = profile.query
+        understanding = (
+            self.interpreter.understand(text, typo_correction=reading.typo_correction)
+            if text and reading.skills_in_phrases
+            else QueryUnderstanding()
+        )
+        # the whole query or a listed part by any alias, then every skill named inside it
+        named = exact_skill_ids(text, self.vocabulary) if text else []
+        expansions = list(dict.fromkeys(named + understanding.skill_ids))
         exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
         texts = [*query_parts(text), *query.skills] if text else list(query.skills)
-        vectors = self.embedder.embed(texts)
+        vectors = self.embedder.embed(texts, query.cache_partition)
         skill_cfg = profile.legs.skill
         matches = self.matcher.nearest(
             vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
@@ -215,7 +231,7 @@ class TalentSearcher:
                         "track_total_hits": False,
                     }
                 )
-        return SearchPlan(bodies, list(leg_queries), calibrated, expansions, matches)
+        return SearchPlan(bodies, list(leg_queries), calibrated, expansions, matches, understanding)
 
     def search(
         self,
@@ -246,22 +262,48 @@ class TalentSearcher:
             plan.query_skills,
             timings,
             highlights=leg_highlights(plan, responses),
+            understanding=plan.understanding,
         )
 
     def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send the legs; a leg that failed on the engine's side (5xx) is sent once more.
+
+        On a cluster, a search that races a node's departure can fail on that node's shards
+        although their copies elsewhere are fine; the second try reaches those copies. A 4xx
+        (a query the engine refuses) is never retried.
+        """
         if not bodies:  # no leg can score this query (nothing matched, or every weight is 0)
             return []
+        responses = self._send(bodies)
+        failed = [i for i, r in enumerate(responses) if "error" in r and _server_side(r)]
+        if failed:
+            for i, retried in zip(failed, self._send([bodies[i] for i in failed]), strict=True):
+                responses[i] = retried
+        for response in responses:
+            if "error" in response:
+                raise SearchError(f"search failed: {_error_text(response)}")
+        return responses
+
+    def _send(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         lines: list[dict[str, Any]] = []
         for body in bodies:
             lines += [{"index": self.index}, body]
         result = self.client.msearch(body=lines, request_timeout=self.request_timeout_s)
         responses: list[dict[str, Any]] = result["responses"]
-        for response in responses:
-            if "error" in response:
-                error = response["error"]
-                reason = error.get("reason") if isinstance(error, dict) else error
-                raise SearchError(f"search failed: {reason}")
         return responses
+
+
+def _server_side(response: dict[str, Any]) -> bool:
+    return int(response.get("status", 500)) >= 500
+
+
+def _error_text(response: dict[str, Any]) -> str:
+    error = response["error"]
+    if not isinstance(error, dict):
+        return str(error)
+    reason = error.get("reason") or ""
+    kind = error.get("type") or "error"
+    return f"{kind} (status {response.get('status', '?')}){': ' + reason if reason else ''}"
 
 
 def leg_highlights(

@@ -40,6 +40,9 @@ TODAY = date(2026, 11, 22)
 STANDARD = {"X-API-Key": "demo-standard-key"}
 ENTERPRISE = {"X-API-Key": "demo-enterprise-key"}
 ENGINEER = {"X-API-Key": "demo-engineer-key"}
+# The operator credential of the test apps that set it (`settings={"operator_token": ...}`).
+OPERATOR_TOKEN = "operator-token-for-tests-0123456789"
+OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 # Which profiles the enterprise Diversity-Certified filter must return, and nothing else.
 COUNTING = {"cert-ok": ["woman_owned"], "cert-vet": ["veteran_owned"]}
@@ -216,14 +219,13 @@ def make_app(
 ) -> FastAPI:
     overrides = {"index_prefix": namespace.prefix, **kwargs.pop("settings", {})}
     settings = ApiSettings(keys_file=workdir / "no-keys.json", **overrides)
-    return create_app(
-        settings,
-        client_factory=lambda: OpenSearch(hosts=[url], timeout=10, max_retries=0),
-        encoder=fake_encode,
-        key_store=KeyStore.with_demo_keys(),
-        today=lambda: TODAY,
-        **kwargs,
-    )
+    options: dict[str, Any] = {
+        "client_factory": lambda: OpenSearch(hosts=[url], timeout=10, max_retries=0),
+        "encoder": fake_encode,
+        "key_store": KeyStore.with_demo_keys(),
+        "today": lambda: TODAY,
+    }
+    return create_app(settings, **(options | kwargs))
 
 
 @contextmanager

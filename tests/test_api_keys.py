@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from query_api.api_keys import (
@@ -19,6 +21,7 @@ from query_api.api_keys import (
     read_key_file,
     revoke_key,
 )
+from query_api.api_settings import ApiSettings
 from talent_search import cli
 
 runner = CliRunner()
@@ -99,3 +102,61 @@ def test_serve_without_a_backend_says_how_to_get_one(
     assert result.exit_code == 1
     output = " ".join(result.output.split())  # rich wraps long lines
     assert "OPENSEARCH_URL" in output and "backend start" in output
+
+
+def test_the_keys_file_defaults_to_the_state_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TALENT_SEARCH_API_KEYS_FILE", raising=False)
+    monkeypatch.setenv("TALENT_SEARCH_STATE_DIR", str(tmp_path / "state"))
+    assert ApiSettings().keys_file == tmp_path / "state" / "api-keys.json"
+    added = runner.invoke(cli.app, ["keys", "add", "acme"])
+    assert added.exit_code == 0, added.output
+    assert KeyStore.from_file(tmp_path / "state" / "api-keys.json").authenticate(
+        added.stdout.strip()
+    )
+
+
+def test_keys_added_in_the_compose_api_container_land_on_the_state_volume() -> None:
+    """`docker compose run --rm api talent-search keys add` writes where the volume is."""
+    root = Path(__file__).resolve().parents[1]
+    env = [line for line in (root / "Dockerfile").read_text().splitlines() if "STATE_DIR=" in line]
+    assert len(env) == 1, env
+    state_dir = env[0].split("TALENT_SEARCH_STATE_DIR=", 1)[1].split()[0]
+    services = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]
+    for name in ("api", "indexer"):
+        assert f"talent-state:{state_dir}" in services[name]["volumes"], name
+        assert "TALENT_SEARCH_API_KEYS_FILE" not in services[name].get("environment", {})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("TALENT_SEARCH_API_KEYS_FILE", raising=False)
+        patch.setenv("TALENT_SEARCH_STATE_DIR", state_dir)
+        assert ApiSettings().keys_file == Path(state_dir) / "api-keys.json"
+
+
+def test_the_new_keys_file_is_never_readable_by_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked at the moment the new content is renamed into place, under a lax umask."""
+    seen: list[tuple[int, int]] = []
+    real_replace = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        source = Path(src)
+        seen.append((source.stat().st_mode & 0o777, source.parent.stat().st_mode & 0o777))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    previous = os.umask(0o022)
+    try:
+        path = tmp_path / "open" / "keys.json"
+        path.parent.mkdir(mode=0o755)
+        add_key(path, "acme", Tier.STANDARD)
+        add_key(path, "globex", Tier.STANDARD)
+    finally:
+        os.umask(previous)
+    assert seen == [(0o600, 0o700), (0o600, 0o700)]  # the file and the directory it is in
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["keys.json"]  # nothing left over
+    assert (tmp_path / "new-dir" / "k.json").parent.exists() is False
+    add_key(tmp_path / "new-dir" / "k.json", "acme", Tier.STANDARD)
+    assert (tmp_path / "new-dir").stat().st_mode & 0o777 == 0o700

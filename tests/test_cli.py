@@ -64,7 +64,7 @@ def test_index_subcommands(env: Path) -> None:
 
     found = invoke("search", "python developer", "--explain")
     assert found.exit_code == 0, found.output
-    assert "ranked by default v1" in found.stdout
+    assert "ranked by default v2" in found.stdout
     assert "Senior Python Developer" in found.stdout and '"final_score"' in found.stdout
     assert invoke("search", "python", "--profile", "nope").exit_code == 2
 

@@ -110,7 +110,7 @@ def test_eval_compare_writes_report_and_plot(env: Path) -> None:
     assert plot_path.read_bytes().startswith(b"\x89PNG")
 
     data = json.loads(report_path.read_text())
-    assert data["ranking_profile"] == {"name": "default", "version": 1}
+    assert data["ranking_profile"] == {"name": "default", "version": 2}
     assert data["baseline"]["ranking_profile"] == {"name": "bm25", "version": 1}
     assert data["judged_profiles_not_indexed"] == 1
     assert set(data["overall"]) == set(METRICS)

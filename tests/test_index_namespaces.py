@@ -24,7 +24,7 @@ from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchQuery, TalentSearcher
-from tests.api_support import STANDARD, api_client
+from tests.api_support import OPERATOR, OPERATOR_TOKEN, STANDARD, api_client
 from tests.conftest import fake_encode, profile, write_jsonl
 
 pytestmark = pytest.mark.integration
@@ -113,8 +113,11 @@ def test_two_namespaces_on_one_server_are_independent(
     assert _search(client, THEIRS, builder) == ["py-1", "react-1", "react-2"]
 
     # The API reads only the namespace of its settings, profile tiles included.
-    with api_client(osmem_clone.url, tmp_path, settings={"index_prefix": "talent-x"}) as api:
-        ready = api.get("/readyz").json()
+    operator = {"operator_token": OPERATOR_TOKEN}
+    with api_client(
+        osmem_clone.url, tmp_path, settings={"index_prefix": "talent-x"} | operator
+    ) as api:
+        ready = api.get("/readyz", headers=OPERATOR).json()
         assert (ready["profiles_index"], ready["skills_index"]) == (
             theirs_2.profiles_index,
             theirs_2.skills_index,
@@ -124,8 +127,10 @@ def test_two_namespaces_on_one_server_are_independent(
         assert found["results"][0]["id"].startswith("react-")
         assert api.get("/v1/profiles/react-1", headers=STANDARD).status_code == 200
         assert api.get("/v1/profiles/go-1", headers=STANDARD).status_code == 404
-    with api_client(osmem_clone.url, tmp_path) as api:  # the default namespace: mine
-        assert api.get("/readyz").json()["profiles_index"] == mine_1.profiles_index
+    with api_client(osmem_clone.url, tmp_path, settings=operator) as api:  # default: mine
+        assert api.get("/readyz", headers=OPERATOR).json()["profiles_index"] == (
+            mine_1.profiles_index
+        )
         assert api.get("/v1/profiles/react-1", headers=STANDARD).status_code == 404
 
     # My next rebuild cleans up my leftover and nothing of theirs.

@@ -17,6 +17,8 @@ from tests.api_support import (
     COUNTING,
     ENGINEER,
     ENTERPRISE,
+    OPERATOR,
+    OPERATOR_TOKEN,
     STANDARD,
     Dataset,
     api_client,
@@ -40,7 +42,8 @@ def dataset(
 
 @pytest.fixture(scope="module")
 def api(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with dataset_api(dataset, tmp_path_factory.mktemp("app")) as client:
+    operator = {"operator_token": OPERATOR_TOKEN}
+    with dataset_api(dataset, tmp_path_factory.mktemp("app"), settings=operator) as client:
         yield client
 
 
@@ -94,7 +97,7 @@ def test_a_standard_search_returns_ranked_tiles_without_diversity_fields(api: Te
     response = api.get("/v1/search", params={"q": "python developer"}, headers=STANDARD)
     body = response.json()
     assert result_ids(response)
-    assert body["ranking"] == {"profile": "default", "version": 1, "overridden": False}
+    assert body["ranking"] == {"profile": "default", "version": 2, "overridden": False}
     tile = body["results"][0]
     assert set(tile) == {
         "id",
@@ -214,7 +217,7 @@ def test_engineer_explain_adds_up_and_overrides_change_the_order(api: TestClient
         parts = tile["explain"]["parts"]
         assert sum(parts.values()) == pytest.approx(tile["explain"]["final_score"], rel=1e-6)
         assert "diversity" not in json.dumps(tile["explain"])
-    assert "msearch" in body["timings_ms"]
+    assert "timings_ms" not in body  # stage timings are for operators (/metrics) only
     neutral = {"badges": {"expert_vetted": 1.0}, "jss_prior": {"weight": 0}}
     boosted = {"badges": {"expert_vetted": 10.0}}
     ranks = {}
@@ -301,6 +304,16 @@ def test_malformed_json_gets_a_422(api: TestClient) -> None:
     assert error(response, 422)["code"] == "invalid_parameters"
 
 
+@pytest.mark.parametrize("path", ["/v1/search", "/v1/ranking-profiles/export"])
+@pytest.mark.parametrize("key", [None, "", "not-a-key"])
+@pytest.mark.parametrize("content", [b"{not json", b"x" * 20_000, b'{"q": 1}'])
+def test_without_a_valid_key_any_body_gets_401_first(
+    api: TestClient, path: str, key: str | None, content: bytes
+) -> None:
+    headers = {"content-type": "application/json"} | ({} if key is None else {"X-API-Key": key})
+    assert error(api.post(path, content=content, headers=headers), 401)["code"] == "unauthorized"
+
+
 # --- profiles, operations -------------------------------------------------------------------------
 
 
@@ -322,10 +335,13 @@ def test_health_readiness_and_metrics(api: TestClient, dataset: Dataset) -> None
     assert api.get("/healthz").json() == {"status": "ok"}
     ready = api.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["ready"] is True
-    assert ready.json()["profiles_index"].startswith(dataset.namespace.profiles.index_name(""))
+    assert ready.json() == {"ready": True, "reason": None}  # nothing internal for anyone
+    details = api.get("/readyz", headers=OPERATOR).json()
+    assert details["profiles_index"].startswith(dataset.namespace.profiles.index_name(""))
     api.get("/v1/search", params={"q": "python"}, headers=STANDARD)
-    text = api.get("/metrics").text
+    assert error(api.get("/metrics"), 404)["code"] == "not_found"
+    assert error(api.get("/metrics", headers=STANDARD), 404)["code"] == "not_found"
+    text = api.get("/metrics", headers=OPERATOR).text
     assert 'talent_search_requests_total{method="GET",route="/v1/search",status="200"}' in text
     assert 'talent_search_backend_seconds_count{stage="msearch"}' in text
     assert 'talent_search_backend_seconds_count{stage="engine_lexical"}' in text

@@ -15,11 +15,12 @@ from opensearchpy import OpenSearch
 from indexer.document_builder import DocumentBuilder
 from indexer.indexing_run import run_index
 from indexer.skill_embeddings import EmbeddingCache
+from indexer.skill_vocabulary import SkillVocabulary
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
-from ranking.talent_searcher import SearchQuery, TalentSearcher
+from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
 from tests.conftest import certification, fake_encode, profile, write_jsonl
 
 pytestmark = pytest.mark.integration
@@ -84,7 +85,7 @@ def test_alias_in_the_query_finds_canonical_skill_holders(searcher: TalentSearch
     explained = result.explain(result.hits[0])
     assert explained["alias_expansions"] == ["go"]
     assert explained["matched_skills"][0]["id"] == "go"
-    assert explained["ranking_profile"] == {"name": "default", "version": 1}
+    assert explained["ranking_profile"] == {"name": "default", "version": 2}
     assert sum(explained["parts"].values()) == pytest.approx(explained["final_score"])
     assert set(explained["legs"]) == {"lexical", "skill"}
 
@@ -176,3 +177,56 @@ def test_user_text_never_reaches_a_query_string_or_a_script(
         SearchQuery(text, skills, SearchFilters(diversity_certified=True)), DEFAULT
     )
     assert not _keys(plan.bodies) & FORBIDDEN_QUERY_TYPES
+
+
+def test_a_misspelt_skill_inside_a_phrase_finds_its_holders_and_says_so(
+    searcher: TalentSearcher,
+) -> None:
+    result = searcher.search(SearchQuery("need a pyhton developer"), DEFAULT)
+    assert result.hits[0].id == "py-1"  # the only Python holder
+    assert result.understanding.did_you_mean == [{"typed": "pyhton", "suggestion": "Python"}]
+    assert "python" in result.expansions
+    understood = result.explain(result.hits[0])["query_understanding"]
+    assert understood["role_words"] == ["developer"]
+    assert understood["skills"][0]["did_you_mean"] == "Python"
+
+
+def test_a_skill_named_inside_a_phrase_gets_the_alias_boost(searcher: TalentSearcher) -> None:
+    result = searcher.search(SearchQuery("golang developer needed"), DEFAULT)
+    assert "go" in result.expansions
+    assert {h.id for h in result.hits[:3]} == {"go-1", "go-2", "go-3"}
+
+
+class _FlakyClient:
+    """An msearch that fails each body's first try with `status`, then answers."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.calls = 0
+
+    def msearch(self, body: list[dict[str, Any]], request_timeout: float) -> dict[str, Any]:
+        self.calls += 1
+        if self.calls == 1:
+            error = {"type": "search_phase_execution_exception", "reason": ""}
+            return {"responses": [{"error": error, "status": self.status} for _ in body[::2]]}
+        return {"responses": [{"took": 1, "hits": {"hits": []}} for _ in body[::2]]}
+
+
+def _searcher_on(client: Any) -> TalentSearcher:
+    vocabulary = SkillVocabulary.load_default()
+    matcher = SkillMatcher(["python"], ["Python"], fake_encode(["Python"]))
+    return TalentSearcher(client, vocabulary, matcher, QueryEmbedder(fake_encode))
+
+
+def test_a_leg_that_failed_on_the_engines_side_is_sent_once_more() -> None:
+    client = _FlakyClient(status=503)
+    result = _searcher_on(client).search(SearchQuery("python"), DEFAULT)
+    assert client.calls == 2
+    assert result.hits == []
+
+
+def test_a_refused_query_is_not_retried_and_says_why() -> None:
+    client = _FlakyClient(status=400)
+    with pytest.raises(SearchError, match=r"search_phase_execution_exception \(status 400\)"):
+        _searcher_on(client).search(SearchQuery("python"), DEFAULT)
+    assert client.calls == 1
