@@ -1,14 +1,16 @@
 """Query API under load: throughput, p50/p99 and errors at N concurrent clients, against the bare
 backend `_msearch` of the same queries at the same concurrency, plus the server's memory.
 
-    .venv/bin/python benchmarks/api_load.py --count 100000 --clients 16 --seconds 30
+    .venv/bin/python benchmarks/api_load.py --count 100000 --clients 16 --seconds 30 \
+        --engine opensearch
 
-The backend is `--backend-url`, else a running `talent-search backend`, else one this script
-starts. It is (re)indexed with the demo corpus unless the live alias already holds `--count`
-profiles. The API runs as a separate process (`talent-search serve --demo-keys`), as in
-production, so its RSS is the server's own. The bare baseline sends, for every request of the
-mix, the exact `_msearch` bodies the API would send (built by the same planner), so the ratio
-shows what the API adds: HTTP, auth, embedding, fusion, tiles and facets.
+The engine is started for this run (`--engine embedded|opensearch`, `--heap` for the real one,
+see `bench_engines.py`), unless `--backend-url` (or OPENSEARCH_URL) names a running cluster.
+It is indexed with the demo corpus unless the live alias already holds `--count` profiles.
+The API runs as a separate process (`talent-search serve --demo-keys`), as in production, so
+its RSS is the server's own. The bare baseline sends, for every request of the mix, the exact
+`_msearch` bodies the API would send (built by the same planner), so the ratio shows what the
+API adds: HTTP, auth, embedding, fusion, tiles and facets.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from typing import Any
 
 import httpx
 import typer
+from bench_engines import bench_engine, engine_name
+from bench_engines import rss_mb as engine_rss_mb
 from opensearchpy import OpenSearch
 from rich.console import Console
 from rich.table import Table
@@ -38,7 +42,7 @@ from query_api.search_request import SearchParams
 from query_api.search_service import search_filters
 from ranking.ranking_profile import load_profile
 from ranking.talent_searcher import SearchQuery, TalentSearcher
-from talent_search.backend import background_status, make_client, start_background
+from talent_search.backend import background_status, make_client, node_urls, start_background
 from talent_search.settings import BackendSettings, TalentSettings
 
 console = Console()
@@ -127,7 +131,7 @@ def rss_mb(pid: int) -> float:
 def ensure_indexed(url: str, count: int) -> None:
     """Index the demo corpus with the CLI unless the live profiles alias (of the namespace of
     TALENT_SEARCH_INDEX_PREFIX, which the CLI and the API process inherit) holds `count`."""
-    client = OpenSearch(hosts=[url], timeout=120)
+    client = make_client(url, BackendSettings(url=url, timeout_s=120))
     try:
         live = client.count(index=TalentSettings().index_namespace.profiles.alias)["count"]
     except Exception:
@@ -190,7 +194,10 @@ def bare_bodies(url: str, mix: Mix) -> list[list[dict[str, Any]]]:
 
 
 def resolve_backend(backend_url: str | None) -> str:
-    """`--backend-url`, else OPENSEARCH_URL, else a background backend (started if needed)."""
+    """`--backend-url`, else OPENSEARCH_URL, else a background backend (started if needed).
+
+    The benchmarks start their own engine with `bench_engines.bench_engine` instead; this is
+    for measuring the background backend of `talent-search backend start`."""
     url = backend_url or BackendSettings().url
     if url is None:
         settings = TalentSettings()
@@ -204,10 +211,27 @@ def main(
     clients: int = typer.Option(16, help="Concurrent clients."),
     seconds: float = typer.Option(30.0, help="Duration of each load phase."),
     port: int = typer.Option(8765, help="Port for the API process."),
-    backend_url: str | None = typer.Option(None, help="Backend URL (default: background)."),
+    engine: str = typer.Option("embedded", help="embedded | opensearch (started for the run)."),
+    heap: str = typer.Option("2g", help="JVM heap of the real engine."),
+    backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
 ) -> None:
-    url = resolve_backend(backend_url)
-    ensure_indexed(url, count)
+    with bench_engine(engine_name(engine), heap, backend_url) as running:
+        console.print(f"engine: {running.name} at {running.url}")
+        engine_rss = [engine_rss_mb(running.pids)]
+        ensure_indexed(running.url, count)
+        engine_rss.append(engine_rss_mb(running.pids))
+        run_benchmark(running.url, running.name, count, clients, seconds, port)
+        engine_rss.append(engine_rss_mb(running.pids))
+    if running.pids:
+        console.print(
+            f"engine RSS: {engine_rss[0]:.0f} MB at start, {engine_rss[1]:.0f} MB after "
+            f"indexing, {engine_rss[2]:.0f} MB after the load"
+        )
+
+
+def run_benchmark(
+    url: str, engine_label: str, count: int, clients: int, seconds: float, port: int
+) -> None:
     mix = request_mix()
 
     api = start_api(url, port)
@@ -239,7 +263,7 @@ def main(
         api.wait(timeout=30)
 
     bodies = bare_bodies(url, mix)
-    backend = OpenSearch(hosts=[url], timeout=30, maxsize=clients)
+    backend = OpenSearch(hosts=node_urls(url), timeout=30, maxsize=clients)
 
     def bare_call(i: int) -> tuple[float, bool]:
         started = time.perf_counter()
@@ -253,7 +277,7 @@ def main(
     console.print(f"bare _msearch: {clients} clients for {seconds:.0f} s ...")
     bare_ms, bare_errors, bare_s = run_load(bare_call, clients, seconds)
 
-    table = Table("", "requests", "throughput /s", "p50 ms", "p99 ms", "errors")
+    table = Table("", "requests", "throughput /s", "p50 ms", "p99 ms", "errors", title=engine_label)
     for name, lat, errs, secs in (
         ("API GET /v1/search", api_ms, api_errors, api_s),
         ("bare _msearch, same bodies", bare_ms, bare_errors, bare_s),
@@ -269,6 +293,7 @@ def main(
     console.print(table)
     ratio = statistics.median(api_ms) / statistics.median(bare_ms)
     console.print(
+        f"engine: {engine_label}\n"
         f"profiles: {count}; clients: {clients}; request mix: {len(mix)} distinct requests\n"
         f"ratio API p50 / bare _msearch p50: {ratio:.2f}\n"
         f"API server RSS: {rss_start:.0f} MB after start-up (model loaded), "

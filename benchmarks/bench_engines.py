@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import typer
 from osmem_server import OsmemServer
 
 from talent_search.backend import stop_embedded
@@ -23,6 +24,15 @@ from talent_search.opensearch_engine import TRANSPORT_PORT_OFFSET, start_engine,
 from talent_search.settings import BackendSettings, TalentSettings
 
 EngineName = Literal["embedded", "opensearch"]
+
+
+def engine_name(value: str) -> EngineName:
+    """`--engine` as typed: `embedded` or `opensearch`; anything else is a usage error."""
+    if value == "embedded":
+        return "embedded"
+    if value == "opensearch":
+        return "opensearch"
+    raise typer.BadParameter(f"--engine must be embedded or opensearch, got {value!r}")
 
 
 @dataclass(frozen=True)

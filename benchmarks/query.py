@@ -1,7 +1,7 @@
-"""Query latency per stage, at 100,000 demo profiles on the embedded backend.
+"""Query latency per stage, at 100,000 demo profiles, on the embedded or the real engine.
 
-    .venv/bin/python benchmarks/query.py --count 100000 [--reuse] [--backend-url URL]
-    .venv/bin/python benchmarks/query.py --reuse --compare-onnx   # needs the onnx extra
+    .venv/bin/python benchmarks/query.py --count 100000 --engine embedded|opensearch
+    .venv/bin/python benchmarks/query.py --backend-url URL --reuse [--compare-onnx]
 
 Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles, client phrasings
 like "Shopify store redesign"; half of them with filters):
@@ -14,8 +14,9 @@ like "Shopify store redesign"; half of them with filters):
 Bare and ranked runs alternate which goes first, so engine caches favour neither. Figures are
 printed, never asserted: on a shared machine they move with the load, the ratios less so.
 
-Without --backend-url the backend is the usual one (OPENSEARCH_URL, else the background server
-of `talent-search backend start`, else an embedded server for this run only).
+The engine is started for this run (`--engine embedded|opensearch`, `--heap` for the real one,
+see `bench_engines.py`), so --reuse only helps with `--backend-url` (or OPENSEARCH_URL), which
+measures a running cluster instead. `--compare-onnx` needs the onnx extra.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 import typer
+from bench_engines import bench_engine, engine_name, rss_mb
 from opensearchpy import OpenSearch
 from rich.console import Console
 from rich.progress import Progress
@@ -61,7 +62,7 @@ from ranking.ranking_profile import RankingProfile, load_profile
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchPlan, SearchQuery, TalentSearcher, rank_responses
-from talent_search.backend import Backend, make_client, open_backend
+from talent_search.backend import make_client
 from talent_search.settings import BackendSettings, TalentSettings
 
 console = Console()
@@ -132,15 +133,6 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     p50 = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return p50, p99
-
-
-@contextmanager
-def backend_for(url: str | None) -> Iterator[Backend]:
-    if url:
-        yield Backend(make_client(url, BackendSettings(url=url, timeout_s=120)), url, "cluster")
-        return
-    with open_backend(BackendSettings(timeout_s=120)) as backend:
-        yield backend
 
 
 def ensure_indexed(
@@ -307,7 +299,9 @@ def main(
     count: int = typer.Option(100_000, help="Demo profiles in the index."),
     queries: int = typer.Option(300, help="Queries in the mix (each run once per stage)."),
     reuse: bool = typer.Option(False, help="Skip indexing if the live alias holds --count."),
-    backend_url: str | None = typer.Option(None, help="Backend URL (default: the usual one)."),
+    engine: str = typer.Option("embedded", help="embedded | opensearch (started for the run)."),
+    heap: str = typer.Option("2g", help="JVM heap of the real engine."),
+    backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
     profile_name: str = typer.Option("default", "--profile", help="Ranking profile."),
     fusion_repeat: int = typer.Option(20, help="Fusion replays per query on saved responses."),
     compare: bool = typer.Option(
@@ -318,14 +312,15 @@ def main(
     settings = TalentSettings()
     mix = query_mix(queries)
     workdir = Path(tempfile.mkdtemp(prefix="ts-query-bench-"))
-    with backend_for(backend_url) as backend:
+    with bench_engine(engine_name(engine), heap, backend_url) as running:
+        client = make_client(running.url, BackendSettings(url=running.url, timeout_s=120))
         namespace = settings.index_namespace
-        ensure_indexed(backend.client, count, reuse, workdir, namespace)
+        ensure_indexed(client, count, reuse, workdir, namespace)
         encoder = query_encoder(settings)
         searcher = TalentSearcher(
-            backend.client,
+            client,
             SkillVocabulary.load_default(),
-            SkillMatcher.from_index(backend.client, namespace.skills.alias),
+            SkillMatcher.from_index(client, namespace.skills.alias),
             QueryEmbedder(encoder),
             default_registry().with_enabled(settings.certification_countries).enabled_countries(),
             index=namespace.profiles.alias,
@@ -337,9 +332,10 @@ def main(
         distinct = list(dict.fromkeys(t for q in mix for t in embedded_texts(q)))
         if compare:
             compare_onnx(distinct, searcher.matcher, profile.legs.skill.top_k_skills)
+        engine_mb = rss_mb(running.pids)
 
     table = Table(
-        title=f"{len(mix)} queries at {count} profiles, backend {backend.kind} ({backend.url}), "
+        title=f"{len(mix)} queries at {count} profiles, engine {running.name} ({running.url}), "
         f"embedding {settings.query_embedding_backend}, torch threads {torch.get_num_threads()}"
     )
     for column in ("stage", "p50 ms", "p99 ms"):
@@ -374,6 +370,8 @@ def main(
         f"end to end / bare msearch: p50 {e2e[0] / bare[0]:.2f}, p99 {e2e[1] / bare[1]:.2f}; "
         f"with a cold embedding (estimated): p50 {percentiles(cold_e2e)[0] / bare[0]:.2f}"
     )
+    if running.pids:
+        console.print(f"engine RSS after the queries: {engine_mb:.0f} MB")
 
 
 if __name__ == "__main__":

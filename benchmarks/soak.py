@@ -1,11 +1,13 @@
 """Soak: mixed-tier traffic against the API for a long run, watching errors and memory growth.
 
-    .venv/bin/python benchmarks/soak.py --minutes 10 --count 5000 --clients 8
+    .venv/bin/python benchmarks/soak.py --minutes 10 --count 5000 --clients 8 --engine opensearch
 
 Standard, enterprise and relevance-engineer keys search (with filters, the diversity filter,
 explain and ranking overrides), and look up profiles, for `--minutes`. The API is a separate
 process (`talent-search serve --demo-keys`); its RSS is sampled every `--sample-s` seconds.
-Targets: zero errors, RSS growth under 10 % from the end of the warm-up to the end of the run.
+The engine is started for the run (`--engine embedded|opensearch`, `--heap`), unless
+`--backend-url` names a running cluster. Targets: zero errors, RSS growth under 10 % from the
+end of the warm-up to the end of the run.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from api_load import (
     ensure_indexed,
     percentile,
     request_mix,
-    resolve_backend,
     rss_mb,
     run_load,
     start_api,
 )
+from bench_engines import bench_engine, engine_name
 from rich.table import Table
 
 Request = tuple[str, str, str, dict[str, Any]]  # method, path, key, params or body
@@ -58,10 +60,19 @@ def main(
     clients: int = typer.Option(8, help="Concurrent clients."),
     port: int = typer.Option(8766, help="Port for the API process."),
     sample_s: float = typer.Option(30.0, help="Seconds between RSS samples."),
-    backend_url: str | None = typer.Option(None, help="Backend URL (default: background)."),
+    engine: str = typer.Option("embedded", help="embedded | opensearch (started for the run)."),
+    heap: str = typer.Option("2g", help="JVM heap of the real engine."),
+    backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
 ) -> None:
-    url = resolve_backend(backend_url)
-    ensure_indexed(url, count)
+    with bench_engine(engine_name(engine), heap, backend_url) as running:
+        console.print(f"engine: {running.name} at {running.url}")
+        ensure_indexed(running.url, count)
+        soak(running.url, running.name, minutes, clients, port, sample_s)
+
+
+def soak(
+    url: str, engine_label: str, minutes: float, clients: int, port: int, sample_s: float
+) -> None:
     api = start_api(url, port)
     http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     samples: list[tuple[float, float]] = []
@@ -108,12 +119,13 @@ def main(
         api.send_signal(signal.SIGTERM)
         api.wait(timeout=30)
 
-    rss_table = Table("t (s)", "API RSS (MB)", title="memory")
+    rss_table = Table("t (s)", "API RSS (MB)", title=f"memory, engine {engine_label}")
     for t, mb in samples:
         rss_table.add_row(f"{t:.0f}", f"{mb:.0f}")
     console.print(rss_table)
     start_mb, end_mb = samples[0][1], samples[-1][1]
     console.print(
+        f"engine: {engine_label}\n"
         f"requests {len(latencies)} in {elapsed:.0f} s: {len(latencies) / elapsed:.1f}/s; "
         f"p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 99):.1f} ms; "
         f"errors {errors}" + (f" {failures}" if failures else "") + "\n"

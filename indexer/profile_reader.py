@@ -56,10 +56,15 @@ def reject_from_validation(line: int, raw: dict[str, Any], exc: ValidationError)
 
 def parse_object(line_no: int, text: str, model: type[M]) -> M | Reject:
     """One line as an instance of `model`, or the reject that says what is wrong with it."""
+    # Without its line break, so that a line cut short is reported where it ends (column 41),
+    # not at "line 2, column 1" of the one-line document.
+    text = text.rstrip("\r\n")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Reject(line_no, None, "(line)", f"not valid JSON: {exc.msg} at column {exc.colno}")
+        column = exc.pos - (text.rfind("\n", 0, exc.pos) + 1) + 1
+        reason = f"not valid JSON: {exc.msg} at column {column}"
+        return Reject(line_no, None, "(line)", reason)
     if not isinstance(raw, dict):
         return Reject(line_no, None, "(line)", f"expected a JSON object, got {type(raw).__name__}")
     try:

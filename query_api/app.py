@@ -28,11 +28,12 @@ from opensearchpy.exceptions import NotFoundError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.types import Scope
+from threadpoolctl import ThreadpoolController
 
 from indexer.certification_registry import default_registry
 from indexer.skill_embeddings import Encoder
 from indexer.skill_vocabulary import SkillVocabulary
-from query_api.api_keys import ApiClient, KeyStore, Tier, read_key_file
+from query_api.api_keys import DEMO_KEYS, ApiClient, KeyStore, Tier, read_key_file
 from query_api.api_settings import ApiSettings
 from query_api.errors import (
     UNAUTHORIZED,
@@ -48,16 +49,20 @@ from query_api.errors import (
 from query_api.observability import ApiMetrics, RequestContext, configure_logging
 from query_api.response_models import (
     ClientInfo,
+    DemoKey,
     EngineerSearchResponse,
     EnterpriseProfileTile,
     EnterpriseSearchResponse,
     ErrorDetail,
     ErrorResponse,
+    PageConfig,
     ProfileTile,
     RankingProfileCatalog,
     Readiness,
     ReadinessDetails,
     SearchResponse,
+    SkillSuggestionItem,
+    SkillSuggestions,
 )
 from query_api.search_backend import NotIndexed, SearchBackend
 from query_api.search_request import (
@@ -130,6 +135,8 @@ class AppState:
     service: SearchService
     metrics: ApiMetrics
     today: Callable[[], date]
+    # `talent-search demo` lists the public demo keys on the pages (GET /pages/config).
+    show_demo_keys: bool
     # Admission control: at most this many searches work at once; the rest wait their turn here
     # instead of piling onto the backend, where a queue would turn into backend timeouts.
     search_slots: threading.BoundedSemaphore
@@ -321,8 +328,13 @@ def create_app(
     demo_keys: bool = False,
     request_timeout_s: float | None = None,
     today: Callable[[], date] = _today,
+    show_demo_keys: bool = False,
 ) -> FastAPI:
-    """The app. Tests inject the client, a fake encoder, keys and the date; `serve` does not."""
+    """The app. Tests inject the client, a fake encoder, keys and the date; `serve` does not.
+
+    `show_demo_keys` (set by `talent-search demo` only) makes the pages list the public demo
+    keys next to the key box.
+    """
     settings = api_settings or ApiSettings()
     metrics = ApiMetrics()
 
@@ -347,6 +359,12 @@ def create_app(
                 "(create one with `talent-search keys add`)",
                 settings.keys_file,
             )
+        # Searches run on many threads at once, each with one tiny matrix product (the query
+        # against the skill vectors). numpy's OpenBLAS pool makes those threads contend for the
+        # same cores, which cost the API most of its throughput on a real engine; one BLAS
+        # thread per call is faster here. torch's own thread pool (the query model) is not
+        # OpenBLAS and keeps its setting.
+        ThreadpoolController().select(internal_api="openblas").limit(limits=1)
         query_encode = encoder or query_encoder()
         query_encode(["warm up"])  # load (or export) the model now, not on the first request
         enabled = default_registry().with_enabled(TalentSettings().certification_countries)
@@ -360,6 +378,8 @@ def create_app(
             settings.skills_refresh_s,
             settings.index_namespace,
         )
+        # Skill autocomplete's index (about a second, once per process), off the start-up path.
+        threading.Thread(target=backend.suggester, name="skill-suggester", daemon=True).start()
         with suppress(Exception):
             backend.searcher()  # warm up when the backend is there; fine when it is not
         app.state.talent = AppState(
@@ -369,6 +389,7 @@ def create_app(
             service=SearchService(load_profile(settings.ranking_profile), countries),
             metrics=metrics,
             today=today,
+            show_demo_keys=show_demo_keys,
             search_slots=threading.BoundedSemaphore(settings.max_concurrent_searches),
         )
         # The model, vocabulary and matcher live as long as the process: move them out of the
@@ -540,6 +561,34 @@ def _add_routes(app: FastAPI) -> None:
         return JSONResponse(tile.model_dump(mode="json"))
 
     @app.get(
+        "/v1/skills/suggest",
+        tags=["search"],
+        summary="Skill autocomplete: skills whose name or an alias starts with the prefix.",
+        description=(
+            "From the skill vocabulary in memory (ESCO, O*NET, linguist), never from the "
+            "profiles: the same answer for every tier, and nothing about certification."
+        ),
+        response_model=SkillSuggestions,
+        responses={code: ERROR_RESPONSES[code] for code in (401, 422)},
+    )
+    def suggest_skills(
+        request: Request,
+        prefix: Annotated[
+            str,
+            Query(min_length=1, max_length=100, description="What was typed, e.g. `reac`."),
+        ],
+        client: Annotated[ApiClient, Depends(authenticate)],
+        limit: Annotated[int, Query(ge=1, le=25, description="At most this many.")] = 10,
+    ) -> SkillSuggestions:
+        found = _state(request).backend.suggester().suggest(prefix, limit)
+        return SkillSuggestions(
+            prefix=prefix,
+            suggestions=[
+                SkillSuggestionItem(id=s.id, label=s.label, matched=s.matched) for s in found
+            ],
+        )
+
+    @app.get(
         "/v1/me",
         tags=["keys"],
         summary="Who the key belongs to, and its tier.",
@@ -611,6 +660,14 @@ def _add_page_routes(app: FastAPI) -> None:
     @app.get("/workbench", include_in_schema=False)
     def workbench_page() -> FileResponse:
         return FileResponse(PAGES_DIR / "workbench.html", headers=PAGE_HEADERS)
+
+    @app.get("/pages/config", include_in_schema=False, response_model=PageConfig)
+    def page_config(request: Request) -> PageConfig:
+        if not _state(request).show_demo_keys:
+            return PageConfig()
+        return PageConfig(
+            demo_keys=[DemoKey(key=key, tier=tier) for key, (_, tier) in DEMO_KEYS.items()]
+        )
 
     @app.get("/docs", include_in_schema=False)
     def docs_page() -> FileResponse:

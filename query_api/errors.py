@@ -95,15 +95,55 @@ def error_response(
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
-def validation_details(errors: Sequence[Any]) -> list[ErrorDetail]:
-    """One detail per invalid field, named as the client wrote it (`skills[2]`, `min_rate`)."""
+VALUE_ERROR_PREFIX = "Value error, "
+# How to fix an error of a kind whose pydantic message does not say it.
+FIX_HINTS = {
+    "extra_forbidden": "unknown parameter: check its spelling (every parameter is listed at /docs)",
+}
+
+
+def json_position(doc: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of character `pos` of `doc`."""
+    line = doc.count("\n", 0, pos) + 1
+    column = pos - (doc.rfind("\n", 0, pos) + 1) + 1
+    return line, column
+
+
+def _json_error(error: Mapping[str, Any], body: Any) -> ErrorDetail:
+    loc = error.get("loc", ())
+    pos = loc[-1] if loc and isinstance(loc[-1], int) else None
+    reason = str((error.get("ctx") or {}).get("error") or "not valid JSON")
+    where = ""
+    if pos is not None:
+        doc = body if isinstance(body, str) else ""
+        line, column = json_position(doc, pos) if doc else (1, pos + 1)
+        where = f" at line {line}, column {column}"
+    return ErrorDetail(
+        field="body",
+        message=f"the body is not valid JSON: {reason}{where}. Send one JSON object, "
+        'e.g. {"q": "python developer"}, with Content-Type: application/json',
+    )
+
+
+def validation_details(errors: Sequence[Any], body: Any = None) -> list[ErrorDetail]:
+    """One detail per invalid field, named as the client wrote it (`skills[2]`, `min_rate`).
+
+    A malformed JSON body is reported on `body` with its line and column; an error about
+    several fields (min_rate above max_rate) names the field its context gives.
+    """
     details = []
     for error in errors:
+        if error.get("type") == "json_invalid":
+            details.append(_json_error(error, body))
+            continue
         loc = [str(part) for part in error.get("loc", ()) if part not in {"query", "body"}]
         field = ""
         for part in loc:
             field += f"[{part}]" if part.isdigit() else (f".{part}" if field else part)
-        message = str(error.get("msg", "invalid value"))
+        if not field:
+            field = str((error.get("ctx") or {}).get("field") or "")
+        message = str(error.get("msg", "invalid value")).removeprefix(VALUE_ERROR_PREFIX)
+        message = FIX_HINTS.get(str(error.get("type")), message)
         # Never echo the rejected value: it could be long or hold control characters.
         details.append(ErrorDetail(field=field or None, message=message))
     return details
@@ -118,7 +158,7 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = validation_details(exc.errors())
+        details = validation_details(exc.errors(), exc.body)
         fields = ", ".join(sorted({d.field for d in details if d.field})) or "request"
         return error_response(
             request, 422, "invalid_parameters", f"invalid parameters: {fields}", details

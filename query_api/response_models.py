@@ -8,7 +8,7 @@ and it carries the certified categories and nothing else about the certification
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,7 +73,7 @@ class FacetBucket(_Strict):
 
 
 class Facets(_Strict):
-    """Counts over the ranked candidates (the results one can page through)."""
+    """Counts over the results one can page through (the `total` results), never more."""
 
     badges: list[FacetBucket]
     countries: list[FacetBucket]
@@ -85,9 +85,30 @@ class EnterpriseFacets(Facets):
 
 
 class RankingInfo(_Strict):
-    profile: str
-    version: int
-    overridden: bool = False
+    profile: str = Field(description="The ranking profile that ranked the results.")
+    version: int = Field(description="That profile's version.")
+    overridden: bool = Field(
+        default=False,
+        description="True only when per-request `ranking_overrides` changed the profile's "
+        "weights; naming a profile (`ranking_profile`) alone is not an override.",
+    )
+
+
+class DidYouMean(_Strict):
+    """A word of the query read as a skill it is a typo of ("pyhton" -> Python)."""
+
+    typed: str = Field(description="The word as typed.")
+    suggestion: str = Field(description="The skill it was read as.")
+
+
+class Matched(_Strict):
+    """How many talents the engine matched, as OpenSearch reports `hits.total`."""
+
+    count: int = Field(description="Matched candidates the ranking saw.")
+    relation: Literal["eq", "gte"] = Field(
+        description="`eq`: exactly `count`; `gte`: `count` or more (a leg filled its "
+        "ranking window, so the engine may have matched more than it returned)."
+    )
 
 
 class QueryInfo(_Strict):
@@ -96,13 +117,29 @@ class QueryInfo(_Strict):
 
 
 class SearchResponse(_Strict):
-    total: int = Field(description="Ranked candidates available for paging (at most `window`).")
+    """`total` is what the pages reach and what the facets count; `matched` is the wider count.
+
+    The engine's candidates are ranked, and the best `window` of them (in relevance order) are
+    the results: `total` counts them, the pages (`ceil(total / size)` of them) show them, and
+    the facets count them. `matched` says how many candidates matched, which may be more.
+    """
+
+    total: int = Field(
+        description="Results one can page through (at most `window`); the facets count these."
+    )
+    matched: Matched = Field(description="Candidates the engine matched (may exceed `total`).")
+    pages: int = Field(description="The last reachable page: ceil(total / size), at least 1.")
     page: int
     size: int
     window: int
     sort: str
     ranking: RankingInfo
     query: QueryInfo
+    did_you_mean: list[DidYouMean] = Field(
+        default_factory=list,
+        description="Typos read as skills; search `q` with each `typed` word replaced by its "
+        "`suggestion` to search the corrected text.",
+    )
     facets: Facets
     results: list[ResultTile]
     took_ms: float
@@ -173,4 +210,32 @@ class RankingProfileCatalog(_Strict):
     invalid: list[ErrorDetail] = Field(
         default_factory=list,
         description="Profile files that failed to load (`field` is the profile name).",
+    )
+
+
+class SkillSuggestionItem(_Strict):
+    id: str = Field(description="The canonical skill id (what `skills` accepts, as its label).")
+    label: str = Field(description="The skill's label: put it in `skills`.")
+    matched: str = Field(description="The label or alias that starts with the prefix.")
+
+
+class SkillSuggestions(_Strict):
+    """Skills whose label or an alias starts with `prefix`, best first."""
+
+    prefix: str
+    suggestions: list[SkillSuggestionItem]
+
+
+class DemoKey(_Strict):
+    key: str
+    tier: Tier
+
+
+class PageConfig(_Strict):
+    """What the browser pages may show before a key is entered (no key needed)."""
+
+    demo_keys: list[DemoKey] = Field(
+        default_factory=list,
+        description="The public demo keys, listed only when `talent-search demo` serves the "
+        "pages; empty otherwise.",
     )

@@ -23,6 +23,7 @@ from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from query_api.response_models import ReadinessDetails
 from ranking.query_embedder import QueryEmbedder
 from ranking.skill_matcher import SkillMatcher
+from ranking.skill_suggester import SkillSuggester
 from ranking.talent_searcher import TalentSearcher
 
 
@@ -52,6 +53,10 @@ class SearchBackend:
         self._searcher: TalentSearcher | None = None
         self._skills_index: str | None = None
         self._checked_at = float("-inf")
+
+    def suggester(self) -> SkillSuggester:
+        """Skill autocomplete over the searcher's vocabulary, built on first use (about 1 s)."""
+        return SkillSuggester.from_vocabulary(self.vocabulary)
 
     def searcher(self) -> TalentSearcher:
         """The current searcher; raises NotIndexed or a connection error when there is none."""

@@ -19,6 +19,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from indexer.profile_input import Badge, CountryCode, DiversityCategory
 
@@ -90,7 +91,11 @@ class SearchParams(BaseModel):
         AfterValidator(_unique),
         Field(max_length=MAX_FILTER_VALUES),
     ] = Field(default_factory=list, description="ISO 3166-1 alpha-2 country codes.")
-    page: int = Field(default=1, ge=1, le=1000, description="1-based page number.")
+    # No upper bound here: a page beyond the ranking window gets a 422 from the search service
+    # that says where the last page is (which depends on `size` and the ranking profile).
+    page: int = Field(
+        default=1, ge=1, description="1-based page number, within the ranking window."
+    )
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
     sort: Sort = "relevance"
     explain: bool = Field(default=False, description="Relevance engineers only.")
@@ -109,7 +114,13 @@ class SearchParams(BaseModel):
             and self.max_rate is not None
             and self.min_rate > self.max_rate
         ):
-            raise ValueError("min_rate must not exceed max_rate")
+            # The error names `min_rate` (see query_api.errors.validation_details).
+            raise PydanticCustomError(
+                "rate_bounds",
+                "min_rate must not exceed max_rate: lower min_rate to {max_rate} or less, "
+                "or raise max_rate",
+                {"field": "min_rate", "max_rate": f"{self.max_rate:g}"},
+            )
         return self
 
 

@@ -2,7 +2,9 @@
 
 What a tier may see is decided here, where the data is fetched: only an enterprise search asks
 the engine for diversity fields (`include_diversity`), and only enterprise models can carry them.
-Facets count the ranked window, the same candidates a client can page through.
+The results are the best `window` candidates by relevance (a sort re-orders them, never
+reaches beyond them): `total` counts them, the pages show them and the facets count them;
+`matched` says how many candidates the engine matched, or that it matched more than it returned.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from indexer.profile_input import Badge
 from query_api.api_keys import ApiClient, Tier
 from query_api.errors import InvalidParameters
 from query_api.response_models import (
+    DidYouMean,
     DiversityBadge,
     EngineerResultTile,
     EngineerSearchResponse,
@@ -27,6 +30,7 @@ from query_api.response_models import (
     ErrorDetail,
     FacetBucket,
     Facets,
+    Matched,
     MatchedSkill,
     ProfileTile,
     QueryInfo,
@@ -54,7 +58,11 @@ RATE_BANDS: list[tuple[str, float, float]] = [
 def ranking_profile_for(
     params: SearchParams, default: RankingProfile
 ) -> tuple[RankingProfile, bool]:
-    """The profile that ranks this request, and whether the request overrode anything."""
+    """The profile that ranks this request, and whether overrides changed its weights.
+
+    Naming a profile (`ranking_profile`) is not an override: the response names the profile
+    and its version separately (`ranking.profile`, `ranking.version`).
+    """
     profile = default
     try:
         if params.ranking_profile is not None:
@@ -74,7 +82,7 @@ def ranking_profile_for(
                 [ErrorDetail(field="ranking_overrides", message=str(exc))],
             ) from exc
         return profile, True
-    return profile, params.ranking_profile is not None
+    return profile, False
 
 
 def search_filters(params: SearchParams, tier: Tier) -> SearchFilters:
@@ -111,9 +119,15 @@ def _sort_key(sort: str) -> Callable[[tuple[int, RankedHit, dict[str, Any]]], An
     return keys.get(sort, lambda item: item[0])
 
 
-def ordered_hits(result: SearchResult, sort: str) -> list[RankedHit]:
-    items = [(rank, hit, result.sources[hit.id]) for rank, hit in enumerate(result.hits)]
+def ordered_hits(result: SearchResult, sort: str, window: int) -> list[RankedHit]:
+    """The best `window` hits by relevance (what the pages reach), in the requested order."""
+    ranked = result.hits[:window]
+    items = [(rank, hit, result.sources[hit.id]) for rank, hit in enumerate(ranked)]
     return [hit for _, hit, _ in sorted(items, key=_sort_key(sort))]
+
+
+def last_page(total: int, size: int) -> int:
+    return max(1, -(-total // size))
 
 
 def _buckets(counts: Counter[str]) -> list[FacetBucket]:
@@ -170,15 +184,16 @@ class SearchService:
         profile, overridden = ranking_profile_for(params, self.default_profile)
         first = (params.page - 1) * params.size
         if first >= profile.window:
-            last_page = max(1, -(-profile.window // params.size))
+            last = last_page(profile.window, params.size)
             raise InvalidParameters(
                 "invalid parameters: page",
                 [
                     ErrorDetail(
                         field="page",
-                        message=f"results are ranked within a window of {profile.window}; "
-                        f"with size={params.size} the last page is {last_page}. "
-                        "Narrow the query or add filters to see other talent.",
+                        message=f"page={params.page} is beyond the results: they are ranked "
+                        f"within a window of {profile.window}, so with size={params.size} "
+                        f"the last page is {last}. Ask for page={last} or lower, or narrow "
+                        "the query or add filters to see other talent.",
                     )
                 ],
             )
@@ -192,11 +207,14 @@ class SearchService:
             cache_partition=client.name,
         )
         result = searcher.search(query, profile, include_diversity=enterprise, highlight=True)
-        hits = ordered_hits(result, params.sort)
+        hits = ordered_hits(result, params.sort, profile.window)
         page = hits[first : first + params.size]
         facets = facet_counts(result.sources[h.id] for h in hits)
+        more = result.more_matched or len(result.hits) > len(hits)
         common: dict[str, Any] = {
             "total": len(hits),
+            "matched": Matched(count=len(result.hits), relation="gte" if more else "eq"),
+            "pages": last_page(len(hits), params.size),
             "page": params.page,
             "size": params.size,
             "window": profile.window,
@@ -213,6 +231,7 @@ class SearchService:
                     for m in result.query_skills[:20]
                 ],
             ),
+            "did_you_mean": [DidYouMean(**d) for d in result.understanding.did_you_mean],
         }
         tiles = [self._result_fields(result, hit) for hit in page]
         if enterprise:

@@ -77,6 +77,8 @@ class SearchResult:
     timings_ms: dict[str, float]
     highlights: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     understanding: QueryUnderstanding = field(default_factory=QueryUnderstanding)
+    # A leg returned a full window: the engine matched more candidates than `hits` holds.
+    more_matched: bool = False
 
     @property
     def total(self) -> int:
@@ -263,6 +265,10 @@ class TalentSearcher:
             timings,
             highlights=leg_highlights(plan, responses),
             understanding=plan.understanding,
+            more_matched=any(
+                len(response["hits"]["hits"]) >= profile.window
+                for response in responses[: max(1, len(plan.legs))]
+            ),
         )
 
     def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -485,6 +485,7 @@ def demo(
                 ApiSettings(index_prefix=settings.index_prefix),
                 client_factory=lambda: backend.client,
                 key_store=KeyStore.with_demo_keys(),
+                show_demo_keys=True,
             )
             print_demo_keys(f"http://{host}:{port}")
             console.print(f"serving the API on http://{host}:{port} (Ctrl-C to stop)")

@@ -50,6 +50,9 @@ def test_demo_indexes_the_corpus_and_serves_the_api_with_demo_keys(
             )
             served["enterprise"] = certified.status_code, certified.json()["total"]
             served["unknown key"] = client.get("/v1/search", headers={"X-API-Key": "x"}).status_code
+            served["page keys"] = [
+                k["key"] for k in client.get("/pages/config").json()["demo_keys"]
+            ]
 
     monkeypatch.setattr(cli, "run_api", run_api)
     result = CliRunner().invoke(
@@ -63,5 +66,6 @@ def test_demo_indexes_the_corpus_and_serves_the_api_with_demo_keys(
     assert served["standard"][0] == 200 and served["standard"][1] > 0
     assert served["enterprise"][0] == 200 and served["enterprise"][1] > 0
     assert served["unknown key"] == 401
+    assert served["page keys"] == ["demo-standard-key", "demo-enterprise-key", "demo-engineer-key"]
     assert served["other shell"] == ("background", 300)
     assert background_status(TalentSettings()) is None  # the demo stopped what it started

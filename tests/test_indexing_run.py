@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch, TransportError
 
-from indexer.bulk_loading import BulkSettings
+from indexer.bulk_loading import BulkSettings, read_ahead
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target, concrete_indices, create_index, roll_back
@@ -397,3 +398,31 @@ def test_a_rebuild_uses_the_layout_it_is_given_and_one_shard_on_one_node(
     assert shards(given.profiles_index) == ("2", "0")
     assert shards(given.skills_index) == ("2", "0")
     assert client.count(index=PROFILES.alias)["count"] == 1
+
+
+def test_read_ahead_keeps_order_raises_the_producers_error_and_stops_early() -> None:
+    assert list(read_ahead(iter(range(1000)), max_ahead=7)) == list(range(1000))
+
+    def broken() -> Iterator[int]:
+        yield 1
+        raise ValueError("line 2 is bad")
+
+    consumed = []
+    with pytest.raises(ValueError, match="line 2 is bad"):
+        for item in read_ahead(broken(), max_ahead=2):
+            consumed.append(item)
+    assert consumed == [1]
+
+    produced = []
+
+    def endless() -> Iterator[int]:
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    ahead = read_ahead(endless(), max_ahead=3)
+    assert [next(ahead) for _ in range(5)] == [0, 1, 2, 3, 4]
+    ahead.close()  # the consumer stops: so does the producer, a few items ahead at most
+    assert len(produced) <= 5 + 3 + 2

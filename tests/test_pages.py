@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from osmem_server import OsmemServer
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from ranking.evaluation import ndcg_at_k
 from ranking.ranking_profile import RankingProfile, load_profile
-from tests.api_support import COUNTING, corpus, indexed_clone, make_app
+from tests.api_support import COUNTING, corpus, indexed_clone, make_app, served_over_http
 from tests.conftest import profile
 
 pytestmark = pytest.mark.integration
@@ -59,41 +55,19 @@ JUDGMENTS = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@pytest.fixture(scope="module")
+def clone_url(osmem_server: OsmemServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An embedded clone holding the test corpus and a hostile profile."""
+    workdir = tmp_path_factory.mktemp("pages-index")
+    with indexed_clone(osmem_server, [*corpus(), HOSTILE], workdir) as clone:
+        yield clone.url
 
 
 @pytest.fixture(scope="module")
-def base_url(osmem_server: OsmemServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(clone_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API with its pages, on real HTTP in a background thread, over an indexed clone."""
-    workdir = tmp_path_factory.mktemp("pages")
-    with indexed_clone(osmem_server, [*corpus(), HOSTILE], workdir) as clone:
-        port = _free_port()
-        config = uvicorn.Config(
-            make_app(clone.url, workdir),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-            ws="none",
-            lifespan="on",
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="uvicorn-pages", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+    with served_over_http(make_app(clone_url, tmp_path_factory.mktemp("pages"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +221,107 @@ def test_the_diversity_filter_is_for_enterprise_keys_only(
     context.close()
 
 
+def test_did_you_mean_offers_the_corrected_search(page: Page, base_url: str) -> None:
+    sign_in(page, base_url + "/", "demo-standard-key", "standard")
+    search(page, "pyhton developer")
+    box = page.locator("#did-you-mean")
+    expect(box).to_be_visible()
+    expect(box).to_have_text("Did you mean Python?")
+    assert "cert-ok" in tile_ids(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "search-did-you-mean.png")
+    page.click("#did-you-mean-link")
+    expect(page.locator("#q")).to_have_value("Python developer")
+    expect(page.locator("body")).to_have_attribute("data-searching", "false")
+    expect(box).to_be_hidden()
+    assert "cert-ok" in tile_ids(page)
+
+
+def test_the_skills_filter_suggests_skills_as_chips(page: Page, base_url: str) -> None:
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
+    sign_in(page, base_url + "/", "demo-standard-key", "standard")
+    page.locator("#skills").press_sequentially("reac")
+    options = page.locator("#skill-suggestions .suggestion")
+    expect(options.first).to_have_attribute("data-label", "React")
+    labels = options.evaluate_all("items => items.map(i => i.dataset.label)")
+    assert "React Native" in labels
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "search-skill-suggestions.png")
+    options.first.click()
+    expect(page.locator("#skill-chips .skill-chip")).to_contain_text(["React"])
+    expect(page.locator("#skills")).to_have_value("")
+    page.locator("#skills").press_sequentially("golan")
+    expect(options.first).to_have_attribute("data-label", "Go")
+    page.locator("#skills").press("Enter")  # picks the first suggestion, does not search
+    chips = page.locator("#skill-chips .skill-chip")
+    expect(chips).to_have_count(2)
+    assert chips.evaluate_all("cs => cs.map(c => c.dataset.skill)") == ["React", "Go"]
+    search(page, "")
+    searched = [r.url for r in requests if "/v1/search" in r.url]
+    assert searched and "skills=React" in searched[-1] and "skills=Go" in searched[-1]
+    assert {"react-1", "go-ev", "go-new"} <= set(tile_ids(page))
+    page.click('#skill-chips .skill-chip[data-skill="React"] .chip-remove')
+    expect(chips).to_have_count(1)
+    assert any("/v1/skills/suggest?prefix=reac" in r.url for r in requests)
+
+
+def test_the_pager_never_offers_a_page_beyond_the_window(
+    page: Page, clone_url: str, tmp_path: Path
+) -> None:
+    app = make_app(clone_url, tmp_path)
+    with served_over_http(app) as url:
+        service = app.state.talent.service
+        service.default_profile = service.default_profile.with_overrides({"window": 11})
+        sign_in(page, url + "/", "demo-standard-key", "standard")
+        search(page, "")  # browse: 12 profiles match, the best 11 can be paged through
+        expect(page.locator("#page-info")).to_have_text("Page 1 of 2")
+        expect(page.locator("#summary")).to_contain_text("11 talents · the best 11 of 11+ matches")
+        expect(page.locator("#next-page")).to_be_enabled()
+        page.click("#next-page")
+        expect(page.locator("#page-info")).to_have_text("Page 2 of 2")
+        expect(page.locator(".tile")).to_have_count(1)
+        expect(page.locator("#next-page")).to_be_disabled()
+        expect(page.locator("#page-input")).to_have_attribute("max", "2")
+
+
+def test_demo_keys_are_shown_only_when_the_demo_serves_the_pages(
+    page: Page, base_url: str, clone_url: str, tmp_path: Path
+) -> None:
+    page.goto(base_url + "/")
+    expect(page.locator("#api-key")).to_be_visible()
+    with httpx.Client(base_url=base_url) as http:
+        assert http.get("/pages/config").json() == {"demo_keys": []}
+    page.wait_for_timeout(300)
+    assert page.locator("#demo-keys").count() == 0
+
+    with served_over_http(make_app(clone_url, tmp_path, show_demo_keys=True)) as url:
+        page.goto(url + "/")
+        keys = page.locator("#demo-keys .demo-key")
+        expect(keys).to_have_text(["demo-standard-key", "demo-enterprise-key", "demo-engineer-key"])
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "search-demo-keys.png")
+        keys.nth(1).click()
+        expect(page.locator("#api-key")).to_have_value("demo-enterprise-key")
+        page.click("#key-form button")
+        expect(page.locator("#whoami")).to_have_attribute("data-tier", "enterprise")
+        expect(page.locator("#demo-keys")).to_have_count(0)
+
+
+def test_the_diversity_badge_does_not_look_like_a_highlight(page: Page, base_url: str) -> None:
+    sign_in(page, base_url + "/", "demo-enterprise-key", "enterprise")
+    search(page, "python")
+    badge = page.locator('.tile[data-id="cert-ok"] .diversity-badge')
+    expect(badge).to_be_visible()
+    mark = page.locator('.tile[data-id="cert-ok"] .title em').first
+    style = "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderTopStyle]; }"
+    badge_bg, badge_border = badge.evaluate(style)
+    mark_bg, _ = mark.evaluate(style)
+    assert badge_bg != mark_bg and badge_border == "solid"
+    red, _green, blue = (int(v) for v in re.findall(r"\d+", badge_bg)[:3])
+    assert blue > red  # teal, not the highlight's yellow
+
+
 # --- the relevance workbench --------------------------------------------------------------------
 
 
@@ -275,7 +350,10 @@ def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     page: Page, base_url: str, tmp_path: Path
 ) -> None:
     sign_in(page, base_url + "/workbench", "demo-engineer-key", "relevance_engineer")
-    expect(page.locator("#side-b select.profile")).to_have_value("default")
+    # It opens on the default profile against the BM25 baseline; here both sides rank by default.
+    expect(page.locator("#side-a select.profile")).to_have_value("default")
+    expect(page.locator("#side-b select.profile")).to_have_value("bm25")
+    page.select_option("#side-b select.profile", "default")
     load_judgments(page)
     # "developer" names no skill, so go-ev (Expert-Vetted) leads on its badge: a slider can move it
     page.fill("#bench-q", "developer")
@@ -353,6 +431,7 @@ def test_screenshots_of_both_pages(browser: Browser, page: Page, base_url: str) 
     engineer.set_default_timeout(TIMEOUT_MS)
     bench = engineer.new_page()
     sign_in(bench, base_url + "/workbench", "demo-engineer-key", "relevance_engineer")
+    expect(bench.locator("#side-b select.profile")).to_have_value("bm25")  # the bench is up
     load_judgments(bench)  # fills in the first judged query and compares
     expect(bench.locator("#bench-q")).to_have_value("developer")
     for side in ("a", "b"):

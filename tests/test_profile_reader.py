@@ -85,3 +85,19 @@ def test_invalid_utf8_is_a_reject_not_a_crash(tmp_path: Path) -> None:
 def test_country_is_normalised_to_upper_case(tmp_path: Path) -> None:
     (item,) = _read(tmp_path, [profile(country="gb")])
     assert isinstance(item, ReadProfile) and item.profile.country == "GB"
+
+
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        ('{"id": "fl-1", "name": "Ada", "title": "x",', 44),  # cut short: where it ends
+        ('{"id": "fl-1" "name": "Ada"}', 15),
+        ("{not json", 2),
+    ],
+)
+def test_bad_json_is_reported_at_its_real_column(tmp_path: Path, line: str, column: int) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(line + "\n" + line + "\r\n")
+    for item in read_profiles(path):
+        assert isinstance(item, Reject)
+        assert item.reason.endswith(f"at column {column}"), item.reason

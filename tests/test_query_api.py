@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ranking.ranking_profile import load_profile
 from tests.api_support import (
     CERT_SECRETS,
     COUNTING,
@@ -171,12 +172,54 @@ def test_paging_stays_inside_the_window(api: TestClient) -> None:
     assert "window of 200" in body["details"][0]["message"]
 
 
+def test_a_page_far_beyond_the_window_says_where_the_last_page_is(api: TestClient) -> None:
+    for page, size, last in ((9999, 10, 20), (21, 10, 20), (5, 50, 4)):
+        response = api.get(
+            "/v1/search", params={"q": "python", "page": page, "size": size}, headers=STANDARD
+        )
+        detail = error(response, 422)["details"][0]
+        assert detail["field"] == "page"
+        assert f"the last page is {last}" in detail["message"]
+        assert f"page={last} or lower" in detail["message"]
+        assert "1000" not in detail["message"]
+
+
 def test_facets_count_the_ranked_candidates(api: TestClient) -> None:
     body = api.get("/v1/search", params={"size": 1}, headers=STANDARD).json()
     countries = {b["value"]: b["count"] for b in body["facets"]["countries"]}
     assert countries == {"US": 7, "DE": 1, "PH": 2, "CA": 1}
     assert sum(b["count"] for b in body["facets"]["badges"]) == body["total"]
     assert sum(b["count"] for b in body["facets"]["rate_bands"]) == body["total"]
+    assert body["matched"] == {"count": 11, "relation": "eq"}
+    assert body["pages"] == 11
+
+
+def test_total_pages_and_facets_agree_within_a_small_window(api: TestClient) -> None:
+    """`total` (what pages reach) = the facets' counts = the best `window` by relevance;
+    `matched` says the engine matched more. The same for every tier."""
+    state = api.app.state.talent  # type: ignore[attr-defined]
+    default = state.service.default_profile
+    state.service.default_profile = default.with_overrides({"window": 10})
+    try:
+        for headers in (STANDARD, ENTERPRISE, ENGINEER):
+            body = api.get("/v1/search", params={"size": 4}, headers=headers).json()
+            assert body["total"] == 10 and body["window"] == 10
+            assert body["matched"] == {"count": 10, "relation": "gte"}  # 11 indexed
+            assert body["pages"] == 3
+            for facet in ("badges", "countries"):
+                assert sum(b["count"] for b in body["facets"][facet]) == 10
+            last = api.get("/v1/search", params={"size": 4, "page": 3}, headers=headers).json()
+            assert len(last["results"]) == 2
+            detail = error(
+                api.get("/v1/search", params={"size": 4, "page": 4}, headers=headers), 422
+            )["details"][0]
+            assert "the last page is 3" in detail["message"]
+            # a sort re-orders the same ten, never reaches past them
+            ids = set(result_ids(api.get("/v1/search", params={"size": 10}, headers=headers)))
+            cheap = api.get("/v1/search", params={"size": 10, "sort": "rate_asc"}, headers=headers)
+            assert set(result_ids(cheap)) == ids
+    finally:
+        state.service.default_profile = default
 
 
 # --- the Diversity-Certified filter ---------------------------------------------------------------
@@ -233,6 +276,38 @@ def test_engineer_explain_adds_up_and_overrides_change_the_order(api: TestClient
     assert ranks["boosted"] <= ranks["neutral"]
 
 
+def test_naming_a_profile_is_not_an_override(api: TestClient) -> None:
+    named = api.get(
+        "/v1/search", params={"q": "go", "ranking_profile": "bm25"}, headers=ENGINEER
+    ).json()
+    bm25 = load_profile("bm25")
+    assert named["ranking"] == {"profile": "bm25", "version": bm25.version, "overridden": False}
+    tuned = api.post(
+        "/v1/search",
+        json={"q": "go", "ranking_profile": "bm25", "ranking_overrides": {"rrf_k": 10}},
+        headers=ENGINEER,
+    ).json()
+    assert tuned["ranking"] == {"profile": "bm25", "version": bm25.version, "overridden": True}
+    empty = api.post(
+        "/v1/search", json={"q": "go", "ranking_overrides": {}}, headers=ENGINEER
+    ).json()
+    assert empty["ranking"]["overridden"] is False
+
+
+# --- did you mean -------------------------------------------------------------------------------
+
+
+def test_a_misspelt_skill_gets_a_did_you_mean_on_every_tier(api: TestClient) -> None:
+    for headers in (STANDARD, ENTERPRISE, ENGINEER):
+        response = api.get("/v1/search", params={"q": "pyhton developer"}, headers=headers)
+        body = response.json()
+        assert body["did_you_mean"] == [{"typed": "pyhton", "suggestion": "Python"}]
+        assert "cert-ok" in result_ids(response)  # read as Python
+        clean = api.get("/v1/search", params={"q": "python developer"}, headers=headers)
+        assert clean.json()["did_you_mean"] == []
+        assert api.get("/v1/search", headers=headers).json()["did_you_mean"] == []
+
+
 def test_an_unknown_ranking_profile_is_a_422_naming_it(api: TestClient) -> None:
     response = api.get(
         "/v1/search", params={"q": "go", "ranking_profile": "nope"}, headers=ENGINEER
@@ -269,11 +344,32 @@ def test_bad_parameters_get_a_422_naming_the_field(
     assert field.split("[")[0] in body["message"]
 
 
-def test_min_rate_above_max_rate_is_refused(api: TestClient) -> None:
-    body = error(
-        api.get("/v1/search", params={"min_rate": 90, "max_rate": 10}, headers=STANDARD), 422
-    )
-    assert "min_rate must not exceed max_rate" in body["details"][0]["message"]
+def test_min_rate_above_max_rate_is_refused_naming_min_rate(api: TestClient) -> None:
+    for response in (
+        api.get("/v1/search", params={"min_rate": 90, "max_rate": 10}, headers=STANDARD),
+        api.post("/v1/search", json={"min_rate": 90, "max_rate": 10}, headers=STANDARD),
+    ):
+        body = error(response, 422)
+        assert body["details"] == [
+            {
+                "field": "min_rate",
+                "message": "min_rate must not exceed max_rate: lower min_rate to 10 or less, "
+                "or raise max_rate",
+            }
+        ]
+        assert body["message"] == "invalid parameters: min_rate"
+
+
+def test_no_error_message_keeps_pydantics_value_error_prefix(api: TestClient) -> None:
+    for params in ({"min_rate": 90, "max_rate": 10}, {"country": "XX"}, {"badges": "gold"}):
+        body = error(api.get("/v1/search", params=params, headers=STANDARD), 422)
+        assert all(not d["message"].startswith("Value error") for d in body["details"])
+
+
+def test_an_unknown_parameter_says_how_to_fix_it(api: TestClient) -> None:
+    body = error(api.get("/v1/search", params={"colour": "blue"}, headers=STANDARD), 422)
+    assert body["details"][0]["field"] == "colour"
+    assert "spelling" in body["details"][0]["message"]
 
 
 def test_lucene_syntax_unicode_and_control_characters_are_plain_text(api: TestClient) -> None:
@@ -295,13 +391,26 @@ def test_an_oversized_body_gets_413(api: TestClient) -> None:
     assert response.json()["error"]["code"] == "payload_too_large"
 
 
-def test_malformed_json_gets_a_422(api: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (b"{not json", "line 1, column 2"),
+        (b'{"q": "go",}', "line 1, column 12"),
+        (b'{\n  "q": "go",\n  size: 3\n}', "line 3, column 3"),
+    ],
+)
+def test_malformed_json_gets_a_422_on_body_with_line_and_column(
+    api: TestClient, content: bytes, where: str
+) -> None:
     response = api.post(
-        "/v1/search",
-        content=b"{not json",
-        headers=STANDARD | {"content-type": "application/json"},
+        "/v1/search", content=content, headers=STANDARD | {"content-type": "application/json"}
     )
-    assert error(response, 422)["code"] == "invalid_parameters"
+    body = error(response, 422)
+    assert body["code"] == "invalid_parameters"
+    assert body["message"] == "invalid parameters: body"
+    [detail] = body["details"]
+    assert detail["field"] == "body"
+    assert where in detail["message"] and "not valid JSON" in detail["message"]
 
 
 @pytest.mark.parametrize("path", ["/v1/search", "/v1/ranking-profiles/export"])
@@ -312,6 +421,59 @@ def test_without_a_valid_key_any_body_gets_401_first(
 ) -> None:
     headers = {"content-type": "application/json"} | ({} if key is None else {"X-API-Key": key})
     assert error(api.post(path, content=content, headers=headers), 401)["code"] == "unauthorized"
+
+
+# --- skill autocomplete -------------------------------------------------------------------------
+
+
+def test_skill_suggestions_come_from_the_vocabulary_for_every_tier(api: TestClient) -> None:
+    answers = []
+    for headers in (STANDARD, ENTERPRISE, ENGINEER):
+        response = api.get("/v1/skills/suggest", params={"prefix": "reac"}, headers=headers)
+        assert response.status_code == 200, response.text
+        answers.append(response.json())
+    assert answers[0] == answers[1] == answers[2]
+    labels = [s["label"] for s in answers[0]["suggestions"]]
+    assert labels[0] == "React" and "React Native" in labels
+    golang = api.get("/v1/skills/suggest", params={"prefix": "golan"}, headers=STANDARD).json()
+    assert golang["suggestions"][0] == {"id": "go", "label": "Go", "matched": "golang"}
+    limited = api.get(
+        "/v1/skills/suggest", params={"prefix": "p", "limit": 3}, headers=STANDARD
+    ).json()
+    assert len(limited["suggestions"]) == 3
+
+
+def test_skill_suggestions_never_mention_certification(api: TestClient) -> None:
+    for prefix in ["divers", "minority", "woman", "women", "veteran", "lgbt", "wbenc", "nmsdc",
+                   "navoba", "certif", "black-owned", "disability"]:  # fmt: skip
+        response = api.get(
+            "/v1/skills/suggest", params={"prefix": prefix, "limit": 25}, headers=ENTERPRISE
+        )
+        assert response.status_code == 200
+        text = response.text.lower()
+        for marker in ("divers", "owned", "certif", "wbenc", "nmsdc", "navoba", "lgbt"):
+            assert marker not in text.replace(prefix, ""), (prefix, text)
+
+
+def test_skill_suggest_refuses_bad_parameters_and_missing_keys(api: TestClient) -> None:
+    assert error(api.get("/v1/skills/suggest", params={"prefix": "go"}), 401)
+    for params, field in (
+        ({}, "prefix"),
+        ({"prefix": ""}, "prefix"),
+        ({"prefix": "go", "limit": 0}, "limit"),
+        ({"prefix": "go", "limit": 500}, "limit"),
+    ):
+        body = error(api.get("/v1/skills/suggest", params=params, headers=STANDARD), 422)
+        assert body["details"][0]["field"] == field
+
+
+def test_skill_suggest_is_fast(api: TestClient) -> None:
+    api.get("/v1/skills/suggest", params={"prefix": "a"}, headers=STANDARD)  # built by now
+    started = time.perf_counter()
+    for prefix in ("a", "py", "reac", "java", "s", "golan"):
+        response = api.get("/v1/skills/suggest", params={"prefix": prefix}, headers=STANDARD)
+        assert response.status_code == 200
+    assert (time.perf_counter() - started) / 6 < 0.1
 
 
 # --- profiles, operations -------------------------------------------------------------------------
@@ -388,3 +550,12 @@ def test_searches_beyond_the_concurrency_limit_wait_then_get_503(
     assert results["first"].status_code == 200  # the one holding the slot is served
     body = error(second, 503)
     assert "busy" in body["message"] and second.headers["retry-after"] == "5"
+
+
+def test_the_api_runs_numpys_blas_on_one_thread_per_call(api: TestClient) -> None:
+    """Concurrent searches each multiply tiny matrices; a BLAS pool per call made them contend."""
+    from threadpoolctl import threadpool_info
+
+    # numpy's own OpenBLAS (the skill matcher's); scipy may load another copy later, unused here
+    pools = [p for p in threadpool_info() if "numpy" in p["filepath"]]
+    assert pools and all(p["num_threads"] == 1 for p in pools)

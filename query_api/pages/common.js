@@ -133,6 +133,43 @@ export function debounce(fn, ms) {
 }
 
 /**
+ * Under `talent-search demo` only, the public demo keys next to the key box (GET /pages/config
+ * lists them then, and nothing otherwise); clicking one fills it in.
+ */
+async function showDemoKeys(panel, input) {
+  let config;
+  try {
+    const response = await fetch("/pages/config", { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    config = await response.json();
+  } catch {
+    return;
+  }
+  if (!config.demo_keys?.length || !panel.contains(input)) return;
+  panel.append(
+    el(
+      "div",
+      { id: "demo-keys", class: "demo-keys" },
+      el("span", { text: "Demo keys:" }),
+      config.demo_keys.map(({ key, tier }) => {
+        const button = el("button", {
+          type: "button",
+          class: "link demo-key",
+          dataset: { key, tier },
+          title: `${tier.replace("_", " ")} tier`,
+          text: key,
+        });
+        button.addEventListener("click", () => {
+          input.value = key;
+          input.focus();
+        });
+        return button;
+      }),
+    ),
+  );
+}
+
+/**
  * The key panel in the header. Calls onReady(me) once a key is known to work ({client, tier}).
  * A stored key that stops working (revoked) brings the form back.
  */
@@ -162,6 +199,7 @@ export async function setUpKey(onReady) {
     });
     panel.replaceChildren(form);
     input.focus();
+    showDemoKeys(panel, input);
   };
   const ready = (me) => {
     const change = el("button", { id: "change-key", class: "secondary", text: "Change key" });

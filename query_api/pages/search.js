@@ -1,14 +1,26 @@
 // The talent search page: a query, filters, result tiles and paging over GET /v1/search.
 
-import { ApiError, BADGE_LABELS, apiJson, el, highlightNodes, setUpKey, showMessage } from "./common.js";
+import {
+  ApiError,
+  BADGE_LABELS,
+  apiJson,
+  debounce,
+  el,
+  highlightNodes,
+  setUpKey,
+  showMessage,
+} from "./common.js";
 
 const PAGE_SIZE = 10;
+const SUGGESTIONS = 8;
 const $ = (id) => document.getElementById(id);
 
 let diversity = null; // the enterprise-only module, loaded for enterprise keys only
 let page = 1;
 let lastPages = 1;
 let sequence = 0;
+let suggestSequence = 0;
+const chosenSkills = []; // the skills filter's chips, in the order they were picked
 
 function splitList(text) {
   return text
@@ -27,7 +39,7 @@ function searchParams(pageNumber) {
   const params = [];
   const q = $("q").value.trim();
   if (q) params.push(["q", q]);
-  for (const skill of splitList($("skills").value)) params.push(["skills", skill]);
+  for (const skill of currentSkills()) params.push(["skills", skill]);
   const badges = [...document.querySelectorAll("input[name=badge]:checked")].map((b) => b.value);
   if (badges.length) params.push(["badges", badges.join(",")]);
   for (const [id, name] of [
@@ -44,6 +56,121 @@ function searchParams(pageNumber) {
   if (diversity) params.push(...diversity.params());
   params.push(["page", String(pageNumber)], ["size", String(PAGE_SIZE)]);
   return params;
+}
+
+/** The chosen skill chips, plus whatever is still typed in the box (comma-separated). */
+function currentSkills() {
+  const typed = splitList($("skills").value);
+  return [...new Set([...chosenSkills, ...typed])];
+}
+
+function renderChips() {
+  $("skill-chips").replaceChildren(
+    ...chosenSkills.map((skill) => {
+      const remove = el("button", {
+        type: "button",
+        class: "chip-remove",
+        "aria-label": `Remove ${skill}`,
+        text: "×",
+      });
+      remove.addEventListener("click", () => {
+        chosenSkills.splice(chosenSkills.indexOf(skill), 1);
+        renderChips();
+      });
+      return el("span", { class: "chip skill-chip", dataset: { skill } }, skill, remove);
+    }),
+  );
+}
+
+function addSkill(label) {
+  const skill = label.trim();
+  if (skill && !chosenSkills.some((s) => s.toLowerCase() === skill.toLowerCase())) {
+    chosenSkills.push(skill);
+  }
+  $("skills").value = "";
+  closeSuggestions();
+  renderChips();
+}
+
+function closeSuggestions() {
+  suggestSequence++;
+  $("skill-suggestions").replaceChildren();
+  $("skill-suggestions").hidden = true;
+  $("skills").setAttribute("aria-expanded", "false");
+}
+
+/** Ask GET /v1/skills/suggest for what is typed and list the answers under the box. */
+async function suggestSkills() {
+  const prefix = $("skills").value.split(",").pop().trim();
+  const mine = ++suggestSequence;
+  if (!prefix) {
+    closeSuggestions();
+    return;
+  }
+  let body;
+  try {
+    body = await apiJson("/v1/skills/suggest", {
+      params: [
+        ["prefix", prefix],
+        ["limit", String(SUGGESTIONS)],
+      ],
+    });
+  } catch {
+    return; // autocomplete is a convenience: typing on still works
+  }
+  if (mine !== suggestSequence) return;
+  const list = $("skill-suggestions");
+  list.replaceChildren(
+    ...body.suggestions.map((s) => {
+      const option = el(
+        "li",
+        { role: "option", class: "suggestion", dataset: { label: s.label } },
+        el("span", { text: s.label }),
+        s.matched !== s.label ? el("span", { class: "hint", text: ` (${s.matched})` }) : null,
+      );
+      // mousedown, not click: the input's blur would close the list before a click lands
+      option.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        addSkill(s.label);
+      });
+      return option;
+    }),
+  );
+  list.hidden = body.suggestions.length === 0;
+  $("skills").setAttribute("aria-expanded", String(!list.hidden));
+}
+
+/** "Did you mean Python?": each correction as a link that searches the corrected text. */
+function renderDidYouMean(body) {
+  const box = $("did-you-mean");
+  const corrections = body.did_you_mean ?? [];
+  box.hidden = corrections.length === 0;
+  if (box.hidden) {
+    box.replaceChildren();
+    return;
+  }
+  const corrected = corrections.reduce(
+    (text, c) =>
+      text.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(c.typed)}(?=$|[^\\p{L}\\p{N}])`, "giu"),
+        (_, before) => `${before}${c.suggestion}`),
+    $("q").value,
+  );
+  const link = el("button", {
+    type: "button",
+    id: "did-you-mean-link",
+    class: "link",
+    text: corrections.map((c) => c.suggestion).join(", "),
+    title: `Search "${corrected}"`,
+  });
+  link.addEventListener("click", () => {
+    $("q").value = corrected;
+    search(1);
+  });
+  box.replaceChildren("Did you mean ", link, "?");
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function money(value) {
@@ -128,16 +255,23 @@ function tileNode(tile) {
 function render(body) {
   const results = $("results");
   results.replaceChildren(...body.results.map(tileNode));
-  lastPages = Math.max(1, Math.ceil(body.total / body.size));
-  const windowNote = body.total >= body.window ? ` (ranked within the top ${body.window})` : "";
+  // `total` is what the pages reach (the best `window` by relevance) and what the facets count;
+  // `matched` is how many the engine matched, which may be more ("359+": 359 or more).
+  lastPages = body.pages;
+  const matched = body.matched;
+  const wider = matched.relation === "gte" || matched.count > body.total;
+  const matchedText = `${matched.count}${matched.relation === "gte" ? "+" : ""}`;
+  const windowNote = wider ? ` · the best ${body.total} of ${matchedText} matches` : "";
   $("summary").textContent = body.total
     ? `${body.total} talent${body.total === 1 ? "" : "s"}${windowNote} · ${body.took_ms.toFixed(0)} ms`
     : "No talent matches: try fewer filters or other words.";
+  $("summary").dataset.total = String(body.total);
   $("page-info").textContent = `Page ${body.page} of ${lastPages}`;
   $("prev-page").disabled = body.page <= 1;
   $("next-page").disabled = body.page >= lastPages;
   $("page-input").max = String(lastPages);
   $("pager").hidden = body.total === 0;
+  renderDidYouMean(body);
   if (diversity) diversity.showFacets(body.facets.diversity_categories);
 }
 
@@ -178,6 +312,19 @@ function wire() {
     if (Number.isInteger(wanted) && wanted >= 1) search(wanted);
   };
   $("go-page").addEventListener("click", goToPage);
+  const skills = $("skills");
+  skills.addEventListener("input", debounce(suggestSkills, 120));
+  skills.addEventListener("blur", () => setTimeout(closeSuggestions, 0));
+  skills.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeSuggestions();
+    if ((event.key === "Enter" || event.key === ",") && skills.value.trim()) {
+      event.preventDefault();
+      const first = $("skill-suggestions").hidden
+        ? null
+        : $("skill-suggestions").querySelector(".suggestion");
+      addSkill(first ? first.dataset.label : skills.value.replace(/,$/, ""));
+    }
+  });
   $("page-input").addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();

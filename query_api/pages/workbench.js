@@ -23,6 +23,8 @@ const SLIDERS = [
 const PART_CLASSES = new Set(["lexical_leg", "skill_leg", "base", "badge_boost", "jss_prior"]);
 const $ = (id) => document.getElementById(id);
 
+// The profile side B opens on (when it exists): the BM25-only baseline.
+const COMPARE_WITH = "bm25";
 const profiles = new Map(); // name -> full profile settings (GET /v1/ranking-profiles)
 let judgments = null; // Map(query -> Map(docid -> rating)), from a Quepid CSV
 let query = "";
@@ -179,7 +181,7 @@ async function runSide(side) {
     showMessage(side.message, err);
   }
   renderAll();
-  side.root.dataset.overridden = String(Boolean(side.body && side.tuned));
+  side.root.dataset.overridden = String(Boolean(side.body?.ranking.overridden));
   side.root.dataset.state = "ready";
 }
 
@@ -261,9 +263,9 @@ function renderSide(side, other, scale) {
     side.ndcg.title = judgments ? "no judgments for this query" : "load a judgment file";
   }
   const ranking = body.ranking;
-  // `ranking.overridden` is also true when a profile is merely named: say what the sliders did.
+  // `ranking.overridden` says whether overrides were applied; the sliders say which.
   side.status.textContent =
-    `${ranking.profile} v${ranking.version}${side.tuned ? " with slider overrides" : ""}` +
+    `${ranking.profile} v${ranking.version}${ranking.overridden ? " with slider overrides" : ""}` +
     ` · ${body.total} candidates · ${body.took_ms.toFixed(0)} ms`;
   side.hits.replaceChildren(
     ...body.results.map((hit, i) => {
@@ -364,8 +366,10 @@ async function start() {
     showMessage($("bench-error"), problem, "info");
   }
   const fallback = profiles.has(catalog.default) ? catalog.default : profiles.keys().next().value;
+  // Side B opens on the lexical baseline, so the first comparison already shows a difference.
+  const baseline = profiles.has(COMPARE_WITH) && COMPARE_WITH !== fallback ? COMPARE_WITH : fallback;
   sides.a = buildSide("a", fallback);
-  sides.b = buildSide("b", fallback);
+  sides.b = buildSide("b", baseline);
   $("bench-form").addEventListener("submit", (event) => {
     event.preventDefault();
     runBoth();
