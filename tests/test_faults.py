@@ -202,7 +202,9 @@ def test_indexer_killed_mid_rebuild(
     first = tmp_path / "first.jsonl"
     second = tmp_path / "second.jsonl"
     write_demo_corpus(first, 600, seed=1)
-    write_demo_corpus(second, 1500, seed=2)
+    # The real engine rebuilds 1,500 profiles in about a second: give it enough to be killed in.
+    second_count = 8000 if engine.is_real else 1500
+    write_demo_corpus(second, second_count, seed=2)
     with engine.client() as client:
         # The first load runs in-process and fills the embedding cache under the real model's key
         # (with fake vectors), so the subprocess never needs to load the model.
@@ -230,9 +232,10 @@ def test_indexer_killed_mid_rebuild(
             assert process.poll() is None, "the indexer finished before it could be killed"
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        delay = rng.uniform(0.0, 1.5)
+        delay = rng.uniform(0.0, 0.5 if engine.is_real else 1.5)
         time.sleep(delay)
         killed_during_load = process.poll() is None
+        assert killed_during_load, "the rebuild finished before the kill: give it more profiles"
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         after_kill = _state(client)
@@ -244,12 +247,12 @@ def test_indexer_killed_mid_rebuild(
         # the same as a clean run: the second corpus is live, the first is `-previous`, and the
         # partial indices of the killed run are gone
         assert final["live"] != complete["live"]
-        assert len(final["ids"]) == 1500
+        assert len(final["ids"]) == second_count
         assert alias_target(client, PROFILES.previous_alias) == complete["live"]
         assert len(final["indices"]) == 4  # live + previous, for both kinds
     record_property(
         "observed",
         f"killed {delay:.2f} s into the load (still running: {killed_during_load}); live alias "
-        f"kept {len(complete['ids'])} complete profiles; rerun: 1500 live, previous kept, "
-        f"{len(after_kill['indices']) - len(complete['indices'])} partial indices removed",
+        f"kept {len(complete['ids'])} complete profiles; rerun: {second_count} live, previous "
+        f"kept, {len(after_kill['indices']) - len(complete['indices'])} partial indices removed",
     )
