@@ -8,7 +8,6 @@ Maven Central jars (`talent_search.opensearch_engine`) with its data in a tempor
 
 from __future__ import annotations
 
-import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,7 @@ import typer
 from osmem_server import OsmemServer
 
 from talent_search.backend import stop_embedded
-from talent_search.opensearch_engine import TRANSPORT_PORT_OFFSET, start_engine, stop_engine
+from talent_search.opensearch_engine import free_port_block, start_engine, stop_engine
 from talent_search.settings import BackendSettings, TalentSettings
 
 EngineName = Literal["embedded", "opensearch"]
@@ -42,20 +41,6 @@ class BenchEngine:
     pids: tuple[int, ...]  # the engine's own processes, for memory figures
 
 
-def _free_port() -> int:
-    for _ in range(100):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port: int = sock.getsockname()[1]
-        with socket.socket() as other:
-            try:
-                other.bind(("127.0.0.1", port + TRANSPORT_PORT_OFFSET))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port pair")
-
-
 @contextmanager
 def bench_engine(
     engine: EngineName, heap: str = "2g", backend_url: str | None = None
@@ -73,7 +58,7 @@ def bench_engine(
             stop_embedded(server)
         return
     settings = TalentSettings(state_dir=Path(tempfile.mkdtemp(prefix="ts-bench-engine-")))
-    state = start_engine(settings, nodes=1, heap=heap, port=_free_port())
+    state = start_engine(settings, nodes=1, heap=heap, port=free_port_block())
     try:
         yield BenchEngine(
             f"OpenSearch 2.19.1, 1 node, heap {heap}", state.url, tuple(state.pids.values())

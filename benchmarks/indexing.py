@@ -45,7 +45,7 @@ from indexer.certification_registry import default_registry
 from indexer.demo_corpus import write_demo_corpus
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.index_aliases import create_index
-from indexer.indexing_run import run_index
+from indexer.indexing_run import RunSummary, run_index
 from indexer.profile_reader import ReadProfile, read_profiles
 from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
 from indexer.skill_vocabulary import SkillVocabulary
@@ -126,17 +126,21 @@ def main(
         builder = new_builder()
         encoder = model_encoder()
         started = time.perf_counter()
-        run_index(
-            client,
-            warmup,
-            io.StringIO(),
-            builder,
-            encoder,
-            cache,
-            model_key(),
-            bulk=bulk,
-            namespace=namespace,
-        )
+
+        def index(path: Path) -> RunSummary:
+            return run_index(
+                client,
+                path,
+                io.StringIO(),
+                builder,
+                encoder,
+                cache,
+                model_key(),
+                bulk=bulk,
+                namespace=namespace,
+            )
+
+        index(warmup)
         print(
             f"warm-up indexer run ({min(count, warmup_count)} profiles): "
             f"{time.perf_counter() - started:.0f} s"
@@ -187,17 +191,7 @@ def main(
 
         rss_before = memory.sample()
         started = time.perf_counter()
-        summary = run_index(
-            client,
-            corpus,
-            io.StringIO(),
-            builder,
-            encoder,
-            cache,
-            model_key(),
-            bulk=bulk,
-            namespace=namespace,
-        )
+        summary = index(corpus)
         indexer_s = time.perf_counter() - started
         memory.stop()
         docs_count = int(client.count(index=namespace.profiles.alias)["count"])

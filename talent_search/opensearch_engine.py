@@ -185,6 +185,20 @@ def port_free(port: int) -> bool:
     return True
 
 
+def free_port_block(span: int = 1, offset: int = TRANSPORT_PORT_OFFSET) -> int:
+    """A `--port` for `span` nodes: p..p+span-1 and their transport ports p+offset.. all free."""
+    for _ in range(200):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+        if port + offset + span >= 65535:
+            continue
+        wanted = [port + i for i in range(span)] + [port + offset + i for i in range(span)]
+        if all(port_free(p) for p in wanted):
+            return port
+    raise EngineError("no free block of ports on 127.0.0.1")
+
+
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -335,10 +349,15 @@ def engine_status(settings: TalentSettings) -> EngineState | None:
 
 
 def terminate(pid: int, grace_s: float) -> None:
+    """SIGTERM, then SIGKILL after `grace_s`."""
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
+    _wait_or_kill(pid, grace_s)
+
+
+def _wait_or_kill(pid: int, grace_s: float) -> None:
     deadline = time.monotonic() + grace_s
     while process_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -354,11 +373,11 @@ def stop_engine(settings: TalentSettings, grace_s: float = 20.0) -> bool:
     if state is None:
         return False
     running = [pid for pid in state.pids.values() if process_alive(pid)]
-    for pid in running:
+    for pid in running:  # every node shuts down at once, then each is waited for
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     for pid in running:
-        terminate(pid, grace_s)
+        _wait_or_kill(pid, grace_s)
     _state_file(settings).unlink(missing_ok=True)
     return bool(running)
 

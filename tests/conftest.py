@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -31,7 +30,12 @@ from indexer.document_builder import DocumentBuilder
 from indexer.skill_embeddings import EmbeddingCache, Vector
 from indexer.skill_vocabulary import SkillVocabulary
 from talent_search.backend import stop_embedded
-from talent_search.opensearch_engine import missing_tools, start_engine, stop_engine
+from talent_search.opensearch_engine import (
+    free_port_block,
+    missing_tools,
+    start_engine,
+    stop_engine,
+)
 from talent_search.settings import TalentSettings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -41,29 +45,6 @@ os.environ.pop("OPENSEARCH_URL", None)
 
 AS_OF = date(2026, 11, 1)
 ENGINES = ("embedded", "opensearch")
-
-
-def free_port_block(span: int = 1, offset: int = 100) -> int:
-    """A port p with p..p+span-1 and p+offset..p+offset+span-1 free (HTTP and transport)."""
-    for _ in range(200):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port: int = sock.getsockname()[1]
-        if port + offset + span >= 65535:
-            continue
-        wanted = [port + i for i in range(span)] + [port + offset + i for i in range(span)]
-        if all(_port_free(p) for p in wanted):
-            return port
-    raise RuntimeError("no free block of ports")
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def require_real_engine() -> None:
