@@ -5,8 +5,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TRANSFORMERS_O
 WORKDIR /app
 RUN pip install --no-cache-dir "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu
 COPY pyproject.toml README.md ./
-COPY indexer ./indexer
+COPY domain ./domain
 COPY mappings ./mappings
+COPY config ./config
+COPY indexer ./indexer
 COPY ranking ./ranking
 COPY query_api ./query_api
 COPY talent_search ./talent_search

@@ -36,14 +36,14 @@ from opensearchpy import OpenSearch
 from rich.console import Console
 from rich.table import Table
 
-from indexer.certification_registry import default_registry
+from config.settings import EngineSettings, TalentSettings
 from query_api.api_keys import Tier
 from query_api.search_request import SearchParams
 from query_api.search_service import search_filters
 from ranking.ranking_profile import load_profile
-from ranking.talent_searcher import SearchQuery, TalentSearcher
-from talent_search.backend import background_status, make_client, node_urls, start_background
-from talent_search.settings import BackendSettings, TalentSettings
+from ranking.talent_searcher import SearchQuery
+from talent_search.cli_support import _searcher
+from talent_search.engine_process import background_status, make_client, node_urls, start_background
 
 console = Console()
 CLI = str(Path(sys.executable).with_name("talent-search"))
@@ -131,7 +131,7 @@ def rss_mb(pid: int) -> float:
 def ensure_indexed(url: str, count: int) -> None:
     """Index the demo corpus with the CLI unless the live profiles alias (of the namespace of
     TALENT_SEARCH_INDEX_PREFIX, which the CLI and the API process inherit) holds `count`."""
-    client = make_client(url, BackendSettings(url=url, timeout_s=120))
+    client = make_client(url, EngineSettings(url=url, timeout_s=120))
     try:
         live = client.count(index=TalentSettings().index_namespace.profiles.alias)["count"]
     except Exception:
@@ -172,12 +172,9 @@ def start_api(url: str, port: int) -> subprocess.Popen[bytes]:
 
 def bare_bodies(url: str, mix: Mix) -> list[list[dict[str, Any]]]:
     """The `_msearch` lines the API sends for each request of the mix (same planner, same day)."""
-    client = make_client(url, BackendSettings(url=url))
+    client = make_client(url, EngineSettings(url=url))
     settings = TalentSettings()
-    countries = default_registry().with_enabled(settings.certification_countries)
-    searcher = TalentSearcher.from_backend(
-        client, countries.enabled_countries(), namespace=settings.index_namespace
-    )
+    searcher = _searcher(client, settings)
     profile = load_profile("default")
     tiers = {"demo-standard-key": Tier.STANDARD, "demo-enterprise-key": Tier.ENTERPRISE}
     requests = []
@@ -198,7 +195,7 @@ def resolve_backend(backend_url: str | None) -> str:
 
     The benchmarks start their own engine with `bench_engines.bench_engine` instead; this is
     for measuring the background backend of `talent-search backend start`."""
-    url = backend_url or BackendSettings().url
+    url = backend_url or EngineSettings().url
     if url is None:
         settings = TalentSettings()
         running = background_status(settings)

@@ -18,9 +18,9 @@ from typing import Literal
 import typer
 from osmem_server import OsmemServer
 
-from talent_search.backend import stop_embedded
+from config.settings import EngineSettings, TalentSettings
+from talent_search.engine_process import stop_embedded
 from talent_search.opensearch_engine import free_port_block, start_engine, stop_engine
-from talent_search.settings import BackendSettings, TalentSettings
 
 EngineName = Literal["embedded", "opensearch"]
 
@@ -46,7 +46,7 @@ def bench_engine(
     engine: EngineName, heap: str = "2g", backend_url: str | None = None
 ) -> Iterator[BenchEngine]:
     """Start `engine` for this run (or use `backend_url` / OPENSEARCH_URL), stop it afterwards."""
-    url = backend_url or BackendSettings().url
+    url = backend_url or EngineSettings().url
     if url:
         yield BenchEngine(f"cluster at {url}", url, ())
         return

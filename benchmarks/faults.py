@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/faults.py
 
-Each row is an integration test against the embedded server (tests/test_faults.py and the bulk
-429 test in tests/test_indexing_run.py); it passes only if the expected behaviour held, and it
-records what it measured (latencies, counts, recovery time) in the JUnit XML read here.
+Each row is an integration test against the embedded server (tests/integration/test_faults.py
+and the bulk 429 test in tests/integration/test_indexing_run.py); it passes only if the expected
+behaviour held, and it records what it measured (latencies, counts, recovery time) in the JUnit
+XML read here.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def main() -> int:
             "-o",
             "junit_family=xunit1",
             f"--junitxml={report}",
-            "tests/test_faults.py",
-            "tests/test_indexing_run.py",
+            "tests/integration/test_faults.py",
+            "tests/integration/test_indexing_run.py",
         ],
         cwd=ROOT,
         env=os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},

@@ -39,19 +39,20 @@ from typing import Any, Literal
 import typer
 from bench_engines import bench_engine, engine_name, rss_mb
 
-from indexer.badge_policy import BadgePolicy
+from config.settings import EngineSettings, TalentSettings
+from domain.badges import BadgePolicy
+from domain.certification_registry import default_registry
+from domain.encoder import model_encoder, model_key
+from domain.skill_vocabulary import SkillVocabulary
 from indexer.bulk_loading import BulkSettings, bulk_load
-from indexer.certification_registry import default_registry
 from indexer.demo_corpus import write_demo_corpus
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.index_aliases import create_index
 from indexer.indexing_run import RunSummary, run_index
 from indexer.profile_reader import ReadProfile, read_profiles
-from indexer.skill_embeddings import EmbeddingCache, model_encoder, model_key
-from indexer.skill_vocabulary import SkillVocabulary
+from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import new_stamp
-from talent_search.backend import make_client
-from talent_search.settings import BackendSettings, TalentSettings
+from talent_search.engine_process import make_client
 
 RawMode = Literal["list", "file", "skip"]
 
@@ -121,7 +122,7 @@ def main(
     ok = 0
     raw_s = build_s = float("nan")
     with bench_engine(engine_name(engine), heap, backend_url) as running:
-        client = make_client(running.url, BackendSettings(url=running.url, timeout_s=120))
+        client = make_client(running.url, EngineSettings(url=running.url, timeout_s=120))
         memory = PeakRss(running.pids)
         builder = new_builder()
         encoder = model_encoder()

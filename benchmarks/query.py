@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/query.py --count 100000 --engine embedded|opensearch
     .venv/bin/python benchmarks/query.py --backend-url URL --reuse [--compare-onnx]
+    .venv/bin/python benchmarks/query.py --profile default --baseline default-v2
 
 Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles, client phrasings
 like "Shopify store redesign"; half of them with filters):
@@ -11,8 +12,10 @@ like "Shopify store redesign"; half of them with filters):
 - fusion and boosts: `rank_responses` on those responses (a 200-candidate window per leg);
 - end to end (`TalentSearcher.search`) against the bare `msearch` of the same bodies sent
   directly with the client; the ratio is what the ranking adds on top of the engine.
-Bare and ranked runs alternate which goes first, so engine caches favour neither. Figures are
-printed, never asserted: on a shared machine they move with the load, the ratios less so.
+Bare and ranked runs alternate which goes first, so engine caches favour neither; so do the
+two profiles of `--baseline` (a ranking change timed against the one before it, in one run).
+Figures are printed, never asserted: on a shared machine they move with the load, the ratios
+less so.
 
 The engine is started for this run (`--engine embedded|opensearch`, `--heap` for the real one,
 see `bench_engines.py`), so --reuse only helps with `--backend-url` (or OPENSEARCH_URL), which
@@ -39,31 +42,25 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from indexer.badge_policy import BadgePolicy
+from config.settings import EngineSettings, TalentSettings
+from domain.badges import Badge, BadgePolicy
+from domain.certification_registry import default_registry
+from domain.encoder import Encoder, model_encoder, model_key, onnx_encoder, query_encoder
+from domain.skill_vocabulary import SkillVocabulary
 from indexer.bulk_loading import BulkSettings
-from indexer.certification_registry import default_registry
 from indexer.demo_corpus import DEFAULT_AS_OF, generate_profiles, write_demo_corpus
 from indexer.document_builder import DocumentBuilder
 from indexer.index_aliases import alias_target
 from indexer.indexing_run import run_index
-from indexer.profile_input import Badge
-from indexer.skill_embeddings import (
-    EmbeddingCache,
-    Encoder,
-    model_encoder,
-    model_key,
-    onnx_encoder,
-)
-from indexer.skill_vocabulary import SkillVocabulary
+from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from ranking.query_analysis import query_parts
-from ranking.query_embedder import QueryEmbedder, query_encoder
+from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import RankingProfile, load_profile
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchPlan, SearchQuery, TalentSearcher, rank_responses
-from talent_search.backend import make_client
-from talent_search.settings import BackendSettings, TalentSettings
+from talent_search.engine_process import make_client
 
 console = Console()
 
@@ -241,12 +238,41 @@ def measure(
     return stages
 
 
+def compare_profiles(
+    searcher: TalentSearcher,
+    queries: list[SearchQuery],
+    profile: RankingProfile,
+    baseline: RankingProfile,
+) -> None:
+    """End-to-end latency of two ranking profiles on the same queries, alternating which goes
+    first, so that a change to the ranking is measured against the one before it in one run."""
+    times: dict[str, list[float]] = {"profile": [], "baseline": []}
+    runs = {"profile": profile, "baseline": baseline}
+    for i, query in enumerate(queries):
+        searcher.embedder.embed(embedded_texts(query))  # both use the cached embedding
+        for name in ("profile", "baseline") if i % 2 else ("baseline", "profile"):
+            started = time.perf_counter()
+            searcher.search(query, runs[name])
+            times[name].append((time.perf_counter() - started) * 1000)
+    table = Table(title=f"end to end, {profile.name} v{profile.version} against {baseline.name}")
+    for column in ("profile", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="right" if column != "profile" else "left")
+    for name, ranking in runs.items():
+        p50, p99 = percentiles(times[name])
+        table.add_row(f"{ranking.name} v{ranking.version}", f"{p50:.2f}", f"{p99:.2f}")
+    console.print(table)
+    (p50, p99), (b50, b99) = percentiles(times["profile"]), percentiles(times["baseline"])
+    console.print(
+        f"{profile.name} / {baseline.name} end to end: p50 {p50 / b50:.2f}, p99 {p99 / b99:.2f}"
+    )
+
+
 def compare_onnx(texts: list[str], matcher: SkillMatcher, top_k: int) -> None:
     """Single-text latency of torch (default and one thread) and ONNX Runtime, interleaved,
     and whether they give the same vectors and the same nearest vocabulary skills."""
     default_threads = torch.get_num_threads()
     torch_encode = model_encoder()
-    onnx_encode = onnx_encoder(TalentSettings().state_dir / "onnx")
+    onnx_encode = onnx_encoder(TalentSettings().onnx_dir)
     runs: dict[str, tuple[Encoder, int]] = {
         f"torch, {default_threads} threads (default)": (torch_encode, default_threads),
         "torch, 1 thread": (torch_encode, 1),
@@ -303,32 +329,38 @@ def main(
     heap: str = typer.Option("2g", help="JVM heap of the real engine."),
     backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
     profile_name: str = typer.Option("default", "--profile", help="Ranking profile."),
+    baseline_name: str | None = typer.Option(
+        None, "--baseline", help="Also time this profile against --profile, interleaved."
+    ),
     fusion_repeat: int = typer.Option(20, help="Fusion replays per query on saved responses."),
     compare: bool = typer.Option(
         False, "--compare-onnx", help="Also compare torch and ONNX query embedding."
     ),
 ) -> None:
-    profile = load_profile(profile_name)
     settings = TalentSettings()
+    profile = load_profile(profile_name, user_dir=settings.user_profiles_dir)
     mix = query_mix(queries)
     workdir = Path(tempfile.mkdtemp(prefix="ts-query-bench-"))
     with bench_engine(engine_name(engine), heap, backend_url) as running:
-        client = make_client(running.url, BackendSettings(url=running.url, timeout_s=120))
+        client = make_client(running.url, EngineSettings(url=running.url, timeout_s=120))
         namespace = settings.index_namespace
         ensure_indexed(client, count, reuse, workdir, namespace)
-        encoder = query_encoder(settings)
+        encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
         searcher = TalentSearcher(
             client,
             SkillVocabulary.load_default(),
             SkillMatcher.from_index(client, namespace.skills.alias),
             QueryEmbedder(encoder),
-            default_registry().with_enabled(settings.certification_countries).enabled_countries(),
+            settings.certification_registry.enabled_countries(),
             index=namespace.profiles.alias,
             request_timeout_s=120,
         )
         for query in mix[:10]:  # warm-up: model, connections, engine caches
             searcher.search(query, profile)
         stages = measure(searcher, mix, profile, encoder, fusion_repeat)
+        if baseline_name is not None:
+            baseline = load_profile(baseline_name, user_dir=settings.user_profiles_dir)
+            compare_profiles(searcher, mix, profile, baseline)
         distinct = list(dict.fromkeys(t for q in mix for t in embedded_texts(q)))
         if compare:
             compare_onnx(distinct, searcher.matcher, profile.legs.skill.top_k_skills)

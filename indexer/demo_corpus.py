@@ -1,33 +1,61 @@
 """Deterministic demo corpus of freelancer profiles, in the product's input format.
 
 Why: the product demo, the relevance set and the benchmarks all need many profiles that look like a
-real freelance marketplace (skills that belong together, stats that earn or miss a badge, a few
-diversity certifications in every review state) without touching anyone's personal data. The
-generator is deterministic so that a benchmark or a demo can be rebuilt byte for byte.
+real freelance marketplace (a title, skills and overview that belong together, stats that earn or
+miss a badge, a few diversity certifications in every review state) without touching anyone's
+personal data. The generator is deterministic so that a benchmark or a demo can be rebuilt byte for
+byte, and a new user's first searches ("react developer", "logo design", "bookkeeping") find the
+profiles they expect.
 
 How: every profile ``i`` gets its own ``random.Random`` seeded from ``(seed, i)``, so profile ``i``
 does not depend on how many profiles are generated, and the corpus streams in constant memory. The
-taxonomy tables (``indexer/taxonomy``) and the certifying-bodies registry are loaded once and cached
-(about 0.15 s).
+tables are data files in ``indexer/demo_corpus_data`` (occupations and categories, families,
+skills, skill certifications, countries, names, texts, diversity certifications), read with the
+taxonomy (``domain/taxonomy_files.py``) and the certifying-bodies registry
+(``domain/certification_registry.py``) once per process (about half a second). Badges come from the
+shared badge policy (``domain/badges.py``).
 
 How the distributions were chosen (loosely modelled on public marketplace statistics; the targets
-are for a 5,000-profile sample, see ``tests/test_demo_corpus.py``):
+are for a 5,000-profile sample, see ``tests/unit/test_demo_corpus.py``):
 
-* Occupation: about 50 O*NET occupations that freelancers actually sell (development, design,
-  writing, translation, marketing, data, admin and virtual assistance, accounting, video and audio,
-  legal, CAD), weighted roughly like the category mix of a large marketplace (a third development
-  and IT). The title is one of the occupation's O*NET alternate titles (expansions in parentheses
-  dropped, obsolete or public-sector titles filtered out), sometimes prefixed ("Senior ...") or
-  suffixed marketplace-style ("... | React Expert").
+* Occupation: 62 O*NET occupations that freelancers sell (``occupations.yaml``), each in one of
+  twelve marketplace categories, weighted roughly like the category mix of a large marketplace:
+  web, mobile and software development about 26% (mobile apps 3.5%), design and creative 13%,
+  writing and translation 11%, sales and marketing 13%, admin and customer support 11%, accounting
+  and finance 6%, video and audio 5%, then IT and networking, data science, engineering and
+  architecture, business consulting and HR, legal. A code may appear twice with disjoint title
+  filters, so that a specialty (mobile development within Software Developers) has its own weight.
+* Title: one of the occupation's O*NET alternate titles (expansions in parentheses dropped,
+  obsolete or public-sector titles filtered out), or one of a few marketplace titles O*NET does not
+  list for it ("Shopify Developer", "Virtual Assistant", "Logo Designer"); titles clients search
+  for weigh more ("WordPress Developer", "Bookkeeper"). Sometimes prefixed ("Senior ...") or
+  suffixed marketplace-style ("... | React Expert", always a held skill other than the title's).
+* Title skill: a title that names one of the occupation's technology skills ("React.js
+  Developer", "Android Developer", "Salesforce Developer") is matched to it once at load:
+  the skill's name or spellings as whole words, case- and punctuation-insensitive ("React.js" and
+  "ReactJS" are "react", ".NET" is "net"), the longest match winning; a technology O*NET lists
+  only for other occupations counts too ("HRIS Analyst"), a few false friends do not
+  (``not_in_titles`` in ``skills.yaml``: "Front Desk", "Route"). About a third of the development
+  profiles have one (a tenth of all profiles). Such a profile always holds the skill (listed
+  first, under its own name), its other skills lean to it (below), and its overview names it.
 * Skills: 3-15 O*NET technology skills of the occupation (mean about 7.3), weighted 1, plus 5 if Hot
-  Technology, plus 2 if In Demand (so profiles lean on current tools), plus 0-3 ESCO preferred
-  labels (mean 1.15) from a small hand-picked pool per occupation family (``_ESCO_POOLS``; keyword
-  matching on ESCO gave too many false friends, e.g. "edit" in "credit"); every pooled label is
-  checked against ``esco_skill_labels.csv`` at load time and dropped if absent. Mean about 8.5
-  skills in all. Skills are unique per profile, case-insensitively. About 1 O*NET skill in 10 is
-  written as an alias or variant spelling (``ReactJS``, ``CSS``, ``Photoshop``, ``golang``, lower
-  case...), from a small curated table, GitHub Linguist aliases and a few mechanical rules, so that
-  skill canonicalisation has work to do.
+  Technology, plus 2 if In Demand (so profiles lean on current tools). With a title skill, skills
+  of its O*NET commodity ("Web platform development software" for React, unless the commodity is
+  generic, like "Operating system software") weigh 6 times as much, and its companions
+  (``skills.yaml``: WordPress -> PHP, MySQL...) weigh at least as a Hot Technology, times 6; so do
+  the skills the occupation leans to whatever the title (mobile: Swift, Kotlin...). Plus a few
+  marketplace skills O*NET lacks (Shopify, WooCommerce, Flutter, Zendesk, Bookkeeping, Logo Design)
+  for the occupations that use them; plus 0-3 ESCO preferred labels (mean 1.15) from a small
+  hand-picked pool per occupation family (``families.yaml``; keyword matching on ESCO gave too many
+  false friends, e.g. "edit" in "credit"); every pooled label is checked against the ESCO file at
+  load time and dropped if absent. Mean about 8.5 skills in all. Skills are unique per profile,
+  case-insensitively. About 1 O*NET skill in 10 (never the title skill) is written as an alias or
+  variant spelling (``ReactJS``, ``CSS``, ``Photoshop``, ``golang``, lower case...), from a small
+  curated table, GitHub Linguist aliases and a few mechanical rules, so that skill
+  canonicalisation has work to do.
+* Overview: an introduction naming the title, then up to three sentences: the occupation's O*NET
+  description in the first person, a sentence naming three held skills (always present, and naming
+  the title skill first, when the title names one), a closing.
 * Country: United States 55%, then IN, PH, GB, CA, UA, PK and 20 smaller ones. Names come from small
   first/last name lists per region, mostly matching the country.
 * Hourly rate: log-normal, median about $35 (sigma 0.55), scaled by occupation (legal and data
@@ -40,12 +68,11 @@ are for a 5,000-profile sample, see ``tests/test_demo_corpus.py``):
   longer for busier freelancers. Twelve-month earnings: 0 for the inactive (about 45% of all
   profiles), else rate x log-normal hours growing with the job count, capped at $300,000.
   ``profile_complete`` is true for about 70%, more often for active freelancers.
-* Badges, under the policy the indexer applies (top rated: first contract over 90 days ago, JSS >=
-  90, earnings >= $1,000, complete; plus: earnings >= $10,000; rising talent: first contract within
-  90 days, a job, JSS null or >= 80, complete), this gives about 78% no badge, 5% rising talent, 12%
-  top rated and 5% top rated plus (the activity parameters above were tuned for it). The ``badge``
-  field itself is set on about 1% of profiles (an upstream assertion), agreeing with the policy 85%
-  of the time. ``expert_vetted`` is about 0.2%, mostly among top-rated profiles.
+* Badges, derived with the indexer's default ``BadgePolicy`` as of ``as_of``: about 78% no badge,
+  5% rising talent, 12% top rated and 5% top rated plus (the activity parameters above were tuned
+  for it). The ``badge`` field itself is set on about 1% of profiles (an upstream assertion),
+  agreeing with the policy 85% of the time. ``expert_vetted`` is about 0.2%, mostly among
+  top-rated profiles.
 * Skill certifications: about 10% of profiles hold 1-2 real-world certifications chosen from those
   matching their skills or family (AWS, Google Ads, Microsoft Office Specialist...). Never diversity
   certifications.
@@ -63,743 +90,59 @@ minor version (``random`` is stable across versions in practice, but not promise
 from __future__ import annotations
 
 import bisect
+import csv
 import functools
 import json
 import math
 import random
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
 
+from domain import taxonomy_files
+from domain.badges import BadgePolicy, BadgeStats, derive_badge
+from domain.certification_registry import CertificationRegistry, CertifyingBody, default_registry
+
 __all__ = ["DEFAULT_AS_OF", "generate_profiles", "write_demo_corpus"]
 
 DEFAULT_AS_OF: Final = date(2026, 11, 1)
 
-_HERE: Final = Path(__file__).resolve().parent
-_TAXONOMY: Final = _HERE / "taxonomy"
-_REGISTRY: Final = _HERE / "certifying_bodies.yaml"
+_PACKAGE: Final = "indexer"
+_DATA: Final = "demo_corpus_data"
 _PROGRESS_EVERY: Final = 1000
 _MAX_SKILL_CHARS: Final = 100
-
-
-def _split(text: str) -> tuple[str, ...]:
-    """ "a | b | c" as ("a", "b", "c"): keeps the data tables below compact."""
-    return tuple(part.strip() for part in text.split("|"))
-
-
-# --------------------------------------------------------------------------------------------
-# Occupations: (O*NET-SOC code, weight, family, rate factor, title keywords or None).
-# Title keywords restrict an occupation's alternate titles to those containing one of them
-# (case-insensitive), for occupations whose O*NET list is mostly obsolete or off-marketplace.
-# --------------------------------------------------------------------------------------------
-_OCCUPATIONS: Final[tuple[tuple[str, float, str, float, tuple[str, ...] | None], ...]] = (
-    ("15-1252.00", 10.0, "software", 1.35, None),  # Software Developers
-    ("15-1254.00", 10.0, "software", 1.2, None),  # Web Developers
-    ("15-1255.00", 5.0, "web_design", 1.1, None),  # Web and Digital Interface Designers
-    ("15-1253.00", 2.0, "qa", 1.1, None),  # Software QA Analysts and Testers
-    ("15-1242.00", 1.0, "database", 1.3, None),  # Database Administrators
-    ("15-1243.00", 1.0, "database", 1.45, None),  # Database Architects
-    ("15-1211.00", 1.0, "it_ops", 1.3, None),  # Computer Systems Analysts
-    ("15-1212.00", 1.5, "it_ops", 1.5, None),  # Information Security Analysts
-    ("15-1244.00", 1.0, "it_ops", 1.2, None),  # Network and Computer Systems Administrators
-    ("15-1299.08", 1.0, "it_ops", 1.5, None),  # Computer Systems Engineers/Architects
-    ("15-1299.01", 0.5, "it_ops", 1.0, None),  # Web Administrators
-    ("15-1232.00", 1.0, "it_ops", 0.8, None),  # Computer User Support Specialists
-    ("15-1299.09", 1.5, "project", 1.4, None),  # IT Project Managers
-    ("15-2051.00", 3.0, "data", 1.5, None),  # Data Scientists
-    ("15-2051.01", 2.0, "data", 1.3, None),  # Business Intelligence Analysts
-    ("15-2041.00", 1.0, "data", 1.3, None),  # Statisticians
-    ("27-1024.00", 7.0, "graphic", 0.9, None),  # Graphic Designers
-    ("27-1014.00", 3.0, "animation", 1.0, None),  # Special Effects Artists and Animators
-    (
-        "27-1021.00",
-        1.0,
-        "cad",
-        1.1,
-        ("Product", "Industrial", "Packag", "Furniture", "Toy", "Textile", "Lighting", "Game"),
-    ),  # Commercial and Industrial Designers
-    ("27-1025.00", 0.5, "cad", 1.0, None),  # Interior Designers
-    ("17-3011.00", 1.0, "cad", 0.9, None),  # Architectural and Civil Drafters
-    ("17-2141.00", 1.0, "cad", 1.3, ("Mechanical", "Design", "HVAC", "Product")),
-    ("27-3043.00", 5.0, "writing", 0.85, None),  # Writers and Authors
-    ("27-3041.00", 2.0, "writing", 0.85, None),  # Editors
-    ("27-3042.00", 2.0, "writing", 1.1, None),  # Technical Writers
-    ("27-3023.00", 0.5, "writing", 0.8, None),  # News Analysts, Reporters, and Journalists
-    ("27-3091.00", 4.0, "translation", 0.75, None),  # Interpreters and Translators
-    ("13-1161.00", 4.0, "marketing", 1.0, None),  # Market Research Analysts and Marketing
-    ("13-1161.01", 3.0, "marketing", 1.0, None),  # Search Marketing Strategists
-    ("11-2021.00", 2.0, "marketing", 1.35, None),  # Marketing Managers
-    ("11-2011.00", 1.0, "marketing", 1.2, None),  # Advertising and Promotions Managers
-    ("27-3031.00", 1.0, "marketing", 1.05, None),  # Public Relations Specialists
-    (
-        "43-6014.00",
-        4.0,
-        "admin",
-        0.55,
-        ("Administrative", "Assistant", "Office", "Schedul", "Secretary", "Coordinator"),
-    ),  # Secretaries and Administrative Assistants (virtual assistants)
-    ("43-6011.00", 1.5, "admin", 0.7, None),  # Executive Administrative Assistants
-    ("43-9021.00", 2.0, "admin", 0.4, ("Data",)),  # Data Entry Keyers
-    ("43-9022.00", 0.5, "admin", 0.45, ("Typist", "Transcri", "Word Process", "Document")),
-    (
-        "43-4051.00",
-        2.0,
-        "support",
-        0.5,
-        ("Customer", "Client", "Support", "Call Center", "Contact Center", "Member Services"),
-    ),  # Customer Service Representatives
-    ("13-2011.00", 3.0, "accounting", 1.1, None),  # Accountants and Auditors
-    (
-        "43-3031.00",
-        2.5,
-        "accounting",
-        0.7,
-        ("Bookkeep", "Account", "Payable", "Receivable", "Reconcil", "Ledger", "Finance"),
-    ),  # Bookkeeping, Accounting, and Auditing Clerks
-    (
-        "13-2051.00",
-        1.0,
-        "accounting",
-        1.4,
-        ("Financ", "Investment", "Equity", "Pricing", "Treasury", "Portfolio", "Mergers"),
-    ),  # Financial and Investment Analysts
-    ("13-1111.00", 1.0, "project", 1.4, None),  # Management Analysts
-    ("13-1082.00", 1.0, "project", 1.2, None),  # Project Management Specialists
-    (
-        "13-1071.00",
-        0.5,
-        "hr",
-        0.9,
-        ("Recruit", "HR", "Human Resources", "Talent", "Staffing", "Resume", "Headhunter"),
-    ),  # Human Resources Specialists
-    ("23-2011.00", 0.8, "legal", 0.9, None),  # Paralegals and Legal Assistants
-    ("23-1011.00", 0.7, "legal", 2.0, None),  # Lawyers
-    ("27-4032.00", 3.0, "video", 0.95, None),  # Film and Video Editors
-    ("27-4011.00", 0.5, "audio", 0.85, ("Audio", "Video", "AV ", "Media")),
-    ("27-4014.00", 1.0, "audio", 0.95, None),  # Sound Engineering Technicians
-    ("27-4021.00", 1.5, "photo", 0.9, None),  # Photographers
-)
-
-# Alternate titles never used: public-sector, obsolete or off-marketplace ones.
-_TITLE_BLOCKLIST: Final = re.compile(
-    r"\b(Police|Congressional|County|City|Town|Railroad|Traveling|School|Preschool|Intern"
-    r"|Supervisor|Apprentice|Teletype\w*|Keypunch\w*|Weapons|Prisoner|Crime Scene|Forensic"
-    r"|Attorney General|District Attorney|Public Defender|Prosecutor|Prosecuting|Commonwealth"
-    r"|Military|Federal|Censor|Stagehand|Script Girl|Enlisted|Morale)\b"
-)
-
-# ESCO preferred labels per occupation family (checked against esco_skill_labels.csv at load).
-_ESCO_POOLS: Final[dict[str, tuple[str, ...]]] = {
-    "software": _split(
-        "use object-oriented programming | debug software | develop software prototype | "
-        "create software design | use software design patterns | Agile development | "
-        "web programming | cloud technologies | create data models | ICT debugging tools | "
-        "JavaScript Framework | software frameworks | Rapid application development | "
-        "implement front-end website design"
-    ),
-    "web_design": _split(
-        "design user interface | create website wireframe | "
-        "implement front-end website design | create prototype of user experience solutions | "
-        "research website users | graphic design | typography | web analytics | "
-        "software UI design patterns | design prototypes"
-    ),
-    "qa": _split(
-        "develop ICT test suite | quality assurance methodologies | "
-        "quality assurance procedures | ICT debugging tools | debug software | "
-        "Agile development | conduct performance tests"
-    ),
-    "database": _split(
-        "design database scheme | create database diagrams | maintain database | "
-        "manage database | database management systems | "
-        "operate relational database management system | data warehouse | SQL | "
-        "write database documentation | design database backup specifications"
-    ),
-    "it_ops": _split(
-        "implement a firewall | define firewall rules | implement a virtual private network | "
-        "maintain ICT server | manage ICT virtualisation machines | "
-        "ICT network security risks | manage system security | information security strategy | "
-        "ICT infrastructure | ICT problem management techniques | ICT help platforms | "
-        "cloud technologies | manage disaster recovery plans | penetration testing tool"
-    ),
-    "data": _split(
-        "perform data analysis | perform data mining | data mining methods | "
-        "utilise machine learning | natural language processing | "
-        "apply statistical analysis techniques | identify statistical patterns | "
-        "carry out statistical forecasts | create data models | data warehouse | "
-        "business intelligence | statistics | Python (computer programming) | "
-        "interpret current data"
-    ),
-    "project": _split(
-        "project management | perform project management | Agile project management | "
-        "ICT project management | ICT project management methodologies | "
-        "Prince2 project management | Lean project management | develop project schedule | "
-        "manage budgets | carry out strategic research | forecast organisational risks | "
-        "interpret business information"
-    ),
-    "graphic": _split(
-        "graphic design | typography | use digital illustration techniques | "
-        "create digital images | perform image editing | define brand identity | "
-        "create brand guidelines | Adobe Illustrator | Adobe Photoshop | motion graphics"
-    ),
-    "animation": _split(
-        "3D modelling | principles of animation | develop animations | create 3D characters | "
-        "rig 3D characters | render 3D images | 3D texturing | 3D lighting | motion graphics | "
-        "digital compositing | create storyboards | particle animation"
-    ),
-    "cad": _split(
-        "use CAD software | create AutoCAD drawings | technical drawings | "
-        "use technical drawing software | interpret 2D plans | interpret 3D plans | "
-        "CADD software | 3D modelling | design prototypes | create a product's virtual model | "
-        "mechanical engineering | interpret floor plans"
-    ),
-    "writing": _split(
-        "perform copywriting | proofread text | apply grammar and spelling rules | "
-        "rewrite articles | content development processes | develop digital content | "
-        "create online news content | content marketing strategy | "
-        "keywords in digital content | conduct search engine optimisation | "
-        "draft press releases | conduct literature research | editorial standards | "
-        "lay out digital written content"
-    ),
-    "translation": _split(
-        "translate texts | use computer-aided translation | postediting | "
-        "improve translated texts | follow translation quality standards | "
-        "employ translation techniques | translate foreign language | "
-        "perform sight translation | create subtitles | transcribe texts | "
-        "develop terminology databases | write English | write Spanish | write French | "
-        "write German | write Portuguese | write Arabic | write Russian | write Ukrainian | "
-        "write Japanese"
-    ),
-    "marketing": _split(
-        "conduct search engine optimisation | apply social media marketing | "
-        "social media management | execute email marketing | digital marketing techniques | "
-        "plan digital marketing | web analytics | plan marketing strategy | "
-        "perform market research | prepare market research reports | "
-        "content marketing strategy | brand marketing techniques | plan marketing campaign | "
-        "advertising techniques | coordinate advertising campaigns | "
-        "develop public relations strategies | draft press releases"
-    ),
-    "admin": _split(
-        "perform clerical duties | use spreadsheets software | use word processing software | "
-        "use microsoft office | office administration | administer appointments | "
-        "draft corporate emails | maintain correspondence records | answer incoming calls | "
-        "perform office routine activities | transcribe texts | type texts from audio sources | "
-        "maintain data entry requirements | create digital files"
-    ),
-    "support": _split(
-        "customer service | handle customer complaints | answer incoming calls | "
-        "maintain customer service | call-centre technologies | follow up complaint reports | "
-        "use microsoft office"
-    ),
-    "accounting": _split(
-        "accounting | accounting techniques | use accounting systems | "
-        "check accounting records | prepare trial accounting balances | "
-        "prepare financial statements | interpret financial statements | "
-        "bookkeeping regulations | issue sales invoices | manage payroll | calculate tax | "
-        "prepare tax returns forms | conduct financial audits | financial forecasting | "
-        "business valuation techniques"
-    ),
-    "hr": _split(
-        "recruit employees | carry out recruiting services | recruit personnel | "
-        "manage payroll | manage employee complaints | conduct research interview"
-    ),
-    "legal": _split(
-        "compile legal documents | legal case management | contract law | "
-        "analyse legal evidence | legal studies | manage contracts | "
-        "review completed contracts | apply for patents | create patent draft | "
-        "meet deadlines for preparing legal cases"
-    ),
-    "video": _split(
-        "perform video editing | edit digital moving images | cut raw footage digitally | "
-        "select video shots | synchronise sound with images | "
-        "colour grade images with digital intermediate | digital compositing | "
-        "create subtitles | motion graphics | create storyboards"
-    ),
-    "audio": _split(
-        "edit recorded sound | record multi-track sound | operate an audio mixing console | "
-        "audio post-production | audio technology | assess sound quality | "
-        "synchronise sound with images | record audio materials | set up sound equipment | "
-        "mix sound in a live situation"
-    ),
-    "photo": _split(
-        "photography | edit photographs | post-processing of photographs | "
-        "use photographic equipment | perform image editing | Adobe Photoshop Lightroom | "
-        "lighting techniques | select photographic equipment | set up photographic equipment"
-    ),
-}
-
-# Marketplace spellings of O*NET technology skill names (used for ~10% of skills).
-_SKILL_ALIASES: Final[dict[str, tuple[str, ...]]] = {
-    "React": ("ReactJS", "React.js", "react"),
-    "React Native": ("ReactNative", "react native"),
-    "Node.js": ("NodeJS", "Node", "node.js"),
-    "JavaScript": ("Javascript", "JS", "javascript"),
-    "TypeScript": ("Typescript", "TS"),
-    "Google Angular": ("Angular", "AngularJS"),
-    "Vue.js": ("VueJS", "Vue"),
-    "Cascading style sheets CSS": ("CSS", "CSS3"),
-    "Hypertext markup language HTML": ("HTML", "HTML5"),
-    "Structured query language SQL": ("SQL",),
-    "PostgreSQL": ("Postgres", "postgresql"),
-    "MySQL": ("mysql", "My SQL"),
-    "MongoDB": ("Mongo DB", "mongodb"),
-    "Amazon Web Services AWS software": ("AWS", "Amazon Web Services"),
-    "Amazon Simple Storage Service S3": ("AWS S3", "S3"),
-    "Amazon Elastic Compute Cloud EC2": ("AWS EC2", "EC2"),
-    "Microsoft Azure software": ("Azure", "MS Azure"),
-    "Google Cloud software": ("GCP", "Google Cloud Platform"),
-    "Microsoft Excel": ("Excel", "MS Excel", "Excel Spreadsheets"),
-    "Microsoft Word": ("MS Word", "Word"),
-    "Microsoft PowerPoint": ("PowerPoint", "Powerpoint"),
-    "Microsoft Outlook": ("Outlook",),
-    "Microsoft Office software": ("MS Office", "Microsoft Office"),
-    "Microsoft Power BI": ("Power BI", "PowerBI"),
-    "Microsoft SQL Server": ("MSSQL", "SQL Server"),
-    "Microsoft PowerShell": ("PowerShell", "Powershell"),
-    "Microsoft .NET Framework": (".NET", "dotnet"),
-    "Microsoft ASP.NET": ("ASP.NET", "asp.net"),
-    "Microsoft Visual Basic for Applications VBA": ("VBA", "Excel VBA"),
-    "Microsoft SharePoint": ("SharePoint", "Sharepoint"),
-    "Microsoft Teams": ("MS Teams", "Teams"),
-    "WordPress": ("Wordpress", "WP"),
-    "Ruby on Rails": ("Rails", "RoR", "ruby on rails"),
-    "Kubernetes": ("K8s", "kubernetes"),
-    "Git": ("git",),
-    "GitHub": ("Github",),
-    "Atlassian JIRA": ("Jira", "JIRA"),
-    "Atlassian Confluence": ("Confluence",),
-    "Google Analytics": ("GA4", "Google Analytics 4"),
-    "Google Ads": ("Google AdWords", "AdWords"),
-    "Oracle Java": ("Java",),
-    "C#": ("C Sharp", "c#"),
-    "jQuery": ("JQuery", "jquery"),
-    "Intuit QuickBooks": ("QuickBooks", "Quickbooks Online", "QBO"),
-    "Salesforce software": ("Salesforce", "SFDC"),
-    "HubSpot software": ("HubSpot", "Hubspot"),
-    "MailChimp": ("Mailchimp",),
-    "Autodesk AutoCAD": ("AutoCAD", "Auto CAD"),
-    "Dassault Systemes SolidWorks": ("SolidWorks", "Solidworks"),
-    "The MathWorks MATLAB": ("MATLAB", "Matlab"),
-    "Apple Final Cut Pro": ("Final Cut Pro", "FCPX"),
-    "Avid Technology Pro Tools": ("Pro Tools", "ProTools"),
-    "Adobe Photoshop": ("Photoshop", "photoshop"),
-    "Adobe Illustrator": ("Illustrator", "Adobe Illustrator CC"),
-    "Adobe Premiere Pro": ("Premiere Pro", "Premiere"),
-    "Adobe After Effects": ("After Effects", "AfterEffects"),
-    "Adobe InDesign": ("InDesign", "Indesign"),
-    "Adobe Creative Cloud software": ("Adobe Creative Suite", "Adobe CC"),
-    "Figma": ("figma",),
-    "Tableau": ("Tableau Desktop",),
-    "Python": ("python", "Python 3"),
-    "Semrush": ("SEMrush", "SEMRush"),
-}
-_LINGUIST_ALIAS_SKIP: Final = frozenset(
-    {"node", "rusthon", "cake", "cakescript", "inc", "rake", "jruby", "macruby", "rbx", "splus"}
-)
-_VENDOR_PREFIXES: Final = (
-    "Adobe ",
-    "Autodesk ",
-    "Atlassian ",
-    "Intuit ",
-    "Apple ",
-    "Dassault Systemes ",
-    "The MathWorks ",
-    "Thomson Reuters ",
-    "Avid Technology ",
-    "Trimble ",
-)
+_NO_SKILL: Final = -1  # "the title names no skill"
+_HOT_WEIGHT: Final = 6.0  # a Hot Technology's draw weight (1 + 5)
+_ESCO_COUNT_WEIGHTS: Final = (0.35, 0.3, 0.2, 0.15)  # 0, 1, 2 or 3 ESCO labels
+_BADGES: Final = ("rising_talent", "top_rated", "top_rated_plus")
 _ACRONYM: Final = re.compile(r"^[A-Z][a-z]+(?: [a-z/-]+)+ ([A-Z][A-Z0-9+#.]+)(?: software)?$")
+_PARENTHESISED_ACRONYM: Final = re.compile(r"^.+ \(([A-Z][A-Z0-9+#.]+)\)$")
+_WORD: Final = re.compile(r"[0-9a-z#+.]+")
 
-# Skill certifications: (name, issuer, O*NET skills that suggest it, families that suggest it).
-_AWS_SKILLS: Final = (
-    "Amazon Web Services AWS software",
-    "Amazon Elastic Compute Cloud EC2",
-    "Amazon Simple Storage Service S3",
-    "Amazon Web Services AWS CloudFormation",
-    "Amazon DynamoDB",
-    "Amazon Redshift",
-)
-_SKILL_CERTS: Final[tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]] = (
-    ("AWS Certified Solutions Architect - Associate", "Amazon Web Services", _AWS_SKILLS, ()),
-    ("AWS Certified Developer - Associate", "Amazon Web Services", _AWS_SKILLS, ("software",)),
-    ("AWS Certified Cloud Practitioner", "Amazon Web Services", _AWS_SKILLS, ("it_ops",)),
-    ("Microsoft Certified: Azure Fundamentals", "Microsoft", ("Microsoft Azure software",), ()),
-    (
-        "Microsoft Certified: Azure Administrator Associate",
-        "Microsoft",
-        ("Microsoft Azure software",),
-        ("it_ops",),
-    ),
-    (
-        "Microsoft Office Specialist: Excel Associate",
-        "Microsoft",
-        ("Microsoft Excel",),
-        ("admin", "accounting"),
-    ),
-    (
-        "Microsoft Office Specialist: Word Associate",
-        "Microsoft",
-        ("Microsoft Word",),
-        ("admin", "writing"),
-    ),
-    (
-        "Microsoft Office Specialist: Expert",
-        "Microsoft",
-        ("Microsoft Office software",),
-        ("admin", "support"),
-    ),
-    (
-        "Microsoft Certified: Power BI Data Analyst Associate",
-        "Microsoft",
-        ("Microsoft Power BI",),
-        ("data",),
-    ),
-    ("Google Ads Search Certification", "Google", ("Google Ads",), ("marketing",)),
-    ("Google Analytics Certification", "Google", ("Google Analytics",), ("marketing",)),
-    ("Google Data Analytics Professional Certificate", "Google", (), ("data",)),
-    ("Google UX Design Professional Certificate", "Google", ("Figma",), ("web_design",)),
-    ("Google Project Management Professional Certificate", "Google", (), ("project",)),
-    (
-        "Google Cloud Certified Professional Data Engineer",
-        "Google Cloud",
-        ("Google Cloud software", "Google BigQuery"),
-        (),
-    ),
-    ("TensorFlow Developer Certificate", "Google", ("TensorFlow",), ()),
-    ("HubSpot Inbound Marketing Certification", "HubSpot Academy", ("HubSpot software",), ()),
-    (
-        "HubSpot Content Marketing Certification",
-        "HubSpot Academy",
-        ("HubSpot software",),
-        ("writing", "marketing"),
-    ),
-    ("Meta Certified Digital Marketing Associate", "Meta", ("Facebook",), ("marketing",)),
-    ("Meta Front-End Developer Professional Certificate", "Meta", ("React",), ("software",)),
-    ("Semrush SEO Toolkit Certification", "Semrush Academy", ("Semrush",), ()),
-    (
-        "Adobe Certified Professional in Graphic Design & Illustration Using Adobe Illustrator",
-        "Adobe",
-        ("Adobe Illustrator",),
-        ("graphic",),
-    ),
-    (
-        "Adobe Certified Professional in Visual Design Using Adobe Photoshop",
-        "Adobe",
-        ("Adobe Photoshop",),
-        ("graphic", "photo"),
-    ),
-    (
-        "Adobe Certified Professional in Video Design Using Adobe Premiere Pro",
-        "Adobe",
-        ("Adobe Premiere Pro",),
-        ("video",),
-    ),
-    (
-        "Adobe Certified Professional in Digital Video Using Adobe After Effects",
-        "Adobe",
-        ("Adobe After Effects",),
-        ("animation",),
-    ),
-    ("Certified Kubernetes Administrator (CKA)", "The Linux Foundation", ("Kubernetes",), ()),
-    ("Oracle Certified Professional: Java SE 17 Developer", "Oracle", ("Oracle Java",), ()),
-    ("Oracle Database SQL Certified Associate", "Oracle", ("Oracle Database",), ("database",)),
-    (
-        "Salesforce Certified Administrator",
-        "Salesforce",
-        ("Salesforce software", "Salesforce.com Salesforce CRM"),
-        (),
-    ),
-    ("Tableau Desktop Specialist", "Tableau", ("Tableau",), ("data",)),
-    ("Certified ScrumMaster (CSM)", "Scrum Alliance", ("Atlassian JIRA",), ("project",)),
-    (
-        "Project Management Professional (PMP)",
-        "Project Management Institute",
-        ("Microsoft Project",),
-        ("project",),
-    ),
-    ("CompTIA Security+", "CompTIA", (), ("it_ops",)),
-    ("CompTIA Network+", "CompTIA", (), ("it_ops",)),
-    (
-        "Certified Information Systems Security Professional (CISSP)",
-        "ISC2",
-        (),
-        ("it_ops",),
-    ),
-    ("Cisco Certified Network Associate (CCNA)", "Cisco", ("Cisco IOS",), ()),
-    ("ISTQB Certified Tester Foundation Level", "ISTQB", ("Selenium",), ("qa",)),
-    ("QuickBooks Online Certified ProAdvisor", "Intuit", ("Intuit QuickBooks",), ("accounting",)),
-    ("Xero Advisor Certification", "Xero", (), ("accounting",)),
-    (
-        "Certified Management Accountant (CMA)",
-        "Institute of Management Accountants",
-        (),
-        ("accounting",),
-    ),
-    (
-        "Autodesk Certified Professional: AutoCAD for Design and Drafting",
-        "Autodesk",
-        ("Autodesk AutoCAD",),
-        ("cad",),
-    ),
-    (
-        "Autodesk Certified Professional: Revit for Architectural Design",
-        "Autodesk",
-        ("Autodesk Revit",),
-        (),
-    ),
-    (
-        "Certified SOLIDWORKS Associate (CSWA)",
-        "Dassault Systemes",
-        ("Dassault Systemes SolidWorks",),
-        (),
-    ),
-    (
-        "Avid Certified User: Media Composer",
-        "Avid",
-        ("Avid Media Composer", "Avid Technology Media Composer"),
-        (),
-    ),
-    (
-        "Avid Certified User: Pro Tools",
-        "Avid",
-        ("Avid Pro Tools", "Avid Technology Pro Tools", "Avid Digidesign Pro Tools"),
-        ("audio",),
-    ),
-    ("Apple Certified Pro - Final Cut Pro", "Apple", ("Apple Final Cut Pro",), ("video",)),
-    ("ATA Certified Translator", "American Translators Association", (), ("translation",)),
-    ("Certified Paralegal (CP)", "NALA - The Paralegal Association", (), ("legal",)),
-    (
-        "SHRM Certified Professional (SHRM-CP)",
-        "Society for Human Resource Management",
-        (),
-        ("hr",),
-    ),
-    (
-        "Certified Administrative Professional (CAP)",
-        "International Association of Administrative Professionals",
-        (),
-        ("admin",),
-    ),
-    ("HDI Customer Service Representative (HDI-CSR)", "HDI", (), ("support",)),
-    (
-        "Certified Professional Photographer (CPP)",
-        "Professional Photographers of America",
-        (),
-        ("photo",),
-    ),
-)
 
-# Countries: (ISO code, weight %, rate factor, name region, display name).
-_COUNTRIES: Final[tuple[tuple[str, float, float, str, str], ...]] = (
-    ("US", 55.0, 1.3, "us", "the United States"),
-    ("IN", 8.0, 0.55, "south_asian", "India"),
-    ("PH", 6.0, 0.55, "filipino", "the Philippines"),
-    ("GB", 4.0, 1.15, "anglo", "the United Kingdom"),
-    ("CA", 3.5, 1.15, "anglo", "Canada"),
-    ("UA", 3.0, 0.8, "slavic", "Ukraine"),
-    ("PK", 3.0, 0.55, "south_asian", "Pakistan"),
-    ("DE", 1.5, 1.15, "european", "Germany"),
-    ("BR", 1.5, 0.8, "brazilian", "Brazil"),
-    ("NG", 1.5, 0.55, "african", "Nigeria"),
-    ("BD", 1.2, 0.5, "south_asian", "Bangladesh"),
-    ("EG", 1.0, 0.55, "arabic", "Egypt"),
-    ("KE", 1.0, 0.55, "african", "Kenya"),
-    ("AU", 1.0, 1.2, "anglo", "Australia"),
-    ("PL", 0.8, 0.95, "slavic", "Poland"),
-    ("MX", 0.8, 0.8, "hispanic", "Mexico"),
-    ("ES", 0.7, 0.95, "hispanic", "Spain"),
-    ("FR", 0.7, 1.1, "european", "France"),
-    ("AR", 0.6, 0.8, "hispanic", "Argentina"),
-    ("RS", 0.6, 0.8, "slavic", "Serbia"),
-    ("ZA", 0.6, 0.8, "african", "South Africa"),
-    ("RO", 0.5, 0.85, "slavic", "Romania"),
-    ("VN", 0.5, 0.55, "east_asian", "Vietnam"),
-    ("ID", 0.5, 0.55, "east_asian", "Indonesia"),
-    ("TR", 0.4, 0.8, "arabic", "Turkey"),
-    ("NL", 0.4, 1.15, "european", "the Netherlands"),
-    ("IT", 0.4, 0.95, "european", "Italy"),
-    ("GH", 0.3, 0.55, "african", "Ghana"),
-)
-
-_NAMES: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
-    "anglo": (
-        _split(
-            "James | Emily | Michael | Sarah | David | Jessica | Daniel | Ashley | Ryan | "
-            "Megan | Chris | Laura | Brandon | Olivia | Tyler | Hannah | Kevin | Rachel"
-        ),
-        _split(
-            "Smith | Johnson | Williams | Brown | Jones | Miller | Davis | Wilson | Taylor | "
-            "Anderson | Thomas | Moore | Martin | Thompson | White | Harris | Clark | Hall"
-        ),
-    ),
-    "hispanic": (
-        _split("Carlos | María | José | Ana | Luis | Sofía | Diego | Valentina | Javier"),
-        _split("García | Rodríguez | Martínez | Hernández | López | González | Pérez | Torres"),
-    ),
-    "south_asian": (
-        _split("Aarav | Priya | Rahul | Ananya | Vikram | Sneha | Arjun | Imran | Ayesha"),
-        _split("Sharma | Patel | Gupta | Singh | Kumar | Reddy | Nair | Khan | Ahmed | Rahman"),
-    ),
-    "filipino": (
-        _split("Mark | Jasmine | John Paul | Kristine | Angelo | Mary Grace | Paolo | Camille"),
-        _split("Santos | Reyes | Cruz | Bautista | Ocampo | Mendoza | Villanueva | Dela Cruz"),
-    ),
-    "slavic": (
-        _split("Oleksandr | Olena | Dmytro | Iryna | Andriy | Kateryna | Piotr | Marek | Milica"),
-        _split("Shevchenko | Kovalenko | Bondarenko | Melnyk | Nowak | Kowalski | Petrović"),
-    ),
-    "european": (
-        _split("Lukas | Anna | Felix | Lea | Jonas | Sophie | Pierre | Camille | Giulia"),
-        _split("Müller | Schmidt | Fischer | Weber | Wagner | de Vries | Dubois | Rossi"),
-    ),
-    "african": (
-        _split("Chinedu | Ngozi | Emeka | Amara | Oluwaseun | Tunde | Kwame | Wanjiru | Thabo"),
-        _split("Okafor | Adeyemi | Okonkwo | Balogun | Eze | Mensah | Otieno | Kamau | Ndlovu"),
-    ),
-    "brazilian": (
-        _split("João | Ana | Pedro | Beatriz | Lucas | Mariana | Rafael | Larissa | Gabriel"),
-        _split("Silva | Santos | Oliveira | Souza | Costa | Pereira | Almeida | Ferreira"),
-    ),
-    "arabic": (
-        _split("Ahmed | Mona | Omar | Yasmin | Mahmoud | Nour | Youssef | Mehmet | Elif"),
-        _split("Hassan | Mostafa | Ibrahim | El-Sayed | Farouk | Öztürk | Kaya | Demir"),
-    ),
-    "east_asian": (
-        _split("Minh | Linh | Tuan | Huong | Budi | Siti | Dewi | Wei | Mei"),
-        _split("Nguyen | Tran | Le | Pham | Santoso | Wijaya | Pratama | Chen | Lim"),
-    ),
-}
-# Name regions for a profile of each region code (US is mixed), with weights.
-_US_NAME_MIX: Final = (
-    ("anglo", 0.63),
-    ("hispanic", 0.14),
-    ("south_asian", 0.07),
-    ("african", 0.06),
-    ("east_asian", 0.05),
-    ("european", 0.03),
-    ("slavic", 0.02),
-)
-
-_TITLE_PREFIXES: Final = ("Senior ", "Freelance ", "Certified ", "Lead ", "Expert ")
-_INTROS: Final = (
-    "{title} with {years}+ years of experience.",
-    "Hi, I'm {first}, {article} {title} based in {country}.",
-    "Experienced {title} helping businesses since {since}.",
-    "{title} focused on quality work, clear communication and on-time delivery.",
-    "I am {article} {title} with {years} years of hands-on experience.",
-)
-_SKILL_SENTENCES: Final = (
-    "My toolkit includes {a}, {b} and {c}.",
-    "I work daily with {a} and {b}.",
-    "Core skills: {a}, {b}, {c}.",
-    "Strong background in {a}, with solid {b} skills.",
-)
-_CLOSINGS: Final = (
-    "Let's discuss your project.",
-    "Available for both short-term tasks and long-term collaborations.",
-    "I reply within a few hours and work across time zones.",
-    "Message me with your requirements and I will send a tailored proposal.",
-    "Happy to start with a small paid test task.",
-)
-
-# Diversity certifications.
-_TYPES_BY_BODY: Final[dict[str, tuple[str, ...]]] = {
-    "NMSDC": ("MBE",),
-    "WBENC": ("WBE",),
-    "NGLCC": ("LGBTBE",),
-    "Disability:IN": ("DOBE",),
-    "NaVOBA": ("VBE", "SDVBE"),
-    "SBA VetCert": ("VOSB", "SDVOSB"),
-    "SBA WOSB": ("WOSB", "EDWOSB"),
-    "CAMSC": ("MBE", "ABE"),
-    "CCAB": ("CIB",),
-    "WBE Canada": ("WBE",),
-    "CGLCC": ("LGBTBE",),
-    "IWSCC": ("DOBE",),
-}
-_TYPES_BY_CATEGORY: Final[dict[str, tuple[str, ...]]] = {
-    "minority_owned": ("MBE",),
-    "black_owned": ("MBE",),
-    "woman_owned": ("WBE", "WOSB"),
-    "veteran_owned": ("VOSB", "SDVOSB"),
-    "disability_owned": ("DOBE",),
-    "lgbtq_owned": ("LGBTBE",),
-}
-_NUMBER_PREFIX: Final[dict[str, str]] = {
-    "Disability:IN": "DIN",
-    "SBA VetCert": "VETCERT",
-    "SBA WOSB": "WOSB",
-    "WBE Canada": "WBEC",
-}
-# Bodies that are not in the registry: (name, number prefix, categories they claim to certify).
-_UNRECOGNISED_BODIES: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
-    ("Global Diversity Certifiers LLC", "GDC", tuple(_TYPES_BY_CATEGORY)),
-    ("International Minority Business Council", "IMBC", ("minority_owned", "black_owned")),
-    ("Diversity Supplier Alliance Ltd", "DSA", tuple(_TYPES_BY_CATEGORY)),
-    ("Women Owned Business Registry Inc.", "WOBR", ("woman_owned",)),
-    ("American Veteran Business Registry", "AVBR", ("veteran_owned",)),
-)
-_US_CERT_KINDS: Final = ("approved", "expired", "pending", "rejected", "unrecognised")
-_US_CERT_KIND_WEIGHTS: Final = (68.0, 10.0, 8.0, 6.0, 8.0)
-_BUSINESS_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    "software": ("Software", "Code Works", "Tech", "Digital"),
-    "web_design": ("Design", "Digital", "Web Studio"),
-    "qa": ("QA", "Testing Services"),
-    "database": ("Data Systems", "Data"),
-    "it_ops": ("IT Services", "Networks", "Tech Solutions"),
-    "project": ("Consulting", "Advisory"),
-    "data": ("Analytics", "Data Science", "Insights"),
-    "graphic": ("Design", "Creative", "Design Studio"),
-    "animation": ("Animation", "Motion", "Creative"),
-    "cad": ("Design", "Engineering", "Drafting"),
-    "writing": ("Content", "Copywriting", "Writing Services"),
-    "translation": ("Translations", "Language Services"),
-    "marketing": ("Marketing", "Digital Marketing", "Media"),
-    "admin": ("Virtual Assistance", "Business Support", "Admin Services"),
-    "support": ("Customer Care", "Support Services"),
-    "accounting": ("Bookkeeping", "Accounting", "Financial Services"),
-    "hr": ("Talent", "Staffing", "HR Consulting"),
-    "legal": ("Legal Services", "Law"),
-    "video": ("Media", "Films", "Video Production"),
-    "audio": ("Audio", "Sound", "Studios"),
-    "photo": ("Photography", "Studio", "Visuals"),
-}
-_BUSINESS_ADJECTIVES: Final = (
-    "Bluebird",
-    "Summit",
-    "Northstar",
-    "Brightline",
-    "Cedar",
-    "Harbor",
-    "Evergreen",
-    "Keystone",
-    "Lumen",
-    "Redwood",
-    "Silverline",
-    "Trailhead",
-)
-_ENTITY_SUFFIX: Final[dict[str, tuple[str, ...]]] = {
-    "US": ("LLC", "LLC", "Inc.", "Co."),
-    "CA": ("Inc.", "Ltd.", "Corp."),
-    "IN": ("Pvt. Ltd.",),
-    "DE": ("GmbH",),
-    "BR": ("Ltda.",),
-}
+# --------------------------------------------------------------------------------------------
+# Loaded tables
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Occupation:
     code: str
     family: str
+    category: str
     rate_factor: float
     titles: tuple[str, ...]
+    title_cum: tuple[float, ...]
+    title_skills: tuple[int, ...]  # per title: index in `skills` of the skill it names, or -1
     sentences: tuple[str, ...]
     skills: tuple[str, ...]
-    skill_cum_weights: tuple[float, ...]
+    skill_cum: Mapping[int, tuple[float, ...]]  # by title skill (-1: none): cumulative weights
     esco: tuple[str, ...]
 
 
@@ -811,16 +154,68 @@ class _Body:
 
 
 @dataclass(frozen=True, slots=True)
+class _Country:
+    code: str
+    rate_factor: float
+    region: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Certification:
+    name: str
+    issuer: str
+
+
+@dataclass(frozen=True, slots=True)
+class _UnrecognisedBody:
+    name: str
+    prefix: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    intros: tuple[str, ...]
+    skill_sentences: tuple[str, ...]
+    single_skill_sentence: str
+    closings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Tables:
     occupations: tuple[_Occupation, ...]
     occupation_cum: tuple[float, ...]
+    categories: Mapping[str, str]  # key -> display name
+    countries: tuple[_Country, ...]
     country_cum: tuple[float, ...]
-    variants: dict[str, tuple[str, ...]]
-    certs_by_skill: dict[str, tuple[int, ...]]
-    certs_by_family: dict[str, tuple[int, ...]]
+    names: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]  # region -> (firsts, lasts)
+    regions: tuple[str, ...]
+    us_name_regions: tuple[str, ...]
+    us_name_cum: tuple[float, ...]
+    texts: _Texts
+    variants: Mapping[str, tuple[str, ...]]
+    headlines: Mapping[str, str]
+    certifications: tuple[_Certification, ...]
+    certs_by_skill: Mapping[str, tuple[int, ...]]
+    certs_by_family: Mapping[str, tuple[int, ...]]
     us_bodies: tuple[_Body, ...]
     ca_bodies: tuple[_Body, ...]
-    missing_esco: tuple[str, ...]
+    us_outcomes: tuple[str, ...]
+    us_outcome_cum: tuple[float, ...]
+    ca_outcomes: tuple[str, ...]
+    ca_outcome_cum: tuple[float, ...]
+    types_by_body: Mapping[str, tuple[str, ...]]
+    types_by_category: Mapping[str, tuple[str, ...]]
+    number_prefixes: Mapping[str, str]
+    unrecognised: tuple[_UnrecognisedBody, ...]
+    business_words: Mapping[str, tuple[str, ...]]
+    business_adjectives: tuple[str, ...]
+    entity_suffixes: Mapping[str, tuple[str, ...]]
+    policy: BadgePolicy
+    problems: tuple[str, ...]  # data that names something the taxonomy lacks (tests: none)
 
 
 def _cumulative(weights: Sequence[float]) -> tuple[float, ...]:
@@ -832,12 +227,29 @@ def _cumulative(weights: Sequence[float]) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _read_tsv(name: str) -> Iterator[list[str]]:
-    """Rows of an O*NET tab-separated file, header skipped."""
-    with (_TAXONOMY / name).open(encoding="utf-8", newline="") as handle:
-        next(handle)
-        for line in handle:
-            yield line.rstrip("\r\n").split("\t")
+def _data_text(name: str) -> str:
+    return (resources.files(_PACKAGE) / _DATA / name).read_text(encoding="utf-8")
+
+
+_YAML_LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml if built
+
+
+@functools.cache
+def _yaml(name: str) -> Any:
+    """A data file, parsed once (a safe loader: plain data only)."""
+    return yaml.load(_data_text(name), Loader=_YAML_LOADER)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(item) for item in value or ())
+
+
+def _string_map(value: Any) -> dict[str, tuple[str, ...]]:
+    return {str(key): _strings(items) for key, items in (value or {}).items()}
+
+
+def _weights(value: Any) -> dict[str, float]:
+    return {str(key): float(weight) for key, weight in (value or {}).items()}
 
 
 def _first_person(sentence: str) -> str | None:
@@ -855,11 +267,83 @@ def _clean_title(title: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", title).strip()
 
 
-def _skill_variants(skill: str, linguist: dict[str, list[str]]) -> tuple[str, ...]:
-    """Alias and variant spellings of an O*NET skill name (never the name itself)."""
-    found: list[str] = list(_SKILL_ALIASES.get(skill, ()))
-    found += [a for a in linguist.get(skill, ()) if a not in _LINGUIST_ALIAS_SKIP]
-    for prefix in _VENDOR_PREFIXES:
+def _match_words(text: str) -> tuple[str, ...]:
+    """Words for matching a skill in a title: case- and punctuation-insensitive.
+
+    "React.js" and "ReactJS" -> ("react",); "Node.js" -> ("node",); ".NET" -> ("net",);
+    "ASP.NET" -> ("aspnet",); "C#", "C++" stay as they are; "Ruby on Rails" -> three words.
+    """
+    words: list[str] = []
+    for word in _WORD.findall(text.casefold()):
+        word = word.strip(".").replace(".", "")
+        if word.endswith("js") and len(word) > 4:
+            word = word[:-2]
+        if word:
+            words.append(word)
+    return tuple(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    """A way a title can name a skill; `exact`: only as written ("CALL" is not "Call Center")."""
+
+    skill: str
+    exact: str | None = None
+
+
+def _spellings(
+    names: Sequence[str],
+    weights: Mapping[str, float],
+    aliases: Mapping[str, tuple[str, ...]],
+    linguist: Mapping[str, tuple[str, ...]],
+    skipped: frozenset[str],
+    not_in_titles: frozenset[tuple[str, ...]],
+) -> dict[tuple[str, ...], _Spelling]:
+    """Matching words of every title spelling of `names` -> the spelling; a spelling several
+    skills share goes to the heavier skill, then to the first."""
+    index: dict[tuple[str, ...], _Spelling] = {}
+    for name in names:
+        texts = [name, *aliases.get(name, ())]
+        texts += [a for a in linguist.get(name, ()) if a not in skipped]
+        spellings = [(text, _Spelling(name)) for text in texts]
+        match = _ACRONYM.match(name) or _PARENTHESISED_ACRONYM.match(name)
+        if match:  # "Long form ACRONYM" or "Long form (ACRONYM)": the long form, the acronym
+            spellings.append((name[: match.start(1)].rstrip(" ("), _Spelling(name)))
+            spellings.append((match.group(1), _Spelling(name, match.group(1))))
+        for text, spelling in spellings:
+            words = _match_words(text)
+            if words and words not in not_in_titles:
+                held = index.get(words)
+                if held is None or weights[name] > weights[held.skill]:
+                    index[words] = spelling
+    return index
+
+
+def _title_skill(title: str, index: Mapping[tuple[str, ...], _Spelling]) -> str | None:
+    """The skill the title names: its longest run of words that spells a skill, or None."""
+    words = _match_words(title)
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            found = index.get(words[start : start + size])
+            if found is not None and (
+                found.exact is None or re.search(rf"(?<!\w){re.escape(found.exact)}(?!\w)", title)
+            ):
+                return found.skill
+    return None
+
+
+def _skill_variants(
+    skill: str,
+    aliases: Mapping[str, tuple[str, ...]],
+    linguist: Mapping[str, tuple[str, ...]],
+    skipped: frozenset[str],
+    vendors: tuple[str, ...],
+) -> tuple[str, ...]:
+    """Alias and variant spellings of a skill name (never the name itself)."""
+    found: list[str] = list(aliases.get(skill, ()))
+    found += [a for a in linguist.get(skill, ()) if a not in skipped]
+    for vendor in vendors:
+        prefix = vendor + " "
         if skill.startswith(prefix) and len(skill) - len(prefix) >= 3:
             found.append(skill[len(prefix) :])
     match = _ACRONYM.match(skill)
@@ -873,113 +357,406 @@ def _skill_variants(skill: str, linguist: dict[str, list[str]]) -> tuple[str, ..
     return tuple(unique)
 
 
-def _load_linguist() -> dict[str, list[str]]:
-    with (_TAXONOMY / "linguist_languages_aliases.json").open(encoding="utf-8") as handle:
-        languages = json.load(handle)
-    return {str(lang["name"]): [str(a) for a in lang.get("aliases", [])] for lang in languages}
+def _headline(name: str, aliases: Mapping[str, tuple[str, ...]]) -> str | None:
+    """A skill name fit for a title suffix ("| AWS Expert"), or None."""
+    spellings = aliases.get(name)
+    if spellings:
+        return spellings[0]
+    if len(name) <= 20 and name[:1].isupper() and not name.endswith("software"):
+        return name
+    return None
 
 
-def _load_esco_preferred(wanted: set[str]) -> set[str]:
-    """Which of `wanted` are ESCO preferred labels."""
-    found: set[str] = set()
-    with (_TAXONOMY / "esco_skill_labels.csv").open(encoding="utf-8", newline="") as handle:
-        for line in handle:
-            # Labels may be quoted; only the unquoted ones can be in `wanted` (none has a comma).
-            if line.endswith(",preferredLabel\r\n") or line.endswith(",preferredLabel\n"):
-                label = line.split(",", 1)[1].rsplit(",", 1)[0]
-                if label in wanted:
-                    found.add(label)
-    return found
+@dataclass(frozen=True, slots=True)
+class _SkillFacts:
+    """What the loader knows about one skill name, wherever it comes from."""
+
+    commodity: str
+    weight: float  # 1 + 5 if hot + 2 if in demand
 
 
-def _load_bodies() -> tuple[tuple[_Body, ...], tuple[_Body, ...]]:
-    with _REGISTRY.open(encoding="utf-8") as handle:
-        registry = yaml.safe_load(handle)
-    by_country: dict[str, tuple[_Body, ...]] = {}
-    for country, entry in registry["countries"].items():
-        by_country[str(country)] = tuple(
-            _Body(str(b["code"]), str(b["name"]), tuple(str(c) for c in b["categories"]))
-            for b in entry["bodies"]
+class _Lean:
+    """Skill weights of one occupation, leaning to a title skill and to the occupation's picks.
+
+    A skill the occupation leans to, or a companion of the title skill, weighs at least as much
+    as a Hot Technology, times the lean factor; a skill of the title skill's O*NET commodity
+    (unless the commodity is generic) weighs its own weight times the factor.
+    """
+
+    def __init__(
+        self,
+        skills: tuple[str, ...],
+        facts: Sequence[_SkillFacts],
+        leaned: frozenset[str],
+        companions: Mapping[str, tuple[str, ...]],
+        generic: frozenset[str],
+        factor: float,
+    ) -> None:
+        self._skills, self._facts, self._leaned = skills, facts, leaned
+        self._companions, self._generic, self._factor = companions, generic, factor
+
+    def cumulative(self, named: int) -> tuple[float, ...]:
+        commodity = ""
+        partners: frozenset[str] = frozenset()
+        if named != _NO_SKILL:
+            name = self._skills[named]
+            commodity = self._facts[named].commodity
+            if commodity in self._generic:
+                commodity = ""
+            partners = frozenset(self._companions.get(name, ()))
+        weights = []
+        for name, facts in zip(self._skills, self._facts, strict=True):
+            weight = facts.weight
+            if name in self._leaned or name in partners:  # hand-picked: weigh as hot, then lean
+                weight = max(weight, _HOT_WEIGHT) * self._factor
+            elif commodity and facts.commodity == commodity:
+                weight *= self._factor
+            weights.append(weight)
+        return _cumulative(weights)
+
+
+@dataclass(frozen=True, slots=True)
+class _SkillRules:
+    """What every occupation's titles and skills are built with (taxonomy and skills.yaml)."""
+
+    aliases: Mapping[str, tuple[str, ...]]
+    linguist: Mapping[str, tuple[str, ...]]
+    skipped: frozenset[str]  # Linguist aliases never used
+    vendors: tuple[str, ...]
+    not_in_titles: frozenset[tuple[str, ...]]
+    companions: Mapping[str, tuple[str, ...]]
+    generic: frozenset[str]  # commodities too broad to lean on
+    lean_factor: float
+    onet: Mapping[str, list[tuple[str, _SkillFacts]]]  # code -> its O*NET technologies
+    anywhere: Mapping[str, _SkillFacts]  # every O*NET technology, as its first row has it
+    onet_spellings: Mapping[tuple[str, ...], _Spelling]  # title spellings of all of them
+    marketplace: Mapping[str, _SkillFacts]
+    blocklist: re.Pattern[str]
+    esco_found: frozenset[str]  # the families' ESCO labels that ESCO has
+
+    def spellings(
+        self, pairs: Sequence[tuple[str, _SkillFacts]]
+    ) -> dict[tuple[str, ...], _Spelling]:
+        weights = {name: facts.weight for name, facts in pairs}
+        names = [name for name, _ in pairs]
+        return _spellings(
+            names, weights, self.aliases, self.linguist, self.skipped, self.not_in_titles
         )
-    return by_country["US"], by_country["CA"]
+
+
+def _skill_rules(spec: Any, families: Any, problems: list[str], codes: set[str]) -> _SkillRules:
+    """Read skills.yaml and the O*NET technologies of `codes` (and of all occupations, for titles
+    naming a technology O*NET lists elsewhere); report names the taxonomy lacks in `problems`."""
+    skill_spec = _yaml("skills.yaml")
+    aliases = _string_map(skill_spec["aliases"])
+    onet: dict[str, list[tuple[str, _SkillFacts]]] = {code: [] for code in codes}
+    anywhere: dict[str, _SkillFacts] = {}
+    for row in taxonomy_files.technology_skills():
+        if len(row.example) <= _MAX_SKILL_CHARS:
+            weight = 1.0 + (_HOT_WEIGHT - 1.0) * row.hot + 2.0 * row.in_demand
+            facts = _SkillFacts(row.commodity_title, weight)
+            anywhere.setdefault(row.example, facts)
+            if row.code in codes:
+                onet[row.code].append((row.example, facts))
+    marketplace = {
+        str(name): _SkillFacts(str(facts["commodity"]), _HOT_WEIGHT if facts["hot"] else 1.0)
+        for name, facts in skill_spec["marketplace_skills"].items()
+    }
+    every_skill = set(anywhere) | set(marketplace)
+    companions = _string_map(skill_spec["companions"])
+    for name, partners in companions.items():
+        problems += [
+            f"skills.yaml companions: unknown skill {partner!r}"
+            for partner in (name, *partners)
+            if partner not in every_skill
+        ]
+    problems += [
+        f"skills.yaml aliases: unknown skill {n!r}" for n in aliases if n not in every_skill
+    ]
+    linguist = {lang.name: lang.aliases for lang in taxonomy_files.linguist_languages()}
+    skipped = frozenset(_strings(skill_spec["linguist_aliases_skipped"]))
+    not_in_titles = frozenset(_match_words(s) for s in _strings(skill_spec["not_in_titles"]))
+    weights = {name: facts.weight for name, facts in anywhere.items()}
+    onet_spellings = _spellings(
+        sorted(anywhere), weights, aliases, linguist, skipped, not_in_titles
+    )
+    blocked = "|".join(_strings(_yaml("texts.yaml")["title_blocklist"]))
+    esco_wanted = {str(label) for family in families.values() for label in family["esco"]}
+    esco_found = esco_wanted & taxonomy_files.esco_preferred_labels()
+    problems += [
+        f"families.yaml: {label!r} is no ESCO preferred label"
+        for label in sorted(esco_wanted - esco_found)
+    ]
+    return _SkillRules(
+        aliases=aliases,
+        linguist=linguist,
+        skipped=skipped,
+        vendors=_strings(skill_spec["vendor_prefixes"]),
+        not_in_titles=not_in_titles,
+        companions=companions,
+        generic=frozenset(_strings(skill_spec["generic_commodities"])),
+        lean_factor=float(spec["lean_factor"]),
+        onet=onet,
+        anywhere=anywhere,
+        onet_spellings=onet_spellings,
+        marketplace=marketplace,
+        blocklist=re.compile(r"\b(" + blocked + r")\b"),
+        esco_found=frozenset(esco_found),
+    )
+
+
+def _titles(
+    row: Any, onet_titles: Sequence[str], rules: _SkillRules, where: str, problems: list[str]
+) -> tuple[list[str], list[float]]:
+    """An occupation's titles and their weights: its O*NET alternate titles, cleaned and filtered,
+    then its marketplace titles."""
+    keep = tuple(k.lower() for k in _strings(row.get("titles_with")))
+    drop = tuple(k.lower() for k in _strings(row.get("titles_without")))
+    names = [
+        t
+        for t in dict.fromkeys(_clean_title(t) for t in onet_titles)
+        if t
+        and not rules.blocklist.search(t)
+        and (not keep or any(k in t.lower() for k in keep))
+        and not any(k in t.lower() for k in drop)
+    ]
+    title_weights = _weights(row.get("title_weights"))
+    extra_titles = _weights(row.get("extra_titles"))
+    problems += [
+        f"{where}: title_weights: {t!r} is not one of its titles"
+        for t in title_weights
+        if t not in names
+    ]
+    spelled = {_match_words(t) for t in names}
+    problems += [
+        f"{where}: extra_titles: {t!r} is one of its O*NET titles"
+        for t in extra_titles
+        if _match_words(t) in spelled
+    ]
+    titles = names + [t for t in extra_titles if t not in names]
+    if not titles:
+        raise ValueError(f"{where}: no titles left")
+    return titles, [title_weights.get(t, extra_titles.get(t, 1.0)) for t in titles]
+
+
+def _occupation(
+    row: Any,
+    onet_titles: Sequence[str],
+    description: str,
+    families: Any,
+    rules: _SkillRules,
+    variants: dict[str, tuple[str, ...]],
+    problems: list[str],
+) -> _Occupation:
+    """One occupation of occupations.yaml, with its titles, title skills and skill weights."""
+    code, family = str(row["code"]), str(row["family"])
+    where = f"occupations.yaml {code} ({family})"
+    titles, weights = _titles(row, onet_titles, rules, where, problems)
+    # Skills: the occupation's O*NET technology skills, its marketplace skills, then the
+    # technologies its titles name that O*NET lists for other occupations only.
+    pairs = list(rules.onet[code])
+    for name in _strings(row.get("extra_skills")):
+        if name in rules.marketplace:
+            pairs.append((name, rules.marketplace[name]))
+        else:
+            problems.append(f"{where}: extra_skills: {name!r} is not in skills.yaml")
+    own = rules.spellings(pairs)
+    named = [_title_skill(t, own) or _title_skill(t, rules.onet_spellings) for t in titles]
+    held = {name for name, _ in pairs}
+    for found in named:
+        if found is not None and found not in held:
+            held.add(found)
+            pairs.append((found, rules.anywhere[found]))
+    skills = tuple(name for name, _ in pairs)
+    for name in skills:
+        if name not in variants:
+            variants[name] = _skill_variants(
+                name, rules.aliases, rules.linguist, rules.skipped, rules.vendors
+            )
+    number = {name: i for i, name in enumerate(skills)}
+    title_skills = tuple(_NO_SKILL if n is None else number[n] for n in named)
+    leaned = frozenset(_strings(row.get("lean")))
+    problems += [
+        f"{where}: lean: {s!r} is not one of its skills" for s in sorted(leaned - set(skills))
+    ]
+    lean = _Lean(
+        skills,
+        [facts for _, facts in pairs],
+        leaned,
+        rules.companions,
+        rules.generic,
+        rules.lean_factor,
+    )
+    sentences = [s for s in map(_first_person, re.split(r"(?<=\.)\s+", description)) if s]
+    return _Occupation(
+        code=code,
+        family=family,
+        category=str(row["category"]),
+        rate_factor=float(row["rate"]),
+        titles=tuple(titles),
+        title_cum=_cumulative(weights),
+        title_skills=title_skills,
+        sentences=tuple(sentences),
+        skills=skills,
+        skill_cum={named: lean.cumulative(named) for named in {_NO_SKILL, *title_skills}},
+        esco=tuple(str(x) for x in families[family]["esco"] if x in rules.esco_found),
+    )
+
+
+def _load_occupations(
+    problems: list[str], variants: dict[str, tuple[str, ...]]
+) -> tuple[tuple[_Occupation, ...], tuple[float, ...], dict[str, str], dict[str, tuple[str, ...]]]:
+    """The occupations, their cumulative weights, the categories and the families' business
+    words; fills `variants` (skill -> its spellings) and `problems`."""
+    spec = _yaml("occupations.yaml")
+    families = _yaml("families.yaml")
+    categories = {str(k): str(v) for k, v in spec["categories"].items()}
+    rows = list(spec["occupations"])
+    codes = {str(row["code"]) for row in rows}
+    descriptions = {o.code: o.description for o in taxonomy_files.onet_occupations()}
+    onet_titles: dict[str, list[str]] = {code: [] for code in codes}
+    for alternate in taxonomy_files.alternate_titles():
+        if alternate.code in codes:
+            onet_titles[alternate.code].append(alternate.title)
+    rules = _skill_rules(spec, families, problems, codes)
+    occupations = []
+    for row in rows:
+        code, family, category = str(row["code"]), str(row["family"]), str(row["category"])
+        where = f"occupations.yaml {code} ({family})"
+        if code not in descriptions:
+            raise ValueError(f"{where}: no such O*NET occupation")
+        if category not in categories:
+            raise ValueError(f"{where}: unknown category {category!r}")
+        if family not in families:
+            raise ValueError(f"{where}: unknown family {family!r}")
+        occupations.append(
+            _occupation(
+                row, onet_titles[code], descriptions[code], families, rules, variants, problems
+            )
+        )
+    business_words = {str(f): _strings(v["business_words"]) for f, v in families.items()}
+    weights = [float(row["weight"]) for row in rows]
+    return tuple(occupations), _cumulative(weights), categories, business_words
+
+
+def _body(body: CertifyingBody) -> _Body:
+    return _Body(body.code, body.name, tuple(sorted(str(c) for c in body.categories)))
+
+
+def _load_countries() -> tuple[tuple[_Country, ...], tuple[float, ...]]:
+    rows = list(csv.DictReader(_data_text("countries.tsv").splitlines(), delimiter="\t"))
+    countries = tuple(
+        _Country(r["code"], float(r["rate_factor"]), r["name_region"], r["display_name"])
+        for r in rows
+    )
+    return countries, _cumulative([float(r["weight_percent"]) for r in rows])
 
 
 @functools.cache
 def _tables() -> _Tables:
-    """Load and index the taxonomy tables once."""
-    codes = {spec[0] for spec in _OCCUPATIONS}
-    descriptions: dict[str, str] = {}
-    for row in _read_tsv("Occupation_Data.txt"):
-        if row[0] in codes:
-            descriptions[row[0]] = row[2]
-    titles: dict[str, list[str]] = {code: [] for code in codes}
-    for row in _read_tsv("Alternate_Titles.txt"):
-        if row[0] in codes:
-            titles[row[0]].append(row[1])
-    skills: dict[str, list[tuple[str, float]]] = {code: [] for code in codes}
-    for row in _read_tsv("Technology_Skills.txt"):
-        if row[0] in codes and len(row[1]) <= _MAX_SKILL_CHARS:
-            weight = 1.0 + 5.0 * (row[4] == "Y") + 2.0 * (row[5] == "Y")
-            skills[row[0]].append((row[1], weight))
+    """Load and index the data files, the taxonomy and the registry once."""
+    problems: list[str] = []
+    aliases = _string_map(_yaml("skills.yaml")["aliases"])
+    variants: dict[str, tuple[str, ...]] = {}
+    occupations, occupation_cum, categories, business_words = _load_occupations(problems, variants)
+    headlines = {
+        name: headline
+        for occupation in occupations
+        for name in occupation.skills
+        if (headline := _headline(name, aliases))
+    }
 
-    wanted = {label for pool in _ESCO_POOLS.values() for label in pool}
-    esco = _load_esco_preferred(wanted)
-    linguist = _load_linguist()
-
-    occupations: list[_Occupation] = []
-    for code, _weight, family, rate, keywords in _OCCUPATIONS:
-        names = [_clean_title(t) for t in titles[code]]
-        names = [t for t in names if t and not _TITLE_BLOCKLIST.search(t)]
-        if keywords:
-            lowered = tuple(k.lower() for k in keywords)
-            names = [t for t in names if any(k in t.lower() for k in lowered)]
-        sentences = [
-            s
-            for s in (_first_person(part) for part in re.split(r"(?<=\.)\s+", descriptions[code]))
-            if s
-        ]
-        occupations.append(
-            _Occupation(
-                code=code,
-                family=family,
-                rate_factor=rate,
-                titles=tuple(dict.fromkeys(names)),
-                sentences=tuple(sentences),
-                skills=tuple(name for name, _ in skills[code]),
-                skill_cum_weights=_cumulative([w for _, w in skills[code]]),
-                esco=tuple(label for label in _ESCO_POOLS[family] if label in esco),
-            )
-        )
-
-    all_skills = {s for occupation in occupations for s in occupation.skills}
-    variants = {s: v for s in all_skills if (v := _skill_variants(s, linguist))}
+    certs = _yaml("skill_certifications.yaml")["certifications"]
+    certifications = tuple(_Certification(str(c["name"]), str(c["issuer"])) for c in certs)
     certs_by_skill: dict[str, list[int]] = {}
     certs_by_family: dict[str, list[int]] = {}
-    for index, (_name, _issuer, trigger_skills, families) in enumerate(_SKILL_CERTS):
-        for skill in trigger_skills:
-            certs_by_skill.setdefault(skill, []).append(index)
-        for family in families:
-            certs_by_family.setdefault(family, []).append(index)
-    us_bodies, ca_bodies = _load_bodies()
+    known = {name for occupation in occupations for name in occupation.skills}
+    for number, cert in enumerate(certs):
+        for skill in _strings(cert.get("skills")):
+            certs_by_skill.setdefault(skill, []).append(number)
+        for family in _strings(cert.get("families")):
+            certs_by_family.setdefault(family, []).append(number)
+    problems += [
+        f"skill_certifications.yaml: no occupation has {skill!r}"
+        for skill in sorted(set(certs_by_skill) - known)
+    ]
+    problems += [
+        f"skill_certifications.yaml: unknown family {family!r}"
+        for family in sorted(set(certs_by_family) - set(business_words))
+    ]
+
+    names_spec = _yaml("names.yaml")
+    names = {
+        str(region): (_strings(lists["first"]), _strings(lists["last"]))
+        for region, lists in names_spec["regions"].items()
+    }
+    us_mix = _weights(names_spec["us_mix"])
+    countries, country_cum = _load_countries()
+
+    texts_spec = _yaml("texts.yaml")
+    texts = _Texts(
+        prefixes=tuple(p + " " for p in _strings(texts_spec["title_prefixes"])),
+        suffixes=_strings(texts_spec["title_suffixes"]),
+        intros=_strings(texts_spec["intros"]),
+        skill_sentences=_strings(texts_spec["skill_sentences"]),
+        single_skill_sentence=str(texts_spec["single_skill_sentence"]),
+        closings=_strings(texts_spec["closings"]),
+    )
+
+    diversity = _yaml("diversity.yaml")
+    types_by_category = _string_map(diversity["types_by_category"])
+    unrecognised = tuple(
+        _UnrecognisedBody(
+            str(b["name"]),
+            str(b["prefix"]),
+            tuple(types_by_category) if b["categories"] == "all" else _strings(b["categories"]),
+        )
+        for b in diversity["unrecognised_bodies"]
+    )
+    registry: CertificationRegistry = default_registry()
+    us_outcomes, ca_outcomes = (
+        _weights(diversity["us_outcomes"]),
+        _weights(diversity["ca_outcomes"]),
+    )
     return _Tables(
-        occupations=tuple(occupations),
-        occupation_cum=_cumulative([spec[1] for spec in _OCCUPATIONS]),
-        country_cum=_cumulative([c[1] for c in _COUNTRIES]),
-        variants=variants,
+        occupations=occupations,
+        occupation_cum=occupation_cum,
+        categories=categories,
+        countries=countries,
+        country_cum=country_cum,
+        names=names,
+        regions=tuple(names),
+        us_name_regions=tuple(us_mix),
+        us_name_cum=_cumulative(list(us_mix.values())),
+        texts=texts,
+        variants={name: spellings for name, spellings in variants.items() if spellings},
+        headlines=headlines,
+        certifications=certifications,
         certs_by_skill={k: tuple(v) for k, v in certs_by_skill.items()},
         certs_by_family={k: tuple(v) for k, v in certs_by_family.items()},
-        us_bodies=us_bodies,
-        ca_bodies=ca_bodies,
-        missing_esco=tuple(sorted(wanted - esco)),
+        us_bodies=tuple(_body(b) for b in registry.countries["US"].bodies),
+        ca_bodies=tuple(_body(b) for b in registry.countries["CA"].bodies),
+        us_outcomes=tuple(us_outcomes),
+        us_outcome_cum=_cumulative(list(us_outcomes.values())),
+        ca_outcomes=tuple(ca_outcomes),
+        ca_outcome_cum=_cumulative(list(ca_outcomes.values())),
+        types_by_body=_string_map(diversity["types_by_body"]),
+        types_by_category=types_by_category,
+        number_prefixes={str(k): str(v) for k, v in diversity["number_prefixes"].items()},
+        unrecognised=unrecognised,
+        business_words=business_words,
+        business_adjectives=_strings(diversity["business_adjectives"]),
+        entity_suffixes=_string_map(diversity["entity_suffixes"]),
+        policy=BadgePolicy(),
+        problems=tuple(problems),
     )
 
 
-_US_NAME_CUM: Final = _cumulative([w for _, w in _US_NAME_MIX])
-_REGIONS: Final = tuple(_NAMES)
-_ESCO_COUNT_CUM: Final = _cumulative((0.35, 0.3, 0.2, 0.15))
-_US_KIND_CUM: Final = _cumulative(_US_CERT_KIND_WEIGHTS)
-_CA_KIND_CUM: Final = _cumulative((80.0, 10.0, 10.0))
-_BADGES: Final = ("rising_talent", "top_rated", "top_rated_plus")
+# --------------------------------------------------------------------------------------------
+# One profile
+# --------------------------------------------------------------------------------------------
+
+_ESCO_COUNT_CUM: Final = _cumulative(_ESCO_COUNT_WEIGHTS)
 
 
 def _pick(rng: random.Random, cum: tuple[float, ...]) -> int:
@@ -987,102 +764,76 @@ def _pick(rng: random.Random, cum: tuple[float, ...]) -> int:
     return bisect.bisect_right(cum, rng.random() * cum[-1], 0, len(cum) - 1)
 
 
-def _policy_badge(
-    first_contract_days_ago: int | None,
-    total_jobs: int,
-    job_success_score: float | None,
-    earnings_12m_usd: float,
-    profile_complete: bool,
-) -> str | None:
-    """The badge the indexer's policy (DESIGN) derives from the stats; None if none."""
-    if not profile_complete or first_contract_days_ago is None:
-        return None
-    if first_contract_days_ago > 90:
-        if job_success_score is not None and job_success_score >= 90 and earnings_12m_usd >= 1000:
-            return "top_rated_plus" if earnings_12m_usd >= 10_000 else "top_rated"
-        return None
-    if total_jobs >= 1 and (job_success_score is None or job_success_score >= 80):
-        return "rising_talent"
-    return None
+def _choice(rng: random.Random, items: Sequence[str]) -> str:
+    return items[rng.randrange(len(items))]
 
 
-def _name(rng: random.Random, region: str) -> tuple[str, str]:
+def _name(rng: random.Random, t: _Tables, region: str) -> tuple[str, str]:
     if region == "us":
-        region = _US_NAME_MIX[_pick(rng, _US_NAME_CUM)][0]
+        region = t.us_name_regions[_pick(rng, t.us_name_cum)]
     elif rng.random() < 0.12:
-        region = _REGIONS[rng.randrange(len(_REGIONS))]
-    firsts, lasts = _NAMES[region]
-    return firsts[rng.randrange(len(firsts))], lasts[rng.randrange(len(lasts))]
+        region = _choice(rng, t.regions)
+    firsts, lasts = t.names[region]
+    return _choice(rng, firsts), _choice(rng, lasts)
 
 
-def _skills(rng: random.Random, t: _Tables, occ: _Occupation) -> tuple[list[str], list[str]]:
-    """(profile skills as shown, the O*NET names they were drawn from) for one profile."""
+def _skills(
+    rng: random.Random, t: _Tables, occ: _Occupation, named: int
+) -> tuple[list[str], list[str], str | None]:
+    """(skills as shown, the names they were drawn from, how the title skill is shown)."""
     wanted = min(len(occ.skills), max(3, min(15, round(rng.gauss(7.3, 2.6)))))
-    sources: list[str] = []
+    cum = occ.skill_cum[named]
+    sources: list[str] = [occ.skills[named]] if named != _NO_SKILL else []
     for _ in range(4):
-        draws = rng.choices(occ.skills, cum_weights=occ.skill_cum_weights, k=2 * wanted)
+        draws = rng.choices(occ.skills, cum_weights=cum, k=2 * wanted)
         sources = list(dict.fromkeys(sources + draws))[:wanted]
         if len(sources) == wanted:
             break
     shown: list[str] = []
     folded: set[str] = set()
-    for name in sources:
+    for position, name in enumerate(sources):
         display = name
         variants = t.variants.get(name)
-        if variants and rng.random() < 0.1:
-            display = variants[rng.randrange(len(variants))]
+        # The title skill keeps its own name: "WP" would not tell a search it is WordPress.
+        if variants and rng.random() < 0.1 and (position or named == _NO_SKILL):
+            display = _choice(rng, variants)
         key = display.casefold()
         if key not in folded:
             folded.add(key)
             shown.append(display)
-    esco_count = _pick(rng, _ESCO_COUNT_CUM)
+    title_skill = shown[0] if named != _NO_SKILL else None
     labels: list[str] = []
-    for _ in range(esco_count):
-        label = occ.esco[rng.randrange(len(occ.esco))]
+    for _ in range(_pick(rng, _ESCO_COUNT_CUM)):
+        label = _choice(rng, occ.esco)
         if label.casefold() not in folded:
             folded.add(label.casefold())
             labels.append(label)
-    return shown + labels, sources
+    return shown + labels, sources, title_skill
 
 
-def _headline_skill(name: str) -> str | None:
-    """A skill name fit for a title suffix ("| AWS Expert"), or None."""
-    aliases = _SKILL_ALIASES.get(name)
-    if aliases:
-        return aliases[0]
-    if len(name) <= 20 and name[:1].isupper() and not name.endswith("software"):
-        return name
-    return None
-
-
-def _title(rng: random.Random, occ: _Occupation, sources: list[str]) -> tuple[str, str]:
-    """(full title, base title without prefix or suffix)."""
-    base = occ.titles[rng.randrange(len(occ.titles))]
-    title = base
+def _title(rng: random.Random, t: _Tables, base: str, others: list[str]) -> str:
+    """The full title: `base`, sometimes prefixed or suffixed with a held skill from `others`."""
     roll = rng.random()
     if roll < 0.06:
-        prefix = _TITLE_PREFIXES[rng.randrange(len(_TITLE_PREFIXES))]
+        prefix = _choice(rng, t.texts.prefixes)
         if not base.startswith(prefix.split()[0]):
-            title = prefix + base
+            return prefix + base
     elif roll < 0.24:
-        short = [h for h in (_headline_skill(s) for s in sources[:4]) if h]
+        short = list(dict.fromkeys(h for h in (t.headlines.get(s) for s in others[:4]) if h))
         if short:
-            skill = short[rng.randrange(len(short))]
-            style = rng.randrange(4)
-            if style == 0:
-                title = f"{base} | {skill} Expert"
-            elif style == 1:
-                title = f"{base} | {skill} Specialist"
-            elif style == 2 and len(short) > 1:
-                other = short[0] if short[0] != skill else short[1]
-                title = f"{base} | {skill} & {other}"
-            else:
-                title = f"{base} - {skill}"
-    return title, base
+            skill = _choice(rng, short)
+            suffixes = t.texts.suffixes
+            template = suffixes[rng.randrange(len(suffixes))]
+            if "{other}" in template and len(short) < 2:
+                template = suffixes[-1]
+            other = short[0] if short[0] != skill else short[-1]
+            return template.format(title=base, skill=skill, other=other)
+    return base
 
 
 def _overview(
     rng: random.Random,
+    t: _Tables,
     occ: _Occupation,
     title: str,
     first: str,
@@ -1090,9 +841,10 @@ def _overview(
     years: int,
     since: int,
     shown: list[str],
+    title_skill: str | None,
 ) -> str:
     article = "an" if title[:1] in "AEIOU" else "a"
-    intro = _INTROS[rng.randrange(len(_INTROS))].format(
+    intro = _choice(rng, t.texts.intros).format(
         title=title, years=years, first=first, article=article, country=country, since=since
     )
     parts = [intro]
@@ -1101,11 +853,19 @@ def _overview(
         parts.append(occ.sentences[0])
         if len(occ.sentences) > 1 and rng.random() < 0.3:
             parts.append(occ.sentences[1 + rng.randrange(len(occ.sentences) - 1)])
-    if sentences >= 3 and len(shown) >= 3:
+    if title_skill is not None:
+        others = [s for s in shown if s != title_skill]
+        if len(others) >= 2:
+            b, c = rng.sample(others, 2)
+            sentence = _choice(rng, t.texts.skill_sentences)
+            parts.append(sentence.format(a=title_skill, b=b, c=c))
+        else:
+            parts.append(t.texts.single_skill_sentence.format(a=title_skill))
+    elif sentences >= 3 and len(shown) >= 3:
         a, b, c = rng.sample(shown, 3)
-        parts.append(_SKILL_SENTENCES[rng.randrange(len(_SKILL_SENTENCES))].format(a=a, b=b, c=c))
+        parts.append(_choice(rng, t.texts.skill_sentences).format(a=a, b=b, c=c))
     if sentences >= 4:
-        parts.append(_CLOSINGS[rng.randrange(len(_CLOSINGS))])
+        parts.append(_choice(rng, t.texts.closings))
     return " ".join(parts)
 
 
@@ -1121,11 +881,11 @@ def _skill_certifications(
     chosen = rng.sample(ordered, min(len(ordered), 2 if rng.random() < 0.25 else 1))
     out: list[dict[str, Any]] = []
     for index in chosen:
-        name, issuer, _skills, _families = _SKILL_CERTS[index]
+        cert = t.certifications[index]
         earned = None
         if rng.random() < 0.85:
             earned = date.fromordinal(as_of_ordinal - rng.randint(20, 5 * 365)).isoformat()
-        out.append({"name": name, "issuer": issuer, "earned_on": earned})
+        out.append({"name": cert.name, "issuer": cert.issuer, "earned_on": earned})
     return out
 
 
@@ -1145,17 +905,16 @@ def _body_display(rng: random.Random, body: _Body) -> str:
     return body.name.upper()
 
 
-def _business_name(rng: random.Random, family: str, first: str, last: str, country: str) -> str:
-    words = _BUSINESS_WORDS[family]
-    word = words[rng.randrange(len(words))]
-    entities = _ENTITY_SUFFIX.get(country, ("Ltd",))
-    entity = entities[rng.randrange(len(entities))]
+def _business_name(
+    rng: random.Random, t: _Tables, family: str, first: str, last: str, country: str
+) -> str:
+    word = _choice(rng, t.business_words[family])
+    entity = _choice(rng, t.entity_suffixes.get(country) or t.entity_suffixes["default"])
     style = rng.randrange(3)
     if style == 0:
         return f"{last} {word} {entity}"
     if style == 1:
-        adjective = _BUSINESS_ADJECTIVES[rng.randrange(len(_BUSINESS_ADJECTIVES))]
-        return f"{adjective} {word} {entity}"
+        return f"{_choice(rng, t.business_adjectives)} {word} {entity}"
     return f"{first} {last} {word}"
 
 
@@ -1166,26 +925,25 @@ def _diversity_certification(
     business: str,
     as_of_ordinal: int,
 ) -> dict[str, Any]:
+    bodies: tuple[_Body, ...] = ()
     if country == "US":
-        kind = _US_CERT_KINDS[_pick(rng, _US_KIND_CUM)]
-        bodies = t.us_bodies
+        kind, bodies = t.us_outcomes[_pick(rng, t.us_outcome_cum)], t.us_bodies
     elif country == "CA":
-        kind = ("approved", "expired", "pending")[_pick(rng, _CA_KIND_CUM)]
-        bodies = t.ca_bodies
+        kind, bodies = t.ca_outcomes[_pick(rng, t.ca_outcome_cum)], t.ca_bodies
     else:
-        kind, bodies = "unrecognised", ()
+        kind = "unrecognised"
     if kind == "unrecognised":
-        body_name, prefix, claimed = _UNRECOGNISED_BODIES[rng.randrange(len(_UNRECOGNISED_BODIES))]
-        category = claimed[rng.randrange(len(claimed))]
-        body_text = body_name
-        types = _TYPES_BY_CATEGORY[category]
+        claimed = t.unrecognised[rng.randrange(len(t.unrecognised))]
+        category = _choice(rng, claimed.categories)
+        body_text, prefix = claimed.name, claimed.prefix
+        types = t.types_by_category[category]
         status = "approved" if rng.random() < 0.7 else "pending"
     else:
         body = bodies[rng.randrange(len(bodies))]
-        category = body.categories[rng.randrange(len(body.categories))]
+        category = _choice(rng, body.categories)
         body_text = _body_display(rng, body)
-        types = _TYPES_BY_BODY.get(body.code, _TYPES_BY_CATEGORY.get(category, ("MBE",)))
-        prefix = _NUMBER_PREFIX.get(body.code) or re.sub(r"[^A-Za-z]", "", body.code).upper()
+        types = t.types_by_body.get(body.code) or t.types_by_category.get(category, ("MBE",))
+        prefix = t.number_prefixes.get(body.code) or re.sub(r"[^A-Za-z]", "", body.code).upper()
         status = "approved" if kind in ("approved", "expired") else kind
     if kind == "expired":
         expires = as_of_ordinal - rng.randint(1, 900)
@@ -1201,7 +959,7 @@ def _diversity_certification(
         "business_name": business,
         "category": category,
         "certifying_body": body_text,
-        "certification_type": types[rng.randrange(len(types))],
+        "certification_type": _choice(rng, types),
         "certificate_number": f"{prefix}-{issued_year}-{rng.randrange(1_000_000):06d}",
         "expires_on": expires_on.isoformat(),
         "review_status": status,
@@ -1209,13 +967,23 @@ def _diversity_certification(
     }
 
 
+def _start(t: _Tables, seed: int, index: int) -> tuple[random.Random, _Occupation]:
+    """The generator of profile `index` for `seed`, and the occupation it draws first."""
+    rng = random.Random(f"demo-corpus:{seed}:{index}")
+    return rng, t.occupations[_pick(rng, t.occupation_cum)]
+
+
+def _occupation_of(seed: int, index: int) -> _Occupation:
+    """The occupation of profile `index` (tests check titles and categories against it)."""
+    return _start(_tables(), seed, index)[1]
+
+
 def _profile(t: _Tables, seed: int, index: int, as_of: date) -> dict[str, Any]:
     """Profile number `index` (0-based) of the corpus for `seed`."""
-    rng = random.Random(f"demo-corpus:{seed}:{index}")
+    rng, occ = _start(t, seed, index)
     as_of_ordinal = as_of.toordinal()
-    occ = t.occupations[_pick(rng, t.occupation_cum)]
-    country, _w, country_rate, region, country_name = _COUNTRIES[_pick(rng, t.country_cum)]
-    first, last = _name(rng, region)
+    country = t.countries[_pick(rng, t.country_cum)]
+    first, last = _name(rng, t, country.region)
 
     # Activity: jobs, first contract, job success, earnings, completeness.
     jobs = 0 if rng.random() < 0.25 else max(1, min(1500, int(math.exp(rng.gauss(1.2, 1.35)))))
@@ -1233,7 +1001,7 @@ def _profile(t: _Tables, seed: int, index: int, as_of: date) -> dict[str, Any]:
     rate = (
         32.0
         * occ.rate_factor
-        * country_rate
+        * country.rate_factor
         * math.exp(rng.gauss(0.0, 0.55) + 0.05 * math.log1p(jobs))
     )
     rate = min(250.0, max(5.0, rate))
@@ -1248,15 +1016,29 @@ def _profile(t: _Tables, seed: int, index: int, as_of: date) -> dict[str, Any]:
             earnings = round(min(300_000.0, rate * hours), 2)
     complete_p = 0.5 if jobs == 0 else 0.72 if jobs < 3 else 0.8 if jobs < 10 else 0.9
     complete = rng.random() < complete_p
-    derived = _policy_badge(days_ago, jobs, jss, earnings, complete)
+    first_contract = date.fromordinal(as_of_ordinal - days_ago) if days_ago is not None else None
+    stats = BadgeStats(
+        job_success_score=jss,
+        earnings_12m_usd=earnings,
+        total_jobs=jobs,
+        first_contract_date=first_contract,
+        profile_complete=complete,
+    )
+    badge = derive_badge(stats, as_of, t.policy)
+    derived = badge.value if badge is not None else None
 
-    shown, sources = _skills(rng, t, occ)
-    title, base_title = _title(rng, occ, sources)
+    pick = _pick(rng, occ.title_cum)
+    base_title, named = occ.titles[pick], occ.title_skills[pick]
+    shown, sources, title_skill = _skills(rng, t, occ, named)
+    others = sources[1:] if named != _NO_SKILL else sources
+    title = _title(rng, t, base_title, others)
     years = max(1, (days_ago or 0) // 365 + rng.randint(0, 6))
     overview: str | None = None
     if complete or rng.random() < 0.8:
         since = as_of.year - years
-        overview = _overview(rng, occ, base_title, first, country_name, years, since, shown)
+        overview = _overview(
+            rng, t, occ, base_title, first, country.name, years, since, shown, title_skill
+        )
     display_name = f"{first} {last[0]}." if rng.random() < 0.3 else f"{first} {last}"
 
     profile: dict[str, Any] = {
@@ -1268,13 +1050,11 @@ def _profile(t: _Tables, seed: int, index: int, as_of: date) -> dict[str, Any]:
     }
     if rng.random() >= 0.05:
         profile["hourly_rate_usd"] = rate
-    profile["country"] = country
+    profile["country"] = country.code
     profile["job_success_score"] = jss
     profile["earnings_12m_usd"] = earnings
     profile["total_jobs"] = jobs
-    profile["first_contract_date"] = (
-        date.fromordinal(as_of_ordinal - days_ago).isoformat() if days_ago is not None else None
-    )
+    profile["first_contract_date"] = first_contract.isoformat() if first_contract else None
     profile["profile_complete"] = complete
     vetted_p = 0.012 if derived in ("top_rated", "top_rated_plus") else 0.001
     profile["expert_vetted"] = rng.random() < vetted_p
@@ -1287,20 +1067,20 @@ def _profile(t: _Tables, seed: int, index: int, as_of: date) -> dict[str, Any]:
         else:
             profile["badge"] = rng.choice([b for b in _BADGES if b != derived])
     elif derived is None and roll < 0.001:
-        profile["badge"] = _BADGES[rng.randrange(len(_BADGES))]
+        profile["badge"] = _choice(rng, _BADGES)
 
     profile["skill_certifications"] = (
         _skill_certifications(rng, t, occ.family, sources, as_of_ordinal)
         if rng.random() < 0.1
         else []
     )
-    hold_p = 0.062 if country == "US" else 0.09 if country == "CA" else 0.008
+    hold_p = 0.062 if country.code == "US" else 0.09 if country.code == "CA" else 0.008
     certifications: list[dict[str, Any]] = []
     if rng.random() < hold_p:
-        business = _business_name(rng, occ.family, first, last, country)
+        business = _business_name(rng, t, occ.family, first, last, country.code)
         for _ in range(2 if rng.random() < 0.1 else 1):
             certifications.append(
-                _diversity_certification(rng, t, country, business, as_of_ordinal)
+                _diversity_certification(rng, t, country.code, business, as_of_ordinal)
             )
     profile["diversity_certifications"] = certifications
     updated = datetime(as_of.year, as_of.month, as_of.day) - timedelta(
@@ -1308,6 +1088,11 @@ def _profile(t: _Tables, seed: int, index: int, as_of: date) -> dict[str, Any]:
     )
     profile["updated_at"] = updated.isoformat() + "Z"
     return profile
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
 
 
 def generate_profiles(

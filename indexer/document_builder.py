@@ -11,16 +11,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 
-from indexer.badge_policy import BadgePolicy, BadgeStats, derive_badge
-from indexer.certification_registry import CertificationOutcome, CertificationRegistry
-from indexer.profile_input import Badge, ProfileInput
-from indexer.skill_vocabulary import SkillVocabulary
+from domain.badges import Badge, BadgePolicy, BadgeStats, derive_badge
+from domain.certification_registry import CertificationOutcome, CertificationRegistry
+from domain.skill_mentions import SkillMentions
+from domain.skill_vocabulary import SkillVocabulary
+from indexer.profile_input import ProfileInput
 from mappings.diversity_grants import encode_grant
 from mappings.profile_document import ProfileDocument, SkillCertificationDoc
 
 # Outcomes worth keeping in the index: expiry and country enablement are re-checked per query.
 _STORED_OUTCOMES = {CertificationOutcome.COUNTED, CertificationOutcome.COUNTRY_NOT_ENABLED}
+_TITLE_CACHE_SIZE = 100_000  # distinct titles remembered (a few MB)
 
 
 @dataclass
@@ -39,6 +42,27 @@ class DocumentBuilder:
     registry: CertificationRegistry
     policy: BadgePolicy
     as_of: date
+
+    @cached_property
+    def _mentions(self) -> SkillMentions:
+        return SkillMentions(self.vocabulary)
+
+    @cached_property
+    def _title_skills(self) -> dict[str, list[str]]:
+        """Skill ids per distinct title: titles repeat across profiles, so each is read once."""
+        return {}
+
+    def title_skill_ids(self, title: str) -> list[str]:
+        """The vocabulary skills a title names ("React.js Developer" -> react), as queries are read.
+
+        Lookups only, never learning: a title word that names no skill adds none.
+        """
+        found = self._title_skills.get(title)
+        if found is None:
+            if len(self._title_skills) >= _TITLE_CACHE_SIZE:
+                self._title_skills.clear()
+            found = self._title_skills[title] = self._mentions.skill_ids(title)
+        return found
 
     def build(self, profile: ProfileInput, report: BuildReport) -> ProfileDocument:
         skill_ids: list[str] = []
@@ -73,6 +97,7 @@ class DocumentBuilder:
             skills=list(profile.skills),
             skill_ids=skill_ids,
             skill_labels=skill_labels,
+            title_skill_ids=self.title_skill_ids(profile.title),
             hourly_rate_usd=profile.hourly_rate_usd,
             country=profile.country,
             job_success_score=profile.job_success_score,

@@ -2,7 +2,10 @@
 
 
 class IndexerError(RuntimeError):
-    """A fatal indexing failure: the run stops and the aliases are left as they were."""
+    """Root of the indexer's errors: a fatal failure; the aliases are left as they were.
+
+    Subclasses: `VerificationError` here. The model's failures are `domain.encoder.EmbeddingError`.
+    """
 
 
 class VerificationError(IndexerError):

@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import TransportError
 
 from indexer.errors import IndexerError
 from mappings.index_contract import ALL_KINDS, IndexKind, ShardLayout
+from mappings.profile_vectors import KNN_PLUGIN
 
 
 def alias_target(client: OpenSearch, alias: str) -> str | None:
@@ -36,10 +38,29 @@ def concrete_indices(client: OpenSearch, kind: IndexKind) -> list[str]:
 
 
 def create_index(
-    client: OpenSearch, kind: IndexKind, name: str, layout: ShardLayout | None = None
+    client: OpenSearch,
+    kind: IndexKind,
+    name: str,
+    layout: ShardLayout | None = None,
+    body: dict[str, Any] | None = None,
 ) -> None:
-    """Create `name` with the kind's mapping; shards and replicas fit the cluster unless given."""
-    client.indices.create(index=name, body=(layout or cluster_layout(client)).apply(kind.body()))
+    """Create `name` with the kind's mapping (or `body`, a variant of it); shards and replicas
+    fit the cluster unless given."""
+    layout = layout or cluster_layout(client)
+    client.indices.create(index=name, body=layout.apply(body if body is not None else kind.body()))
+
+
+def engine_has_knn(client: OpenSearch) -> bool:
+    """Whether every node runs the k-NN plugin (asked, never assumed; False if the engine
+    cannot say, as the embedded server cannot)."""
+    try:
+        nodes = client.nodes.info(metric="plugins")["nodes"]
+    except (TransportError, KeyError):
+        return False
+    return bool(nodes) and all(
+        any(KNN_PLUGIN & {p.get("name"), p.get("classname")} for p in node.get("plugins", []))
+        for node in nodes.values()
+    )
 
 
 def cluster_layout(

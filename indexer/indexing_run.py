@@ -15,6 +15,7 @@ from typing import IO, Any, Literal
 
 from opensearchpy import OpenSearch
 
+from domain.encoder import EMBEDDING_DIM, Encoder
 from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.errors import IndexerError, VerificationError
@@ -23,10 +24,12 @@ from indexer.index_aliases import (
     cluster_layout,
     create_index,
     delete_unaliased,
+    engine_has_knn,
     swap_in,
 )
 from indexer.profile_reader import ReadProfile, Reject, read_profiles
-from indexer.skill_embeddings import EmbeddingCache, Encoder, embed_texts
+from indexer.profile_vectors import ProfileVectoriser
+from indexer.skill_embeddings import EmbeddingCache, embed_texts
 from mappings.index_contract import (
     DEFAULT_NAMESPACE,
     IndexKind,
@@ -34,6 +37,7 @@ from mappings.index_contract import (
     ShardLayout,
     new_stamp,
 )
+from mappings.profile_vectors import has_profile_vectors, with_profile_vectors
 from mappings.skill_document import SkillDocument
 
 Mode = Literal["rebuild", "upsert"]
@@ -51,6 +55,7 @@ class RunSummary:
     skills_indexed: int = 0
     skills_learned: int = 0
     embeddings_computed: int = 0
+    profile_vectors: bool = False  # the profiles index holds vectors for the k-NN leg
     deleted_leftovers: list[str] = field(default_factory=list)
     report: BuildReport = field(default_factory=BuildReport)
     seconds: float = 0.0
@@ -88,11 +93,15 @@ def run_index(
     on_line: ProgressFn | None = None,
     namespace: IndexNamespace = DEFAULT_NAMESPACE,
     layout: ShardLayout | None = None,
+    profile_vectors: bool | None = False,
 ) -> RunSummary:
     """Index `source` into the backend; raises IndexerError when nothing may be swapped in.
 
     Only the indices and aliases of `namespace` are read, written or deleted. A rebuild's new
     indices get `layout`, by default the contract's for the cluster's number of data nodes.
+    A rebuild's profiles index holds profile vectors (mappings.profile_vectors) when
+    `profile_vectors` is True, or None and the engine has the k-NN plugin; an upsert writes
+    them when the live index has the field.
     """
     bulk = bulk or BulkSettings()
     started = time.perf_counter()
@@ -106,15 +115,25 @@ def run_index(
         stamp = new_stamp()
         targets = {kind: kind.index_name(stamp) for kind in namespace.kinds}
         layout = layout or cluster_layout(client)
+        vectors = engine_has_knn(client) if profile_vectors is None else profile_vectors
         for kind, name in targets.items():
-            create_index(client, kind, name, layout)
+            body = kind.body()
+            if kind == profiles and vectors:
+                body = with_profile_vectors(body, EMBEDDING_DIM)
+            create_index(client, kind, name, layout, body)
     else:
         targets = {kind: kind.alias for kind in namespace.kinds}
+        live_mapping = client.indices.get_mapping(index=targets[profiles])
+        vectors = any(has_profile_vectors(m) for m in live_mapping.values())
     summary.profiles_index, summary.skills_index = targets[profiles], targets[skills]
+    summary.profile_vectors = vectors
 
     try:
         tracker = _Tracker()
         actions = _profile_actions(source, rejects, builder, summary, tracker, targets[profiles])
+        vectoriser = ProfileVectoriser(embedding_cache, encoder, embedding_model)
+        if vectors:
+            actions = vectoriser(actions)
         for ok, item in bulk_load(client, actions, bulk):
             _record_result(ok, item, summary, tracker, rejects)
             if on_line:
@@ -134,6 +153,7 @@ def run_index(
             bulk,
             summary,
         )
+        summary.embeddings_computed += vectoriser.computed
         summary.skills_learned = len(builder.vocabulary.learned())
         if mode == "rebuild":
             swap_in(client, targets)

@@ -7,54 +7,16 @@ field at fault, instead of reaching the index half-right.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated
 
-import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-ProfileId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,128}$")]
+from domain.badges import Badge
+from domain.countries import CountryCode
+from domain.diversity import DiversityCategory, ReviewStatus
+from domain.identifiers import ProfileId
+
 SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-
-
-def _iso_country(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-    return code
-
-
-CountryCode = Annotated[str, AfterValidator(_iso_country)]
-
-
-class Badge(StrEnum):
-    """Marketplace badges, lowest to highest (the order matters: see `rank`)."""
-
-    RISING_TALENT = "rising_talent"
-    TOP_RATED = "top_rated"
-    TOP_RATED_PLUS = "top_rated_plus"
-    EXPERT_VETTED = "expert_vetted"
-
-    @property
-    def rank(self) -> int:
-        return list(Badge).index(self) + 1
-
-
-class DiversityCategory(StrEnum):
-    """Categories of externally certified business ownership. Extend here (and in the registry)."""
-
-    MINORITY_OWNED = "minority_owned"
-    BLACK_OWNED = "black_owned"
-    WOMAN_OWNED = "woman_owned"
-    VETERAN_OWNED = "veteran_owned"
-    DISABILITY_OWNED = "disability_owned"
-    LGBTQ_OWNED = "lgbtq_owned"
-
-
-class ReviewStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 class _Strict(BaseModel):

@@ -16,10 +16,10 @@ from typing import IO, Annotated, Any
 from opensearchpy import OpenSearch
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.badge_policy import BadgePolicy, BadgeStats, derive_badge
+from domain.badges import Badge, BadgePolicy, BadgeStats, derive_badge
+from domain.identifiers import ProfileId
 from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.document_builder import badge_source
-from indexer.profile_input import Badge, ProfileId
 from indexer.profile_reader import Reject, read_objects
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 

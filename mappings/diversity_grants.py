@@ -5,9 +5,9 @@ holds exactly what the query-time filter needs, and nothing else (no body, no nu
 
 Why not nested documents: on the embedded server, nested documents count in the collection
 statistics that BM25 uses, so the number of stored certifications shifted every standard
-client's lexical scores. The twin-index property test in `tests/test_api_leaks.py` found it. A
-keyword field adds no documents. Because ISO dates sort as text, "a certification of category k
-from country c that has not expired on day d" is one keyword range,
+client's lexical scores. The twin-index property test in `tests/integration/test_api_leaks.py`
+found it. A keyword field adds no documents. Because ISO dates sort as text, "a certification
+of category k from country c that has not expired on day d" is one keyword range,
 `[c|k|d, c|k|~]`, so the filter stays exact per certification without nesting.
 """
 

@@ -23,9 +23,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+# v3: the skill_text analyzer and title_skill_ids (see the profiles mapping's comment).
 # v2: diversity certifications are keyword "grants" instead of nested documents (see
 # mappings/diversity_grants.py for why).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _HERE = Path(__file__).parent
 
 DEFAULT_PREFIX = "talent"
@@ -74,11 +75,11 @@ class IndexNamespace:
 
     @property
     def profiles(self) -> IndexKind:
-        return IndexKind(alias=f"{self.prefix}-profiles", mapping_file="talent_profiles.v2.json")
+        return IndexKind(alias=f"{self.prefix}-profiles", mapping_file="talent_profiles.v3.json")
 
     @property
     def skills(self) -> IndexKind:
-        return IndexKind(alias=f"{self.prefix}-skills", mapping_file="talent_skills.v2.json")
+        return IndexKind(alias=f"{self.prefix}-skills", mapping_file="talent_skills.v3.json")
 
     @property
     def kinds(self) -> tuple[IndexKind, IndexKind]:

@@ -1,6 +1,6 @@
 """The document the indexer writes for one profile: the other half of the index contract.
 
-Field for field it matches `talent_profiles.v2.json` (a test proves it). Diversity
+Field for field it matches `talent_profiles.v3.json` (a test proves it). Diversity
 certifications keep only what the query-time filter needs (country, category, expiry):
 never the certificate number, the business name or the review notes.
 """
@@ -30,6 +30,8 @@ class ProfileDocument(_Document):
     skills: list[str]
     skill_ids: list[str]
     skill_labels: list[str]
+    # the vocabulary skills the title names ("React.js Developer" -> react): see DocumentBuilder
+    title_skill_ids: list[str] = Field(default_factory=list)
     hourly_rate_usd: float | None = None
     country: str
     job_success_score: float | None = None

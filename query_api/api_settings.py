@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.settings import TalentSettings
 from mappings.index_contract import DEFAULT_PREFIX, IndexNamespace, validate_prefix
-from talent_search.settings import TalentSettings
 
 
 def default_keys_file() -> Path:

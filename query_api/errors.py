@@ -1,14 +1,17 @@
 """API errors and their one JSON shape: `{"error": {status, code, message, details, request_id}}`.
 
-Errors from the other packages are mapped to HTTP here and only here. Messages never echo
-stored data: a 403 about the diversity filter says who may use it, never anything about who is
-certified, and unexpected errors say only that something failed (details go to the log).
+`ApiError` is the package's root: each subclass carries the HTTP status it is answered with.
+Errors from the other packages (the engine client's, `ranking.errors`) are mapped to HTTP here
+and only here. Messages never echo stored data: a 403 about the diversity filter says who may
+use it, never anything about who is certified, and unexpected errors say only that something
+failed (details go to the log). The README's status table lists every status this module sends.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -27,6 +30,8 @@ UNAUTHORIZED = "missing or unknown API key: send your key in the X-API-Key heade
 
 
 class ApiError(Exception):
+    """Root of the query API's errors: answered with `status`, `code` and the message."""
+
     status = 500
     code = "internal_error"
 
@@ -62,17 +67,47 @@ class InvalidParameters(ApiError):
 
 
 class BackendUnavailable(ApiError):
+    """503; the handler adds `Retry-After` (the API's `retry_after_s`)."""
+
     status = 503
     code = "backend_unavailable"
 
-    def __init__(self, message: str, retry_after_s: int) -> None:
+
+class NotIndexed(BackendUnavailable):
+    """The engine answers, but no profiles are indexed behind the aliases yet."""
+
+    def __init__(self, message: str = "no profiles are indexed yet; retry later") -> None:
         super().__init__(message)
-        self.headers = {"Retry-After": str(retry_after_s)}
 
 
 class BackendTimeout(ApiError):
+    """An engine call outlived its timeout (`OPENSEARCH_TIMEOUT_S`)."""
+
     status = 504
     code = "backend_timeout"
+
+
+@contextmanager
+def engine_timeouts_as_504() -> Iterator[None]:
+    """Raise BackendTimeout for an engine call in the block that times out."""
+    try:
+        yield
+    except ConnectionTimeout as exc:
+        log.warning("backend timed out", extra={"error": str(exc)})
+        raise BackendTimeout("the search backend timed out") from exc
+
+
+# The error statuses each route documents in OpenAPI (the routes pick theirs).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": description}
+    for code, description in {
+        401: "Missing or unknown API key.",
+        403: "The key's tier may not use a parameter.",
+        422: "Invalid parameters; each invalid field is named.",
+        503: "The backend is unreachable or nothing is indexed yet (see Retry-After).",
+        504: "The backend timed out.",
+    }.items()
+}
 
 
 def error_response(
@@ -152,8 +187,11 @@ def validation_details(errors: Sequence[Any], body: Any = None) -> list[ErrorDet
 def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        headers = dict(exc.headers)
+        if exc.status == 503:
+            headers["Retry-After"] = str(retry_after_s)
         return error_response(
-            request, exc.status, exc.code, exc.message, exc.details, exc.headers or None
+            request, exc.status, exc.code, exc.message, exc.details, headers or None
         )
 
     @app.exception_handler(RequestValidationError)
@@ -171,11 +209,7 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
             request, exc.status_code, code, str(exc.detail), headers=exc.headers or None
         )
 
-    @app.exception_handler(ConnectionTimeout)
-    async def _timeout(request: Request, exc: ConnectionTimeout) -> JSONResponse:
-        log.warning("backend timed out", extra={"error": str(exc)})
-        return error_response(request, 504, "backend_timeout", "the search backend timed out")
-
+    # After `engine_timeouts_as_504`, what is left of the engine client's connection errors.
     @app.exception_handler(BackendConnectionError)
     async def _down(request: Request, exc: BackendConnectionError) -> JSONResponse:
         log.warning("backend unreachable", extra={"error": str(exc)})

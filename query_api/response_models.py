@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.profile_input import Badge, DiversityCategory
+from domain.badges import Badge
+from domain.diversity import DiversityCategory
 from query_api.api_keys import Tier
 from ranking.ranking_profile import RankingProfile
 

@@ -21,7 +21,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from indexer.profile_input import Badge, CountryCode, DiversityCategory
+from domain.badges import Badge
+from domain.countries import CountryCode
+from domain.diversity import DiversityCategory
+from ranking.ranking_profile import ProfileName
 
 MAX_QUERY_CHARS = 256
 MAX_SKILLS = 20
@@ -99,9 +102,9 @@ class SearchParams(BaseModel):
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
     sort: Sort = "relevance"
     explain: bool = Field(default=False, description="Relevance engineers only.")
-    ranking_profile: (
-        Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")] | None
-    ) = Field(default=None, description="Relevance engineers only: a named ranking profile.")
+    ranking_profile: ProfileName | None = Field(
+        default=None, description="Relevance engineers only: a named ranking profile."
+    )
     diversity_certified: bool = Field(default=False, description="Enterprise clients only.")
     diversity_categories: Annotated[
         list[DiversityCategory], BeforeValidator(_split_commas), AfterValidator(_unique)

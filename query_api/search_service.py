@@ -13,11 +13,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from indexer.profile_input import Badge
+from domain.badges import Badge
 from query_api.api_keys import ApiClient, Tier
-from query_api.errors import InvalidParameters
+from query_api.errors import InvalidParameters, engine_timeouts_as_504
 from query_api.response_models import (
     DidYouMean,
     DiversityBadge,
@@ -56,17 +57,18 @@ RATE_BANDS: list[tuple[str, float, float]] = [
 
 
 def ranking_profile_for(
-    params: SearchParams, default: RankingProfile
+    params: SearchParams, default: RankingProfile, user_profiles_dir: Path | None = None
 ) -> tuple[RankingProfile, bool]:
     """The profile that ranks this request, and whether overrides changed its weights.
 
     Naming a profile (`ranking_profile`) is not an override: the response names the profile
-    and its version separately (`ranking.profile`, `ranking.version`).
+    and its version separately (`ranking.profile`, `ranking.version`). Named profiles are looked
+    up in the package, then in `user_profiles_dir`.
     """
     profile = default
     try:
         if params.ranking_profile is not None:
-            profile = load_profile(params.ranking_profile)
+            profile = load_profile(params.ranking_profile, user_dir=user_profiles_dir)
     except RankingProfileError as exc:
         raise InvalidParameters(
             "invalid parameters: ranking_profile",
@@ -162,9 +164,16 @@ def facet_counts(sources: Iterable[dict[str, Any]]) -> Facets:
 
 
 class SearchService:
-    def __init__(self, default_profile: RankingProfile, enabled_countries: list[str]) -> None:
+    def __init__(
+        self,
+        default_profile: RankingProfile,
+        enabled_countries: list[str],
+        user_profiles_dir: Path | None = None,
+    ) -> None:
         self.default_profile = default_profile
         self.enabled_countries = enabled_countries
+        # Ranking profiles outside the package (TalentSettings.user_profiles_dir), by name.
+        self.user_profiles_dir = user_profiles_dir
 
     def diversity_badge(self, src: dict[str, Any], as_of: date) -> DiversityBadge | None:
         categories = counting_categories(
@@ -181,7 +190,9 @@ class SearchService:
     ) -> tuple[SearchResponse, dict[str, float]]:
         """The response, and the search's stage timings (for metrics)."""
         started = time.perf_counter()
-        profile, overridden = ranking_profile_for(params, self.default_profile)
+        profile, overridden = ranking_profile_for(
+            params, self.default_profile, self.user_profiles_dir
+        )
         first = (params.page - 1) * params.size
         if first >= profile.window:
             last = last_page(profile.window, params.size)
@@ -206,7 +217,8 @@ class SearchService:
             as_of=as_of,
             cache_partition=client.name,
         )
-        result = searcher.search(query, profile, include_diversity=enterprise, highlight=True)
+        with engine_timeouts_as_504():
+            result = searcher.search(query, profile, include_diversity=enterprise, highlight=True)
         hits = ordered_hits(result, params.sort, profile.window)
         page = hits[first : first + params.size]
         facets = facet_counts(result.sources[h.id] for h in hits)

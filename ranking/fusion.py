@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from ranking.ranking_profile import JssPrior, RankingProfile
 
-LEG_NAMES = ("lexical", "skill")
+LEG_NAMES = ("lexical", "skill", "vector")
 
 Floats = npt.NDArray[np.float64]
 
@@ -156,7 +156,11 @@ class RankedHit:
 
 
 def normalised_scores(raw: Floats, calibration: Sequence[float], profile: RankingProfile) -> Floats:
-    """`raw` normalised into [0, 1] against the calibration window; below the window gives 0."""
+    """`raw` normalised into [0, 1] against the calibration window; below the window gives 0.
+
+    minmax maps the window's minimum to 0 and its maximum (or `minmax_top_percentile`) to 1,
+    clipping above; rrf uses the rank in the window.
+    """
     if raw.size == 0:
         return raw.astype(np.float64)
     reference = np.asarray(calibration, dtype=np.float64) if len(calibration) else raw
@@ -167,7 +171,9 @@ def normalised_scores(raw: Floats, calibration: Sequence[float], profile: Rankin
         rank = ascending.size - np.searchsorted(ascending, raw, side="right") + 1
         values: Floats = (k + 1) / (k + rank)
         return np.where(raw < ascending[0], 0.0, values)
-    low, high = float(reference.min()), float(reference.max())
+    low = float(reference.min())
+    top = profile.minmax_top_percentile
+    high = float(reference.max() if top >= 100 else np.percentile(reference, top))
     if high <= low:
         return np.where(raw >= high, 1.0, 0.0)
     clipped: Floats = np.clip((raw - low) / (high - low), 0.0, 1.0)
@@ -195,7 +201,7 @@ def fuse(
     profile: RankingProfile,
 ) -> list[RankedHit]:
     """Rank every candidate: weighted sum of normalised legs, then badge and JSS multipliers."""
-    weights = {"lexical": profile.legs.lexical.weight, "skill": profile.legs.skill.weight}
+    weights = {name: float(getattr(profile.legs, name).weight) for name in LEG_NAMES}
     ids = list(candidates)
     size = len(ids)
     row_of = {doc_id: row for row, doc_id in enumerate(ids)}

@@ -1,8 +1,10 @@
 """The lexical leg: multi_match over title, skills and overview, with skill alias expansion.
 
-The embedded server ignores synonym token filters, so synonyms are expanded here, on the query
-side, from the skill vocabulary: a query naming an alias ("golang") also matches profiles that
-list the canonical skill ("Go"). User text only ever goes into match-type queries, never into
+The embedded server ignores synonym token filters and custom analyzers, so synonyms are expanded
+here, on the query side, from the skill vocabulary: a query naming an alias ("golang") also
+matches profiles that list the canonical skill ("Go"), and a query naming a skill matches the
+titles that name it however they spell it ("react" and the title "React.js Developer", through
+the indexed `title_skill_ids`). User text only ever goes into match-type queries, never into
 query_string or a script.
 """
 
@@ -12,14 +14,21 @@ from collections.abc import Sequence
 from typing import Any
 
 LEXICAL_FIELDS = ["title^2", "skill_labels^3", "skills^2", "overview"]
-EXPANSION_BOOST = 2.0
 
 
-def lexical_query(text: str, expanded_skill_ids: Sequence[str]) -> dict[str, Any]:
-    """Text relevance plus a boost for profiles holding a skill the query names by any alias."""
+def lexical_query(
+    text: str,
+    expanded_skill_ids: Sequence[str],
+    skill_boost: float = 2.0,
+    title_skill_boost: float = 2.0,
+) -> dict[str, Any]:
+    """Text relevance, plus constant boosts for holding a named skill and for a title naming it."""
     should: list[dict[str, Any]] = [
         {"multi_match": {"query": text, "fields": LEXICAL_FIELDS, "type": "best_fields"}}
     ]
-    if expanded_skill_ids:
-        should.append({"terms": {"skill_ids": list(expanded_skill_ids), "boost": EXPANSION_BOOST}})
+    ids = list(expanded_skill_ids)
+    if ids and skill_boost > 0:
+        should.append({"terms": {"skill_ids": ids, "boost": skill_boost}})
+    if ids and title_skill_boost > 0:
+        should.append({"terms": {"title_skill_ids": ids, "boost": title_skill_boost}})
     return {"bool": {"should": should, "minimum_should_match": 1}}

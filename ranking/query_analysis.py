@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.skill_vocabulary import SkillVocabulary
+from domain.skill_vocabulary import SkillVocabulary
 
 _SPLIT = re.compile(r"\s*(?:[,;|/]|\band\b|&)\s*", re.IGNORECASE)
 

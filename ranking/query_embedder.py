@@ -12,8 +12,8 @@ Two rules keep the cache from telling anyone anything:
   shared its batch, and so on what was already cached. Alone, a text always gets the same
   vector: a search's scores do not depend on the traffic before it.
 
-`query_encoder` picks the model runtime for queries: torch, or ONNX Runtime when
-TALENT_SEARCH_QUERY_EMBEDDING_BACKEND=onnx (same vectors, about a third of the CPU per query).
+The caller passes the encoder (`domain.encoder.query_encoder` picks torch or ONNX Runtime from
+TALENT_SEARCH_QUERY_EMBEDDING_BACKEND, which the CLI and the API read).
 """
 
 from __future__ import annotations
@@ -24,16 +24,7 @@ from threading import Lock
 
 import numpy as np
 
-from indexer.skill_embeddings import Encoder, Vector, model_encoder, onnx_encoder
-from talent_search.settings import TalentSettings
-
-
-def query_encoder(settings: TalentSettings | None = None) -> Encoder:
-    """The encoder for queries, per the settings; the ONNX file is exported on first use."""
-    settings = settings or TalentSettings()
-    if settings.query_embedding_backend == "onnx":
-        return onnx_encoder(settings.state_dir / "onnx")
-    return model_encoder()
+from domain.encoder import EMBEDDING_DIM, Encoder, Vector
 
 
 class QueryEmbedder:
@@ -72,5 +63,5 @@ class QueryEmbedder:
             self.hits += len(keys) - len(missing)
             self.misses += len(missing)
         if not keys:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         return np.stack([found[k] for k in keys])

@@ -12,52 +12,39 @@ as a "did you mean", so the client sees the correction. Pure: no server, no mode
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Final, Literal
+from typing import Any, Final
 
-from indexer.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
-
-MAX_NGRAM: Final = 4
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words that say what kind of person or help is wanted, not which skill. A bigram such as
-# "web developer" can still be a skill: only single words are held back.
-ROLE_WORDS: Final = _word_set(
-    """
-    developer developers dev devs engineer engineers programmer programmers coder designer
-    designers expert experts specialist specialists consultant consultants freelancer
-    freelancers architect admin administrator analyst writer editor manager assistant va
-    virtual professional pro guru ninja wizard lead senior junior mid level freelance
-    """
+from domain.skill_mentions import (
+    FILLER_WORDS,
+    ROLE_WORDS,
+    TECHNOLOGY_SOURCES,
+    SkillMentions,
+    tokens,
+    word_kind,
 )
-FILLER_WORDS: Final = _word_set(
-    """
-    a an the and or of for to in on at with by from my our your me we i you us need needed
-    needs want wanted looking look seeking hire hiring help helper fix fixing build building
-    create creating make making setup set up someone somebody who can please urgent urgently
-    asap quick small new existing project job task work website site app apps using use
-    experienced experience good great best top expert-level
-    """
-)
+from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
+from ranking.job_titles import TitleMatch
+
+__all__ = [
+    "FILLER_WORDS",
+    "MIN_TYPO_LENGTH",
+    "ROLE_WORDS",
+    "DeletionIndex",
+    "FoundSkill",
+    "QueryInterpreter",
+    "QueryUnderstanding",
+    "osa_distance",
+    "tokens",
+]
+
 # Typo correction only for words of at least this length that appear in no skill name at all
 # ("logo" is a word, "pyhton" is not), and only against technology skills (linguist languages
 # and O*NET technology).
 MIN_TYPO_LENGTH: Final = 4
-TYPO_SOURCES: Final = frozenset({"linguist", "onet"})
-# A single word inside a longer query is taken for a skill it is only an alias of when the word
-# is rare among skill names: "bookkeeping" (-> accounting) is, "data" (-> statistics) and
-# "design" (-> think creatively) are not. The count is of vocabulary names containing the word.
-GENERIC_WORD_NAMES: Final = 12
-_TOKEN = re.compile(r"[^\s,;|/()\[\]{}!?\"]+")
-
-Role = Literal["skill", "role", "filler", "rest"]
+TYPO_SOURCES: Final = TECHNOLOGY_SOURCES
 
 
 @dataclass(frozen=True)
@@ -83,6 +70,8 @@ class QueryUnderstanding:
     role_words: list[str] = field(default_factory=list)
     filler_words: list[str] = field(default_factory=list)
     rest: list[str] = field(default_factory=list)
+    job_title: TitleMatch | None = None  # set by the searcher when the profile reads titles
+    vector_leg: str | None = None  # why a weighted vector leg did not run, if it did not
 
     @property
     def skill_ids(self) -> list[str]:
@@ -103,19 +92,8 @@ class QueryUnderstanding:
             "filler_words": self.filler_words,
             "rest": self.rest,
             "did_you_mean": self.did_you_mean,
-        }
-
-
-def tokens(text: str) -> list[str]:
-    """Words as typed, keeping the punctuation that is part of a skill's name (c#, c++, .net)."""
-    words = []
-    for raw in _TOKEN.findall(text):
-        word = raw.rstrip(".:'")
-        if not (word.startswith(".") and word[1:2].isalnum()):  # ".NET" keeps its dot
-            word = word.lstrip(".:'")
-        if word:
-            words.append(word)
-    return words
+            "job_title": self.job_title.as_dict() if self.job_title else None,
+        } | ({"vector_leg": self.vector_leg} if self.vector_leg else {})
 
 
 class QueryInterpreter:
@@ -123,20 +101,21 @@ class QueryInterpreter:
 
     def __init__(self, vocabulary: SkillVocabulary) -> None:
         self.vocabulary = vocabulary
+        self.mentions = SkillMentions(vocabulary)
 
     def understand(self, text: str, typo_correction: bool = True) -> QueryUnderstanding:
         words = tokens(text)
         result = QueryUnderstanding()
         i = 0
         while i < len(words):
-            found = self._longest_skill(words, i)
+            found = self.mentions.longest_at(words, i)
             if found is not None:
-                span, entries = found
-                result.skills.append(_found(" ".join(words[i : i + span]), entries))
-                i += span
+                span_text = " ".join(words[i : i + found.span])
+                result.skills.append(_found(span_text, list(found.entries)))
+                i += found.span
                 continue
             word = words[i]
-            kind = _word_kind(word)
+            kind = word_kind(word)
             if kind == "role":
                 result.role_words.append(word)
             elif kind == "filler":
@@ -150,38 +129,9 @@ class QueryInterpreter:
             i += 1
         return result
 
-    def _longest_skill(self, words: list[str], start: int) -> tuple[int, list[SkillEntry]] | None:
-        whole = len(words) == 1
-        for span in range(min(MAX_NGRAM, len(words) - start), 0, -1):
-            if span == 1 and _word_kind(words[start]) != "rest":
-                return None
-            text = " ".join(words[start : start + span])
-            entries = self._lookup(text)
-            if not entries:
-                continue
-            if span == 1 and not whole and not self._names_skill(text, entries[0]):
-                return None
-            return span, entries
-        return None
-
-    def _lookup(self, text: str) -> list[SkillEntry]:
-        """Vocabulary entries for `text`; "React.js" and "reactjs" also find "React"."""
-        entries = self.vocabulary.expansions(text)
-        key = normalise_skill(text)
-        if not entries and key.endswith("js") and len(key) > 4:
-            entries = self.vocabulary.expansions(key[:-2])
-        return entries
-
-    def _names_skill(self, word: str, entry: SkillEntry) -> bool:
-        """Whether one word inside a phrase really names `entry` (see GENERIC_WORD_NAMES)."""
-        key = normalise_skill(word)
-        if key in (normalise_skill(entry.label), entry.id) or TYPO_SOURCES & set(entry.sources):
-            return True
-        return self._word_names.get(key, 0) <= GENERIC_WORD_NAMES
-
     def _correction(self, word: str) -> SkillEntry | None:
         key = normalise_skill(word)
-        if len(key) < MIN_TYPO_LENGTH or not key.isalpha() or key in self._word_names:
+        if len(key) < MIN_TYPO_LENGTH or not key.isalpha() or key in self.mentions.word_names:
             return None
         # the closest name; among equals the shortest, then the first alphabetically
         within = [
@@ -194,16 +144,6 @@ class QueryInterpreter:
         best = min(within)
         entries = self.vocabulary.expansions(best[2])
         return entries[0] if entries else None
-
-    @cached_property
-    def _word_names(self) -> dict[str, int]:
-        """How many vocabulary names (labels and aliases) contain each word."""
-        counts: dict[str, int] = {}
-        for entry in self.vocabulary:
-            for name in {normalise_skill(n) for n in (entry.label, *entry.aliases)}:
-                for word in set(name.split()):
-                    counts[word] = counts.get(word, 0) + 1
-        return counts
 
     @cached_property
     def _typo_index(self) -> DeletionIndex:
@@ -225,15 +165,6 @@ def _found(text: str, entries: list[SkillEntry], corrected_from: str | None = No
         label=entries[0].label,
         corrected_from=corrected_from,
     )
-
-
-def _word_kind(word: str) -> Role:
-    lowered = word.lower().strip(".")
-    if lowered in ROLE_WORDS:
-        return "role"
-    if lowered in FILLER_WORDS:
-        return "filler"
-    return "rest"
 
 
 def _allowed_edits(key: str) -> int:

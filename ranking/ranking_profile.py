@@ -9,21 +9,24 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from indexer.profile_input import Badge
+from domain.badges import Badge
+from ranking.errors import RankingError
 
 PROFILES_DIR = Path(__file__).with_name("profiles")
-_NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+# A profile's name is its file name, in a search's `ranking_profile` and in an export: one rule.
+PROFILE_NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+ProfileName = Annotated[str, StringConstraints(pattern=PROFILE_NAME_PATTERN)]
 
 Weight = Annotated[float, Field(ge=0, le=10)]
 Multiplier = Annotated[float, Field(gt=0, le=10)]
 
 
-class RankingProfileError(ValueError):
+class RankingProfileError(RankingError, ValueError):
     """A ranking profile is missing or invalid."""
 
 
@@ -33,6 +36,10 @@ class _Frozen(BaseModel):
 
 class LexicalLeg(_Frozen):
     weight: Weight = 0.35
+    # constant score added for holding a skill the query names (by any alias) ...
+    skill_boost: Annotated[float, Field(ge=0, le=20)] = 2.0
+    # ... and for a title that names it ("React.js Developer" for "react"); 0 turns either off
+    title_skill_boost: Annotated[float, Field(ge=0, le=20)] = 0.0
 
 
 class SkillLeg(_Frozen):
@@ -40,11 +47,26 @@ class SkillLeg(_Frozen):
     top_k_skills: Annotated[int, Field(ge=1, le=256)] = 48
     tie_breaker: Annotated[float, Field(ge=0, le=1)] = 0.2
     min_similarity: Annotated[float, Field(ge=-1, le=1)] = 0.35
+    # a job title in the query ("Information Developer") adds its occupation's technologies
+    # (ranking.job_titles) at this similarity times their weight, this many at most
+    title_similarity: Annotated[float, Field(ge=0, le=1)] = 0.7
+    title_top_k: Annotated[int, Field(ge=1, le=64)] = 12
+
+
+class VectorLeg(_Frozen):
+    """k-NN over profile vectors (mappings.profile_vectors): only where the index has them.
+
+    Off (weight 0) unless a profile turns it on; on an engine or index without the vectors a
+    profile that weights it ranks with the other legs alone, and says so in explain.
+    """
+
+    weight: Weight = 0.0
 
 
 class Legs(_Frozen):
     lexical: LexicalLeg = LexicalLeg()
     skill: SkillLeg = SkillLeg()
+    vector: VectorLeg = VectorLeg()
 
 
 class QueryReading(_Frozen):
@@ -54,6 +76,8 @@ class QueryReading(_Frozen):
     skills_in_phrases: bool = True
     # a word one or two edits from a technology skill ("pyhton") is read as it (did you mean)
     typo_correction: bool = True
+    # an O*NET job title in the query is read as its occupation's skills (ranking.job_titles)
+    job_titles: bool = False
 
 
 class BadgeMultipliers(_Frozen):
@@ -83,17 +107,46 @@ class JssPrior(_Frozen):
         return 1.0 + self.weight * max(-1.0, min(1.0, position))
 
 
+class TuningRecord(_Frozen):
+    """How `talent-search tune` made a profile: file metadata, never a ranking setting.
+
+    Kept out of `model_dump` (so out of the API's catalog, and `with_overrides` drops it: an
+    edited copy of a tuned profile is no longer what was cross-validated).
+    """
+
+    base: str  # "default v2"
+    judgments: str  # the judgments file's name
+    judgments_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    queries: Annotated[int, Field(ge=1)]
+    metric: str
+    folds: Annotated[int, Field(ge=2)]
+    trials: Annotated[int, Field(ge=1)]  # per study
+    seed: int
+    cv_base: float  # cross-validated (held-out) metric of the base profile
+    cv_tuned: float  # ... and of the profiles tuned on the other folds
+    cv_wins: Annotated[int, Field(ge=0)]
+    cv_losses: Annotated[int, Field(ge=0)]
+    cv_ties: Annotated[int, Field(ge=0)]
+    parameters: tuple[str, ...]  # the searched settings
+    tuned_at: str  # ISO 8601
+
+
 class RankingProfile(_Frozen):
-    name: Annotated[str, Field(pattern=_NAME)]
+    name: Annotated[str, Field(pattern=PROFILE_NAME_PATTERN)]
     version: Annotated[int, Field(ge=1)]
     description: str = ""
     window: Annotated[int, Field(ge=10, le=1000)] = 200
     normalisation: Literal["minmax", "rrf"] = "minmax"
+    # minmax: the top of the scale is this percentile of the leg's window instead of its maximum
+    # (100), so that one outlier score cannot squash the rest of the leg towards 0
+    minmax_top_percentile: Annotated[float, Field(ge=50, le=100)] = 100
     rrf_k: Annotated[int, Field(ge=1, le=1000)] = 60
     legs: Legs = Legs()
     query: QueryReading = QueryReading()
     badges: BadgeMultipliers = BadgeMultipliers()
     jss_prior: JssPrior = JssPrior()
+    # written by `talent-search tune`; metadata only (see TuningRecord)
+    tuning: TuningRecord | None = Field(default=None, exclude=True)
 
     @classmethod
     def from_yaml(cls, path: Path) -> RankingProfile:
@@ -128,18 +181,38 @@ def _deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, An
     return merged
 
 
-def available_profiles(directory: Path = PROFILES_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.yaml"))
+def profile_directories(user_dir: Path | None = None) -> tuple[Path, ...]:
+    """Where named profiles are looked up, in order: the packaged ones win a name clash.
+
+    `user_dir` holds the profiles outside the package (where `talent-search tune` writes them);
+    the CLI and the API pass `TalentSettings.user_profiles_dir`.
+    """
+    return (PROFILES_DIR,) if user_dir is None else (PROFILES_DIR, user_dir)
+
+
+def available_profiles(directory: Path | None = None, *, user_dir: Path | None = None) -> list[str]:
+    """Profile names in `directory`, or (by default) in every `profile_directories(user_dir)`."""
+    directories = (directory,) if directory is not None else profile_directories(user_dir)
+    return sorted({p.stem for d in directories for p in d.glob("*.yaml")})
+
+
+def load_profile(
+    name: str = "default", directory: Path | None = None, *, user_dir: Path | None = None
+) -> RankingProfile:
+    """A named profile from `directory`, or (by default) the first of
+    `profile_directories(user_dir)` that has it; the file name is the profile name. Cached: an
+    edited file is read again only by a new process (a new file is found at once)."""
+    directories = (directory,) if directory is not None else profile_directories(user_dir)
+    return _load_profile(name, directories)
 
 
 @cache
-def load_profile(name: str = "default", directory: Path = PROFILES_DIR) -> RankingProfile:
-    """A named profile from the profiles directory; the file name is the profile name."""
-    if not re.fullmatch(_NAME, name):
+def _load_profile(name: str, directories: tuple[Path, ...]) -> RankingProfile:
+    if not re.fullmatch(PROFILE_NAME_PATTERN, name):
         raise RankingProfileError(f"invalid ranking profile name {name!r}")
-    path = directory / f"{name}.yaml"
-    if not path.exists():
-        known = ", ".join(available_profiles(directory))
+    path = next((d / f"{name}.yaml" for d in directories if (d / f"{name}.yaml").exists()), None)
+    if path is None:
+        known = ", ".join(sorted({p.stem for d in directories for p in d.glob("*.yaml")}))
         raise RankingProfileError(f"no ranking profile {name!r}; available: {known}")
     profile = RankingProfile.from_yaml(path)
     if profile.name != name:

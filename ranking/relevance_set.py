@@ -2,7 +2,7 @@
 
 Why: tuning boosts and query legs needs judged queries long before real click or rater data
 exists. This module derives queries and graded judgments from ESCO and O*NET (the files in
-``indexer/taxonomy``) and the profiles themselves, with no hand-written synonyms, so the set can
+``domain/taxonomy``) and the profiles themselves, with no hand-written synonyms, so the set can
 be rebuilt for any corpus and seed. It is optimistic (see ``docs/relevance-set.md``): the demo
 corpus is generated from the same taxonomy.
 
@@ -30,17 +30,16 @@ Ratings (documented in ``docs/relevance-set.md``):
 
 from __future__ import annotations
 
-import csv
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from indexer.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
+from domain import taxonomy_files
+from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from ranking.evaluation import Judgment, save_judgments
 
 __all__ = [
@@ -60,7 +59,6 @@ _HOT_FOR_TOP: Final = 5  # onet_title: this many hot technologies (or all, if fe
 _STRATA: Final = (1, 2, 5, 20)  # lower bounds: 1, 2-4, 5-19, 20+
 _MAX_ALIAS_WORDS: Final = 5  # prefer ESCO alternative labels about as long as a search query
 
-_TAXONOMY_PACKAGE: Final = "indexer"
 _PARENTHESIS: Final = re.compile(r"\s*\([^)]*\)")
 # Title segments: "Web Developer | React Expert", "Data Analyst - Tableau".
 _TITLE_SEPARATOR: Final = re.compile(r"\s+[|\u2013\u2014-]\s+|\|")
@@ -71,28 +69,17 @@ _TITLE_SEPARATOR: Final = re.compile(r"\s+[|\u2013\u2014-]\s+|\|")
 # --------------------------------------------------------------------------------------------
 
 
-def _taxonomy_rows(name: str, delimiter: str) -> list[list[str]]:
-    """Data rows of a taxonomy file (header dropped)."""
-    text = (resources.files(_TAXONOMY_PACKAGE) / "taxonomy" / name).read_text(encoding="utf-8-sig")
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    return rows[1:]
-
-
 @cache
 def _esco_alternatives() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(preferred label, its alternative labels) for every ESCO skill concept."""
-    preferred: dict[str, str] = {}
-    alternatives: dict[str, list[str]] = {}
-    for concept, label, kind in (row[:3] for row in _taxonomy_rows("esco_skill_labels.csv", ",")):
-        label = " ".join(label.split())
-        if not label:
-            continue
-        if kind == "preferredLabel":
-            preferred[concept] = label
-        else:
-            alternatives.setdefault(concept, []).append(label)
-    ordered = sorted(preferred.items())
-    return tuple((label, tuple(alternatives.get(concept, ()))) for concept, label in ordered)
+    """(preferred label, its alternative labels) for every ESCO skill concept, by concept id."""
+    ordered = sorted(taxonomy_files.esco_concepts())
+    return tuple(
+        (
+            " ".join(concept.preferred.split()),
+            tuple(" ".join(a.split()) for a in concept.alternatives),
+        )
+        for concept in ordered
+    )
 
 
 def _clean_title(title: str) -> str:
@@ -104,10 +91,10 @@ def _clean_title(title: str) -> str:
 def _onet_titles() -> dict[str, tuple[str, ...]]:
     """O*NET-SOC code -> its alternate titles, parenthesised qualifiers removed, deduplicated."""
     titles: dict[str, dict[str, None]] = {}
-    for row in _taxonomy_rows("Alternate_Titles.txt", "\t"):
-        title = _clean_title(row[1])
+    for row in taxonomy_files.alternate_titles():
+        title = _clean_title(row.title)
         if title:
-            titles.setdefault(row[0], {})[title] = None
+            titles.setdefault(row.code, {})[title] = None
     return {code: tuple(names) for code, names in titles.items()}
 
 
@@ -115,11 +102,11 @@ def _onet_titles() -> dict[str, tuple[str, ...]]:
 def _title_index() -> dict[str, frozenset[str]]:
     """Normalised alternate title (as given and without parentheses) -> occupation codes."""
     index: dict[str, set[str]] = {}
-    for row in _taxonomy_rows("Alternate_Titles.txt", "\t"):
-        for title in (row[1], _clean_title(row[1])):
+    for row in taxonomy_files.alternate_titles():
+        for title in (row.title, _clean_title(row.title)):
             key = normalise_skill(title) if title.strip() else ""
             if key:
-                index.setdefault(key, set()).add(row[0])
+                index.setdefault(key, set()).add(row.code)
     return {key: frozenset(codes) for key, codes in index.items()}
 
 
@@ -127,9 +114,8 @@ def _title_index() -> dict[str, frozenset[str]]:
 def _onet_technologies() -> dict[str, tuple[tuple[str, bool], ...]]:
     """O*NET-SOC code -> its technology skills, each with its Hot Technology flag."""
     technologies: dict[str, list[tuple[str, bool]]] = {}
-    for row in _taxonomy_rows("Technology_Skills.txt", "\t"):
-        if len(row) > 4 and row[1].strip():
-            technologies.setdefault(row[0], []).append((row[1].strip(), row[4].strip() == "Y"))
+    for row in taxonomy_files.technology_skills():
+        technologies.setdefault(row.code, []).append((row.example, row.hot))
     return {code: tuple(names) for code, names in technologies.items()}
 
 

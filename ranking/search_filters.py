@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.profile_input import Badge, DiversityCategory
+from domain.badges import Badge
+from domain.diversity import DiversityCategory
 from mappings.diversity_grants import parse_grant, unexpired_range
 
 

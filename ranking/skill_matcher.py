@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from opensearchpy import OpenSearch
 
-from indexer.skill_embeddings import EMBEDDING_DIM
+from domain.encoder import EMBEDDING_DIM
 from mappings.index_contract import SKILLS
 
 
@@ -70,9 +70,8 @@ class SkillMatcher:
             if len(hits) < body["size"]:
                 break
             body["search_after"] = hits[-1]["sort"]
-        matrix = (
-            np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 384), np.float32)
-        )
+        empty = np.zeros((0, EMBEDDING_DIM), np.float32)
+        matrix = np.asarray(vectors, dtype=np.float32) if vectors else empty
         return cls(ids, labels, matrix)
 
     def nearest(

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from indexer.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
+from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 
 # Source priority: technology skills first, then ESCO, then skills learned from profiles.
 SOURCE_ORDER: Final = {"linguist": 0, "onet": 1, "esco": 2}

@@ -8,20 +8,27 @@ so that normalisation does not depend on what a filter removed.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import TransportError
 
-from indexer.skill_vocabulary import SkillVocabulary
+from domain.encoder import Encoder
+from domain.skill_vocabulary import SkillVocabulary
 from mappings.index_contract import DEFAULT_NAMESPACE, PROFILES, IndexNamespace
+from mappings.profile_vectors import PROFILE_VECTOR_FIELD, has_profile_vectors
+from ranking.errors import RankingError
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
+from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import exact_skill_ids, query_parts
-from ranking.query_embedder import QueryEmbedder, query_encoder
+from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
 from ranking.ranking_profile import RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
@@ -52,7 +59,10 @@ HIGHLIGHT = {
 }
 
 
-class SearchError(RuntimeError):
+_VECTOR_CHECK_S = 30.0
+
+
+class SearchError(RankingError, RuntimeError):
     """The backend refused or failed a search."""
 
 
@@ -134,6 +144,8 @@ class TalentSearcher:
         self.enabled_countries = list(enabled_countries)
         self.index = index
         self.request_timeout_s = request_timeout_s
+        self._has_vectors = False
+        self._vectors_checked_at = float("-inf")
 
     @classmethod
     def from_backend(
@@ -142,20 +154,42 @@ class TalentSearcher:
         enabled_countries: Sequence[str] = ("US",),
         request_timeout_s: float = 10.0,
         namespace: IndexNamespace = DEFAULT_NAMESPACE,
+        *,
+        encoder: Encoder,
     ) -> TalentSearcher:
-        """Load the indexed skill vocabulary and the model once, for a long-lived searcher.
+        """Load the indexed skill vocabulary once, for a long-lived searcher.
 
-        It searches the profiles and reads the skills of `namespace`.
+        It searches the profiles and reads the skills of `namespace`, and embeds queries with
+        `encoder` (the caller picks it: `domain.encoder.query_encoder`).
         """
         return cls(
             client,
             SkillVocabulary.load_default(),
             SkillMatcher.from_index(client, namespace.skills.alias),
-            QueryEmbedder(query_encoder()),
+            QueryEmbedder(encoder),
             enabled_countries,
             index=namespace.profiles.alias,
             request_timeout_s=request_timeout_s,
         )
+
+    @cached_property
+    def job_titles(self) -> JobTitles:
+        """O*NET titles to weighted skills (built on the first query that reads titles)."""
+        return JobTitles.from_taxonomy(self.vocabulary)
+
+    def title_matches(
+        self, title: TitleMatch, similarity: float, have: Sequence[SkillMatch]
+    ) -> list[SkillMatch]:
+        """The title's skills as skill-leg matches, where they beat what the query already has."""
+        best = {m.id: m.similarity for m in have}
+        added = []
+        for skill_id, weight in title.skills:
+            sim = similarity * weight
+            entry = self.vocabulary.get(skill_id)
+            if entry is None or skill_id not in self.matcher or best.get(skill_id, -1.0) >= sim:
+                continue
+            added.append(SkillMatch(skill_id, entry.label, sim))
+        return added
 
     def explicit_skill_ids(self, skills: Sequence[str]) -> list[str]:
         """Canonical ids of explicitly requested skills (known ones only: never learned here)."""
@@ -202,20 +236,42 @@ class TalentSearcher:
         matches = self.matcher.nearest(
             vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
         )
+        title = (
+            self.job_titles.find(text, skill_cfg.title_top_k)
+            if text and reading.job_titles
+            else None
+        )
+        if title is not None:
+            understanding = dataclasses.replace(understanding, job_title=title)
+            extra = self.title_matches(title, skill_cfg.title_similarity, matches)
+            kept = [m for m in matches if m.id not in {e.id for e in extra}]
+            matches = sorted([*kept, *extra], key=lambda m: (-m.similarity, m.id))
         leg_queries: dict[str, dict[str, Any]] = {}
         lexical_text = " ".join([text, *query.skills]).strip()
         if lexical_text and profile.legs.lexical.weight > 0:
-            leg_queries["lexical"] = lexical_query(lexical_text, exact)
+            lexical = profile.legs.lexical
+            leg_queries["lexical"] = lexical_query(
+                lexical_text, exact, lexical.skill_boost, lexical.title_skill_boost
+            )
         skill_query = skill_leg_query(matches, skill_cfg.tie_breaker)
         if skill_query is not None and skill_cfg.weight > 0:
             leg_queries["skill"] = skill_query
+        vector_leg = profile.legs.vector.weight > 0 and len(vectors) > 0
+        if vector_leg and self.has_profile_vectors():
+            leg_queries["vector"] = {"vector": [round(float(x), 6) for x in vectors[0]]}
+
+        def leg_body(name: str, leg_query: dict[str, Any], filtered: bool) -> Any:
+            """The leg's query with the filters (main body) or without (calibration body)."""
+            if name == "vector":  # k-NN filters inside the search, not after it (fewer hits)
+                return knn_query(leg_query["vector"], profile.window, filters if filtered else [])
+            return {"bool": {"must": [leg_query], "filter": filters}} if filtered else leg_query
 
         bodies: list[dict[str, Any]] = []
-        for leg_query in leg_queries.values():
+        for name, leg_query in leg_queries.items():
             bodies.append(
                 {
                     "size": profile.window,
-                    "query": {"bool": {"must": [leg_query], "filter": filters}},
+                    "query": leg_body(name, leg_query, filtered=True),
                     "_source": source,
                     "track_total_hits": False,
                 }
@@ -224,16 +280,31 @@ class TalentSearcher:
             bodies[list(leg_queries).index("lexical")]["highlight"] = HIGHLIGHT
         calibrated = bool(filters)
         if calibrated:
-            for leg_query in leg_queries.values():
+            for name, leg_query in leg_queries.items():
                 bodies.append(
                     {
                         "size": profile.window,
-                        "query": leg_query,
+                        "query": leg_body(name, leg_query, filtered=False),
                         "_source": False,
                         "track_total_hits": False,
                     }
                 )
+        if vector_leg and "vector" not in leg_queries:
+            understanding = dataclasses.replace(understanding, vector_leg="no profile vectors")
         return SearchPlan(bodies, list(leg_queries), calibrated, expansions, matches, understanding)
+
+    def has_profile_vectors(self) -> bool:
+        """Whether the profiles index holds vectors for the k-NN leg (asked at most every 30 s:
+        a rebuild on another engine may add or drop them)."""
+        now = time.monotonic()
+        if now - self._vectors_checked_at > _VECTOR_CHECK_S:
+            try:
+                mapping = self.client.indices.get_mapping(index=self.index)
+                self._has_vectors = any(has_profile_vectors(m) for m in mapping.values())
+            except TransportError:
+                self._has_vectors = False
+            self._vectors_checked_at = now
+        return self._has_vectors
 
     def search(
         self,
@@ -297,6 +368,15 @@ class TalentSearcher:
         result = self.client.msearch(body=lines, request_timeout=self.request_timeout_s)
         responses: list[dict[str, Any]] = result["responses"]
         return responses
+
+
+def knn_query(vector: list[float], k: int, filters: list[Any]) -> dict[str, Any]:
+    """The k-NN leg: the `k` profiles whose vectors are nearest the query's, filters applied
+    during the search (Lucene engine), so a filter does not empty the window."""
+    search: dict[str, Any] = {"vector": vector, "k": k}
+    if filters:
+        search["filter"] = {"bool": {"filter": filters}}
+    return {"knn": {PROFILE_VECTOR_FIELD: search}}
 
 
 def _server_side(response: dict[str, Any]) -> bool:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install Debian's chromium and chromium-driver for the browser tests (tests/test_pages.py).
+# Install Debian's chromium and chromium-driver for the browser tests
+# (tests/integration/test_pages.py).
 # `playwright install` is never used: it downloads a browser build. When another apt run holds
 # the dpkg lock (an unattended upgrade, a second setup), wait for it instead of failing at once.
 set -euo pipefail

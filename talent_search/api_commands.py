@@ -12,8 +12,9 @@ from rich.table import Table
 
 from query_api.api_keys import DEMO_KEYS, KeyFileError, Tier, add_key, read_key_file, revoke_key
 from query_api.api_settings import ApiSettings
-from query_api.app import configured_client, create_app
+from query_api.app import create_app
 from talent_search.cli_support import _fail, console, out
+from talent_search.engine_process import EngineProcessError, configured_client
 
 keys_app = typer.Typer(help="API keys: each maps to a client and a tier; stored hashed.")
 
@@ -46,7 +47,7 @@ def serve(
     """Serve the query API against the configured backend (OPENSEARCH_URL or `backend start`)."""
     try:
         configured_client().close()
-    except RuntimeError as exc:
+    except EngineProcessError as exc:
         raise _fail(str(exc)) from exc
     settings = ApiSettings()
     if demo_keys:
@@ -60,7 +61,8 @@ def serve(
             f"[yellow]no API keys in {settings.keys_file}: create one with "
             "`talent-search keys add CLIENT --tier standard`[/]"
         )
-    run_api(create_app(settings, demo_keys=demo_keys), host, port)
+    app = create_app(settings, client_factory=configured_client, demo_keys=demo_keys)
+    run_api(app, host, port)
 
 
 @keys_app.command("add")

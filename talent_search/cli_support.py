@@ -1,6 +1,7 @@
-"""Helpers every `talent-search` command shares: consoles, errors, progress, the backend.
+"""Helpers every `talent-search` command shares: consoles, errors, progress, the engine, the
+searcher.
 
-Why a module of its own: command modules (`talent_search.eval_commands`) need these helpers and
+Why a module of its own: the command modules (`talent_search.*_commands`) need these helpers and
 are registered by `talent_search.cli`, so importing them from `cli` would be circular.
 """
 
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import typer
+from opensearchpy import OpenSearch
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -20,9 +21,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from talent_search.backend import BackendError, open_backend
+from config.settings import TalentSettings
+from domain.encoder import query_encoder
+from ranking.talent_searcher import TalentSearcher
+from talent_search.engine_process import EngineConnection, EngineProcessError, open_engine
 
-__all__ = ["_backend_or_exit", "_fail", "_progress", "console", "out"]
+__all__ = ["_backend_or_exit", "_fail", "_progress", "_searcher", "console", "out"]
 
 console = Console(stderr=True)
 out = Console()
@@ -46,9 +50,9 @@ def _progress() -> Progress:
 
 
 @contextmanager
-def _backend_or_exit() -> Iterator[Any]:
+def _backend_or_exit() -> Iterator[EngineConnection]:
     try:
-        with open_backend() as backend:
+        with open_engine() as backend:
             if backend.kind == "embedded":
                 console.print(
                     "[yellow]No OPENSEARCH_URL and no background backend: using an embedded "
@@ -56,5 +60,16 @@ def _backend_or_exit() -> Iterator[Any]:
                     "Run `talent-search backend start` to keep data between commands.[/]"
                 )
             yield backend
-    except BackendError as exc:
+    except EngineProcessError as exc:
         raise _fail(str(exc)) from exc
+
+
+def _searcher(client: OpenSearch, settings: TalentSettings) -> TalentSearcher:
+    """The searcher of `search`, `eval`, `tune` and `demo`: the settings' index namespace,
+    enabled countries and query model (TALENT_SEARCH_QUERY_EMBEDDING_BACKEND)."""
+    return TalentSearcher.from_backend(
+        client,
+        settings.certification_registry.enabled_countries(),
+        namespace=settings.index_namespace,
+        encoder=query_encoder(settings.query_embedding_backend, settings.onnx_dir),
+    )

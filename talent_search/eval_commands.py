@@ -23,20 +23,18 @@ from opensearchpy import OpenSearch
 from rich.markup import escape
 from rich.table import Table
 
-from indexer.certification_registry import default_registry
+from config.settings import TalentSettings
+from domain.skill_vocabulary import SkillVocabulary
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target
 from indexer.profile_reader import Reject, read_profiles
-from indexer.skill_vocabulary import SkillVocabulary
 from ranking.evaluation import (
     METRICS,
     Comparison,
     Judgments,
     compare,
     evaluate,
-    format_report,
     load_judgments,
-    plot_deltas,
 )
 from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
 from ranking.relevance_set import (
@@ -46,8 +44,15 @@ from ranking.relevance_set import (
     write_relevance_set,
 )
 from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
-from talent_search.cli_support import _backend_or_exit, _fail, _progress, console, out
-from talent_search.settings import TalentSettings
+from talent_search.cli_support import (
+    _backend_or_exit,
+    _fail,
+    _progress,
+    _searcher,
+    console,
+    out,
+)
+from talent_search.eval_report import format_report, plot_deltas
 
 __all__ = ["build_judgments", "eval_command"]
 
@@ -79,8 +84,9 @@ def _load_judgments_or_exit(path: Path) -> Judgments:
 
 
 def _ranking_or_exit(name: str, option: str) -> RankingProfile:
+    """A packaged or user ranking profile (TALENT_SEARCH_RANKING_PROFILES_DIR) by name."""
     try:
-        return load_profile(name)
+        return load_profile(name, user_dir=TalentSettings().user_profiles_dir)
     except RankingProfileError as exc:
         raise _fail(f"{option}: {escape(str(exc))}", code=2) from exc
 
@@ -200,10 +206,7 @@ def eval_command(
         if live is None or int(client.count(index=alias)["count"]) == 0:
             raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
         missing = _missing_judged_ids(client, alias, judgments)
-        enabled = default_registry().with_enabled(settings.certification_countries)
-        searcher = TalentSearcher.from_backend(
-            client, enabled.enabled_countries(), namespace=namespace
-        )
+        searcher = _searcher(client, settings)
         try:
             run, seconds = _run(searcher, judgments.queries, ranking)
             baseline_run = (

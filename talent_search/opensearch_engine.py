@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from talent_search.settings import TalentSettings
+from config.settings import TalentSettings
 
 OPENSEARCH_VERSION = "2.19.1"
 ENGINE_PROJECT = Path(__file__).resolve().parents[1] / "engines" / "opensearch"

@@ -39,6 +39,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.settings import TalentSettings
 from talent_search.opensearch_engine import (
     ENGINE_PROJECT,
     LAUNCHER_CLASS,
@@ -55,7 +56,6 @@ from talent_search.opensearch_engine import (
     spawn_node,
     terminate,
 )
-from talent_search.settings import TalentSettings
 
 SECURITY_PROJECT = ENGINE_PROJECT.parent / "opensearch-security"
 SECURITY_PLUGIN_CLASS = "org.opensearch.security.OpenSearchSecurityPlugin"

@@ -4,7 +4,7 @@
 
 import { el } from "./common.js";
 
-// Keep in step with indexer.profile_input.DiversityCategory; categories the API reports in the
+// Keep in step with domain.diversity.DiversityCategory; categories the API reports in the
 // enterprise facets but missing here are added on the fly (the list is meant to grow).
 const LABELS = {
   minority_owned: "Minority-owned",

@@ -1,0 +1,146 @@
+"""The routes' dependencies: the app's state, who the caller is, and what their tier may use.
+
+`CurrentClient` authenticates; `SearchClient` also refuses parameters the tier may not use,
+before they are validated (so a forbidden parameter gets 403, never a 422 that describes it);
+`EngineerClient` admits relevance engineers only.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.responses import Response
+from fastapi.security import APIKeyHeader
+from starlette.types import Scope
+
+from query_api.api_keys import ApiClient, KeyStore, Tier
+from query_api.api_settings import ApiSettings
+from query_api.errors import UNAUTHORIZED, Forbidden, Unauthorized, error_response
+from query_api.observability import ApiMetrics
+from query_api.search_request import DIVERSITY_PARAMS, ENGINEER_PARAMS
+from query_api.search_service import SearchService
+from query_api.searcher_provider import SearcherProvider
+
+DIVERSITY_FORBIDDEN = (
+    "the Diversity-Certified filter (diversity_certified, diversity_categories) is available "
+    "to Enterprise Suite clients only"
+)
+ENGINEER_FORBIDDEN = (
+    "ranking overrides and explain (ranking_profile, ranking_overrides, explain) are available "
+    "to relevance engineer keys only"
+)
+RANKING_PROFILES_FORBIDDEN = (
+    "ranking profiles (listing them and exporting tuned ones) are available to relevance "
+    "engineer keys only"
+)
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="Your API key; it decides your tier."
+)
+
+
+@dataclass
+class AppState:
+    """What the lifespan builds and the routes use (`app.state.talent`)."""
+
+    settings: ApiSettings
+    keys: KeyStore
+    searcher_provider: SearcherProvider
+    service: SearchService
+    metrics: ApiMetrics
+    today: Callable[[], date]
+    # `talent-search demo` lists the public demo keys on the pages (GET /pages/config).
+    show_demo_keys: bool
+    # Admission control: at most this many searches work at once; the rest wait their turn here
+    # instead of piling onto the engine, where a queue would turn into engine timeouts.
+    search_slots: threading.BoundedSemaphore
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.talent
+    return state
+
+
+State = Annotated[AppState, Depends(app_state)]
+
+
+def authenticate(
+    request: Request, key: Annotated[str | None, Security(api_key_header)]
+) -> ApiClient:
+    client = app_state(request).keys.authenticate(key)
+    if client is None:
+        raise Unauthorized(UNAUTHORIZED)
+    request.state.client_name = client.name
+    request.state.client_tier = client.tier.value
+    return client
+
+
+CurrentClient = Annotated[ApiClient, Depends(authenticate)]
+
+
+def check_tier_params(names: set[str], tier: Tier) -> None:
+    """403 for parameters the tier may not use, decided on parameter names alone."""
+    if names & DIVERSITY_PARAMS and not tier.sees_diversity:
+        raise Forbidden(DIVERSITY_FORBIDDEN)
+    if names & ENGINEER_PARAMS and not tier.tunes_ranking:
+        raise Forbidden(ENGINEER_FORBIDDEN)
+
+
+async def search_access(request: Request, client: CurrentClient) -> ApiClient:
+    """Runs before parameter validation, so a forbidden parameter gets 403, never a 422."""
+    names = set(request.query_params.keys())
+    if request.method == "POST":
+        body: Any = None
+        with suppress(ValueError):
+            body = await request.json()
+        if isinstance(body, dict):
+            names |= set(body)
+    check_tier_params(names, client.tier)
+    return client
+
+
+SearchClient = Annotated[ApiClient, Depends(search_access)]
+
+
+def engineer_access(client: CurrentClient) -> ApiClient:
+    if not client.tier.tunes_ranking:
+        raise Forbidden(RANKING_PROFILES_FORBIDDEN)
+    return client
+
+
+EngineerClient = Annotated[ApiClient, Depends(engineer_access)]
+
+
+def is_operator(request: Request, settings: ApiSettings) -> bool:
+    """The request carries the operator credential: `Authorization: Bearer <operator token>`."""
+    if settings.operator_token is None:
+        return False
+    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+    expected = settings.operator_token.get_secret_value()
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode("utf-8", "surrogatepass"), expected.encode()
+    )
+
+
+def key_gate(scope: Scope) -> Response | None:
+    """401 for any `/v1/` request without a known key, before anything reads its body.
+
+    FastAPI decodes a JSON body before it runs the route's dependencies, so without this a
+    malformed body would get a 422 before the key is checked. Runs in the request middleware.
+    """
+    if not str(scope.get("path", "")).startswith("/v1/"):
+        return None
+    request = Request(scope)
+    state: AppState | None = getattr(request.app.state, "talent", None)
+    if state is not None and state.keys.authenticate(request.headers.get("x-api-key")):
+        return None
+    return error_response(
+        request, 401, Unauthorized.code, UNAUTHORIZED, headers={"WWW-Authenticate": "ApiKey"}
+    )

@@ -1,0 +1,21 @@
+"""Keys: who the calling key belongs to, and its tier (the pages ask it at sign-in)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from query_api.deps import CurrentClient
+from query_api.errors import ERROR_RESPONSES
+from query_api.response_models import ClientInfo
+
+router = APIRouter(tags=["keys"])
+
+
+@router.get(
+    "/v1/me",
+    summary="Who the key belongs to, and its tier.",
+    response_model=ClientInfo,
+    responses={401: ERROR_RESPONSES[401]},
+)
+def me(client: CurrentClient) -> ClientInfo:
+    return ClientInfo(client=client.name, tier=client.tier)

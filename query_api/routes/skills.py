@@ -1,0 +1,39 @@
+"""Skills: autocomplete from the vocabulary in memory, the same for every tier."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from query_api.deps import CurrentClient, State
+from query_api.errors import ERROR_RESPONSES
+from query_api.response_models import SkillSuggestionItem, SkillSuggestions
+
+router = APIRouter(tags=["search"])
+
+
+@router.get(
+    "/v1/skills/suggest",
+    summary="Skill autocomplete: skills whose name or an alias starts with the prefix.",
+    description=(
+        "From the skill vocabulary in memory (ESCO, O*NET, linguist), never from the "
+        "profiles: the same answer for every tier, and nothing about certification."
+    ),
+    response_model=SkillSuggestions,
+    responses={code: ERROR_RESPONSES[code] for code in (401, 422)},
+)
+def suggest_skills(
+    state: State,
+    prefix: Annotated[
+        str,
+        Query(min_length=1, max_length=100, description="What was typed, e.g. `reac`."),
+    ],
+    client: CurrentClient,
+    limit: Annotated[int, Query(ge=1, le=25, description="At most this many.")] = 10,
+) -> SkillSuggestions:
+    found = state.searcher_provider.suggester().suggest(prefix, limit)
+    return SkillSuggestions(
+        prefix=prefix,
+        suggestions=[SkillSuggestionItem(id=s.id, label=s.label, matched=s.matched) for s in found],
+    )

@@ -1,0 +1,1165 @@
+"""Automatic tuning of a ranking profile: search space, cached trials, cross-validated gains.
+
+Why: relevance engineers tuned weights by hand, with sliders. This searches every setting of a
+ranking profile with optuna's TPE sampler, cheaply, and says how much of the gain holds on
+queries it was not tuned on (K-fold cross-validation over queries, stratified by family).
+
+**Search space.** It is read from the `RankingProfile` model itself, never from a copied list:
+every number with both a lower and an upper bound (`ge`/`gt` and `le`/`lt`), every bool and
+every `Literal` with more than one value is a parameter, constrained to its validated range. A
+field the ranking code adds is searched as soon as it exists. Metadata (`name`, `version`,
+`description`, `tuning`) is never searched; `window` (how many results a search returns) and
+the `query.*` switches (product features such as typo correction, visible in responses) are
+left out by default and can be named explicitly.
+
+**Grids.** Numbers are searched on a grid anchored at the base profile's value, so the base is
+always a point of the space and no value reads like 0.39999998: fusion parameters in about 1,000
+steps over their range, request parameters (below) in about 20, so that trials repeat request
+settings and their engine responses are reused.
+
+**Cheap trials.** A parameter in `FUSION_ONLY` changes only fusion and boosts
+(`ranking.talent_searcher.rank_responses`), not the `_msearch` bodies. The legs' windows are
+planned with every leg on (a leg whose weight is 0 is not sent at all), fetched once per
+distinct request body and kept; a trial then drops the legs its weights switch off and fuses in
+memory. Every other parameter (including any field this module does not know) is a request
+parameter: its trial plans the bodies again and sends the engine only the bodies it has not
+seen. Engine trials are spread evenly (`engine_share` of them sample new request values); the
+others keep the request values of the best trial so far and sample fusion and boosts only.
+
+Pure: the engine is reached only through the `plan` and `msearch` callables given to
+`CachedEvaluator`, so everything here is testable without a server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import hashlib
+import json
+import math
+import random
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, Literal, get_args, get_origin
+
+import optuna
+from annotated_types import Ge, Gt, Le, Lt
+from pydantic import BaseModel
+
+from ranking.errors import RankingError
+from ranking.evaluation import (
+    METRICS,
+    Comparison,
+    EvalReport,
+    Judgments,
+    compare,
+    evaluate,
+    ndcg_at_k,
+    precision_at_k,
+    recall_at_k,
+    reciprocal_rank,
+)
+from ranking.ranking_profile import RankingProfile, RankingProfileError
+from ranking.talent_searcher import SearchPlan, rank_responses
+
+__all__ = [
+    "DEFAULT_EXCLUDED",
+    "FUSION_ONLY",
+    "FUSION_SOURCE",
+    "METADATA",
+    "CachedEvaluator",
+    "FoldResult",
+    "Parameter",
+    "StudyResult",
+    "TrialRecord",
+    "TuningError",
+    "TuningResult",
+    "cross_validate",
+    "is_fusion_only",
+    "plot_tuning",
+    "profile_fields",
+    "request_key",
+    "search_space",
+    "stratified_folds",
+    "study",
+]
+
+#: Settings that change only fusion and boosts, never a request body (fnmatch patterns over
+#: dotted paths). Anything else is a request parameter: always correct, only slower.
+FUSION_ONLY: Final = (
+    "legs.*.weight",
+    "normalisation",
+    "minmax_top_percentile",
+    "rrf_k",
+    "badges.*",
+    "jss_prior.*",
+)
+#: Never searched: they describe the profile, they do not rank.
+METADATA: Final = ("name", "version", "description", "tuning")
+#: Searched only when named: `window` is how many results a search returns (totals, pages,
+#: facets), the `query.*` switches are product features visible in responses.
+DEFAULT_EXCLUDED: Final = ("window", "query.*")
+#: The `_source` fields fusion reads (`rank_responses` builds its candidates from them); the
+#: cached windows ask for these alone, which halves the engine's and the parser's work.
+FUSION_SOURCE: Final = ("badge", "job_success_score")
+#: About this many grid steps over a parameter's validated range.
+FUSION_STEPS: Final = 1000
+REQUEST_STEPS: Final = 20
+MSEARCH_BATCH: Final = 50
+#: The first trials after the base explore around the best so far (a share of the study, at
+#: least STARTUP_MIN): each moves about PERTURB_SHARE of the parameters, numbers by a Gaussian
+#: step of PERTURB_SIGMA of their grid. TPE then models from them. (A uniform start over the
+#: validated ranges, a badge multiplier anywhere in (0, 10], found nothing better than the
+#: base in 100 trials on the dev set.)
+STARTUP_SHARE: Final = 0.2
+STARTUP_MIN: Final = 4
+PERTURB_SHARE: Final = 1 / 3
+PERTURB_SIGMA: Final = 0.05
+TIE_EPS: Final = 1e-9
+
+_METRIC_FUNCTIONS: Final[dict[str, Callable[[Sequence[str], Mapping[str, int], int], float]]] = {
+    "ndcg": ndcg_at_k,
+    "reciprocal_rank": reciprocal_rank,
+    "precision": precision_at_k,
+    "recall": recall_at_k,
+}
+#: Hits kept per query for the held-out reports: the deepest cut-off any metric looks at.
+RUN_DEPTH: Final = max(k for _, k in METRICS.values())
+
+
+class TuningError(RankingError, ValueError):
+    """Tuning cannot run as asked (an unknown parameter, too few queries for the folds, ...)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Search space, from the model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One leaf setting of the model, with its validated range, or why it cannot be searched."""
+
+    path: str
+    kind: Literal["float", "int", "choice", "fixed"]
+    low: float | None = None
+    high: float | None = None
+    low_strict: bool = False
+    high_strict: bool = False
+    choices: tuple[Any, ...] = ()
+    reason: str = ""  # for kind "fixed": why it is not searchable
+
+
+def profile_fields(model: type[BaseModel] = RankingProfile, prefix: str = "") -> list[FieldSpec]:
+    """Every leaf field of `model` (nested models walked), in declaration order."""
+    specs: list[FieldSpec] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            specs += profile_fields(annotation, f"{path}.")
+            continue
+        if get_origin(annotation) is Literal:
+            choices = get_args(annotation)
+            if len(choices) > 1:
+                specs.append(FieldSpec(path, "choice", choices=choices))
+            else:
+                specs.append(FieldSpec(path, "fixed", reason="it allows only one value"))
+            continue
+        if annotation is bool:
+            specs.append(FieldSpec(path, "choice", choices=(False, True)))
+            continue
+        if annotation in (int, float):
+            low = high = None
+            low_strict = high_strict = False
+            for constraint in info.metadata:
+                if isinstance(constraint, Ge):
+                    low = float(constraint.ge)  # type: ignore[arg-type]
+                elif isinstance(constraint, Gt):
+                    low, low_strict = float(constraint.gt), True  # type: ignore[arg-type]
+                elif isinstance(constraint, Le):
+                    high = float(constraint.le)  # type: ignore[arg-type]
+                elif isinstance(constraint, Lt):
+                    high, high_strict = float(constraint.lt), True  # type: ignore[arg-type]
+            if low is None or high is None:
+                specs.append(
+                    FieldSpec(path, "fixed", reason="its range has no upper or lower bound")
+                )
+                continue
+            kind: Literal["float", "int"] = "int" if annotation is int else "float"
+            specs.append(FieldSpec(path, kind, low, high, low_strict, high_strict))
+            continue
+        specs.append(FieldSpec(path, "fixed", reason=f"it is a {_type_name(annotation)}"))
+    return specs
+
+
+def _type_name(annotation: Any) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation)
+
+
+def is_fusion_only(path: str) -> bool:
+    """Whether the setting at `path` changes only fusion and boosts (see `FUSION_ONLY`)."""
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in FUSION_ONLY)
+
+
+def _matches(path: str, pattern: str) -> bool:
+    """`pattern` names `path` exactly, as a group prefix (`legs.skill`), or as a wildcard."""
+    return (
+        path == pattern
+        or path.startswith(pattern + ".")
+        or fnmatch.fnmatchcase(path, pattern)
+        or fnmatch.fnmatchcase(path, pattern + ".*")
+    )
+
+
+def _value_at(profile: BaseModel, path: str) -> Any:
+    value: Any = profile
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One searched setting: its grid (anchored at the base value) or its choices.
+
+    Numbers are sampled as a grid index (an optuna int), so every value is exact and inside
+    the validated range by construction.
+    """
+
+    path: str
+    kind: Literal["float", "int", "choice"]
+    base: Any
+    level: Literal["fusion", "request"]
+    valid_low: float | None = None  # the model's bounds, for the report
+    valid_high: float | None = None
+    low_strict: bool = False
+    high_strict: bool = False
+    # the grid: base + (i - below) * step for i in 0..count-1 (so index `below` is the base)
+    below: int = 0
+    step: float = 1.0
+    count: int = 1
+    decimals: int = 0
+    choices: tuple[Any, ...] = ()
+
+    def value(self, index: int) -> Any:
+        if self.kind == "choice":
+            return self.choices[index]
+        if not 0 <= index < self.count:
+            raise IndexError(f"{self.path}: grid index {index} outside 0..{self.count - 1}")
+        value = float(self.base) + (index - self.below) * self.step
+        return round(value) if self.kind == "int" else round(value, self.decimals)
+
+    def index(self, value: Any) -> int:
+        """The grid index (or choice index) of `value`; the base value always has one."""
+        if self.kind == "choice":
+            return self.choices.index(value)
+        index = self.below + round((float(value) - float(self.base)) / self.step)
+        if not 0 <= index < self.count or self.value(index) != value:
+            raise ValueError(f"{self.path}: {value!r} is not on the grid")
+        return index
+
+    @property
+    def values(self) -> list[Any]:
+        size = len(self.choices) if self.kind == "choice" else self.count
+        return [self.value(i) for i in range(size)]
+
+    def distribution(self) -> optuna.distributions.BaseDistribution:
+        if self.kind == "choice":
+            return optuna.distributions.CategoricalDistribution(list(self.choices))
+        return optuna.distributions.IntDistribution(0, self.count - 1)
+
+    def suggest(self, trial: optuna.trial.BaseTrial) -> Any:
+        if self.kind == "choice":
+            return trial.suggest_categorical(self.path, list(self.choices))
+        return self.value(trial.suggest_int(self.path, 0, self.count - 1))
+
+    def optuna_value(self, value: Any) -> Any:
+        """`value` as optuna records it (the grid index, or the choice itself)."""
+        return value if self.kind == "choice" else self.index(value)
+
+    def describe(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "level": self.level, "base": self.base}
+        if self.kind == "choice":
+            return data | {"kind": "choice", "choices": list(self.choices)}
+        return data | {
+            "kind": self.kind,
+            "valid": _interval(self.valid_low, self.valid_high, self.low_strict, self.high_strict),
+            "grid": {
+                "low": self.value(0),
+                "high": self.value(self.count - 1),
+                "step": round(self.step) if self.kind == "int" else self.step,
+            },
+            "values": self.count,
+        }
+
+
+def _interval(low: float | None, high: float | None, low_strict: bool, high_strict: bool) -> str:
+    return f"{'(' if low_strict else '['}{low:g}, {high:g}{')' if high_strict else ']'}"
+
+
+def _nice_step(span: float, steps: int, integer: bool) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above span / steps (at least 1 for ints)."""
+    raw = span / steps
+    if integer and raw <= 1:
+        return 1.0
+    exponent = math.floor(math.log10(raw))
+    for mantissa in (5, 2, 1):
+        step = mantissa * 10.0**exponent
+        if step <= raw * (1 + 1e-12):
+            break
+    return float(max(1, round(step))) if integer else float(Decimal(repr(step)).normalize())
+
+
+def _decimals(number: float) -> int:
+    exponent = Decimal(repr(float(number))).normalize().as_tuple().exponent
+    return max(0, -int(exponent)) if isinstance(exponent, int) else 0
+
+
+def grid_parameter(spec: FieldSpec, base: Any, level: Literal["fusion", "request"]) -> Parameter:
+    """The parameter for a field: its grid, anchored at `base`, inside the validated range."""
+    if spec.kind == "choice":
+        return Parameter(spec.path, "choice", base, level, choices=spec.choices)
+    if spec.kind == "fixed" or spec.low is None or spec.high is None:
+        raise TuningError(f"{spec.path} is not searchable: {spec.reason}")
+    integer = spec.kind == "int"
+    steps = FUSION_STEPS if level == "fusion" else REQUEST_STEPS
+    low, high, start = spec.low, spec.high, float(base)
+    step = _nice_step(high - low, steps, integer)
+    decimals = 0 if integer else min(10, max(_decimals(step), _decimals(start)))
+
+    def inside(value: float) -> bool:
+        above = value > low if spec.low_strict else value >= low
+        below = value < high if spec.high_strict else value <= high
+        return above and below
+
+    def at(offset: int) -> float:
+        value = start + offset * step
+        return float(round(value)) if integer else round(value, decimals)
+
+    down = math.floor((start - low) / step + 1e-9)
+    while down > 0 and not inside(at(-down)):
+        down -= 1
+    up = math.floor((high - start) / step + 1e-9)
+    while up > 0 and not inside(at(up)):
+        up -= 1
+    return Parameter(
+        spec.path,
+        spec.kind,
+        base,
+        level,
+        valid_low=spec.low,
+        valid_high=spec.high,
+        low_strict=spec.low_strict,
+        high_strict=spec.high_strict,
+        below=down,
+        step=step,
+        count=down + up + 1,
+        decimals=decimals,
+    )
+
+
+def search_space(
+    base: RankingProfile,
+    params: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+) -> list[Parameter]:
+    """The parameters to search, from the model's fields and the base profile's values.
+
+    Without `params`: every searchable field but `METADATA` and `DEFAULT_EXCLUDED`. `params`
+    narrows to the named fields (exact paths, groups such as `badges`, or wildcards such as
+    `legs.*.weight`) and may name a default-excluded one; `exclude` removes fields. A name that
+    matches no field, or names only unsearchable ones, raises TuningError naming it.
+    """
+    specs = profile_fields(type(base))
+    paths = [s.path for s in specs]
+    for option, names in (("--params", params or ()), ("--exclude", exclude)):
+        for name in names:
+            if not any(_matches(path, name) for path in paths):
+                known = ", ".join(s.path for s in specs if s.kind != "fixed" and not _meta(s.path))
+                raise TuningError(f"{option}: unknown parameter {name!r}; parameters: {known}")
+    chosen: list[FieldSpec] = []
+    for spec in specs:
+        if _meta(spec.path) or any(_matches(spec.path, name) for name in exclude):
+            continue
+        if params is None:
+            if spec.kind == "fixed" or any(_matches(spec.path, p) for p in DEFAULT_EXCLUDED):
+                continue
+        elif not any(_matches(spec.path, name) for name in params):
+            continue
+        elif spec.kind == "fixed":
+            if spec.path in params:  # named exactly: say why it cannot be searched
+                raise TuningError(f"--params: {spec.path} is not searchable: {spec.reason}")
+            continue
+        chosen.append(spec)
+    for name in params or ():
+        if _meta(name):
+            raise TuningError(f"--params: {name} is metadata, not a ranking setting")
+    if not chosen:
+        raise TuningError("no parameter left to search (check --params and --exclude)")
+    return [
+        grid_parameter(
+            spec, _value_at(base, spec.path), "fusion" if is_fusion_only(spec.path) else "request"
+        )
+        for spec in chosen
+    ]
+
+
+def _meta(path: str) -> bool:
+    return any(_matches(path, name) for name in METADATA)
+
+
+def nested(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted paths to the nested mapping `RankingProfile.with_overrides` takes."""
+    result: dict[str, Any] = {}
+    for path, value in values.items():
+        node = result
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return result
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            flat |= _flatten(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def request_key(profile: RankingProfile) -> str:
+    """What the `_msearch` bodies depend on: every setting but metadata and `FUSION_ONLY`."""
+    flat = _flatten(profile.model_dump(mode="json"))
+    kept = {p: v for p, v in flat.items() if not _meta(p) and not is_fusion_only(p)}
+    return json.dumps(kept, sort_keys=True, separators=(",", ":"))
+
+
+def planning_profile(profile: RankingProfile) -> RankingProfile:
+    """`profile` with every leg switched on, so the cached windows hold every leg."""
+    legs = profile.model_dump()["legs"]
+    off = {name: {"weight": 1.0} for name, leg in legs.items() if leg.get("weight", 1.0) <= 0}
+    return profile.with_overrides({"legs": off}) if off else profile
+
+
+def _leg_weight(profile: RankingProfile, leg: str) -> float:
+    config = getattr(profile.legs, leg, None)
+    weight = getattr(config, "weight", 1.0)
+    return float(weight)
+
+
+# --------------------------------------------------------------------------------------------
+# Folds
+# --------------------------------------------------------------------------------------------
+
+
+def stratified_folds(judgments: Judgments, folds: int, seed: int) -> list[tuple[str, ...]]:
+    """Queries dealt into `folds` folds, each family spread evenly; deterministic for a seed.
+
+    Within each family (in name order) the queries are sorted, shuffled with `seed` and dealt
+    round-robin, continuing where the previous family stopped, so fold sizes differ by at most
+    one. The assignment depends on the set of queries and the seed only, not on file order.
+    """
+    queries = judgments.queries
+    if folds < 2:
+        raise TuningError(f"--folds: need at least 2 folds, got {folds}")
+    if len(queries) < folds:
+        raise TuningError(
+            f"too few queries for {folds} folds: {len(queries)} judged queries, need at least "
+            f"{folds} (one per held-out fold); use fewer --folds or judge more queries"
+        )
+    by_family: dict[str, list[str]] = {}
+    for query in queries:
+        by_family.setdefault(judgments.families[query], []).append(query)
+    rng = random.Random(seed)
+    dealt: list[list[str]] = [[] for _ in range(folds)]
+    offset = 0
+    for family in sorted(by_family):
+        members = sorted(by_family[family])
+        rng.shuffle(members)
+        for i, query in enumerate(members):
+            dealt[(offset + i) % folds].append(query)
+        offset += len(members)
+    return [tuple(fold) for fold in dealt]
+
+
+def subset(judgments: Judgments, queries: Iterable[str]) -> Judgments:
+    keep = list(queries)
+    return Judgments(
+        ratings={q: judgments.ratings[q] for q in keep},
+        families={q: judgments.families[q] for q in keep},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Cached evaluation
+# --------------------------------------------------------------------------------------------
+
+Planner = Callable[[str, RankingProfile], SearchPlan]
+Msearch = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One body's response, compactly: hit ids and raw scores; sources live in one table."""
+
+    ids: tuple[str, ...]
+    scores: tuple[Any, ...]
+    with_source: bool
+
+
+@dataclass(frozen=True)
+class _Planned:
+    plan: SearchPlan  # without its bodies
+    bodies: tuple[str, ...]  # body hashes, in plan order
+
+
+def _body_hash(body: Mapping[str, Any]) -> str:
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _slim(body: dict[str, Any]) -> dict[str, Any]:
+    if body.get("_source") is False:
+        return body
+    return {**body, "_source": list(FUSION_SOURCE)}
+
+
+class CachedEvaluator:
+    """Scores profiles on judged queries; engine responses are fetched once per distinct body.
+
+    `plan(text, profile)` builds a query's `SearchPlan` (`TalentSearcher.plan`); `msearch(bodies)`
+    sends bodies and returns their responses in order (`TalentSearcher._msearch`).
+    """
+
+    def __init__(
+        self,
+        plan: Planner,
+        msearch: Msearch,
+        judgments: Judgments,
+        metric: str = "ndcg@10",
+        batch_size: int = MSEARCH_BATCH,
+        plan_settings: int = 16,
+        rebuilt_windows: int = 4096,
+    ) -> None:
+        if metric not in METRICS:
+            raise TuningError(
+                f"--metric: unknown metric {metric!r}; use one of {', '.join(METRICS)}"
+            )
+        self._plan = plan
+        self._msearch = msearch
+        self.judgments = judgments
+        self.metric = metric
+        function, self.k = METRICS[metric]
+        self._function = _METRIC_FUNCTIONS[function]
+        self._batch = batch_size
+        self._windows: dict[str, _Window] = {}
+        self._sources: dict[str, dict[str, Any]] = {}
+        self._plans: OrderedDict[str, dict[str, _Planned]] = OrderedDict()
+        self._plan_settings = plan_settings
+        self._rebuilt: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._rebuilt_max = rebuilt_windows
+        self.bodies_sent = 0
+        self.bodies_reused = 0
+        self.engine_seconds = 0.0
+        self.plan_seconds = 0.0
+
+    # -- engine side ---------------------------------------------------------------------
+
+    def prepare(
+        self,
+        profile: RankingProfile,
+        queries: Sequence[str],
+        on_query: Callable[[int], None] | None = None,
+    ) -> dict[str, _Planned]:
+        """Plan `queries` for the profile's request settings and fetch the unseen bodies."""
+        key = request_key(profile)
+        plans = self._plans.get(key)
+        if plans is None:
+            plans = self._plans[key] = {}
+        self._plans.move_to_end(key)
+        while len(self._plans) > self._plan_settings:
+            self._plans.popitem(last=False)
+        missing = [q for q in queries if q not in plans]
+        if not missing:
+            return plans
+        planner = planning_profile(profile)
+        wanted: dict[str, dict[str, Any]] = {}
+        started = time.perf_counter()
+        for done, query in enumerate(missing, start=1):
+            plan = self._plan(query, planner)
+            hashes = []
+            for body in plan.bodies:
+                digest = _body_hash(body)
+                hashes.append(digest)
+                if digest in self._windows or digest in wanted:
+                    self.bodies_reused += 1
+                else:
+                    wanted[digest] = _slim(body)
+            plans[query] = _Planned(dataclasses.replace(plan, bodies=[]), tuple(hashes))
+            if on_query is not None:
+                on_query(done)
+        self.plan_seconds += time.perf_counter() - started
+        self._fetch(wanted)
+        return plans
+
+    def _fetch(self, wanted: Mapping[str, dict[str, Any]]) -> None:
+        items = list(wanted.items())
+        started = time.perf_counter()
+        for start in range(0, len(items), self._batch):
+            chunk = items[start : start + self._batch]
+            responses = self._msearch([body for _, body in chunk])
+            for (digest, body), response in zip(chunk, responses, strict=True):
+                hits = response["hits"]["hits"]
+                with_source = body.get("_source") is not False
+                if with_source:
+                    for hit in hits:
+                        self._sources.setdefault(hit["_id"], hit.get("_source", {}))
+                self._windows[digest] = _Window(
+                    tuple(hit["_id"] for hit in hits),
+                    tuple(hit["_score"] for hit in hits),
+                    with_source,
+                )
+        self.bodies_sent += len(items)
+        self.engine_seconds += time.perf_counter() - started
+
+    def _response(self, digest: str) -> dict[str, Any]:
+        response = self._rebuilt.get(digest)
+        if response is not None:
+            self._rebuilt.move_to_end(digest)
+            return response
+        window = self._windows[digest]
+        if window.with_source:
+            hits = [
+                {"_id": i, "_score": s, "_source": self._sources[i]}
+                for i, s in zip(window.ids, window.scores, strict=True)
+            ]
+        else:
+            hits = [{"_id": i, "_score": s} for i, s in zip(window.ids, window.scores, strict=True)]
+        response = {"hits": {"hits": hits}}
+        self._rebuilt[digest] = response
+        while len(self._rebuilt) > self._rebuilt_max:
+            self._rebuilt.popitem(last=False)
+        return response
+
+    # -- in memory -----------------------------------------------------------------------
+
+    def ranked_ids(
+        self, profile: RankingProfile, queries: Sequence[str], depth: int
+    ) -> dict[str, list[str]]:
+        """Query -> the top `depth` ids, exactly as `TalentSearcher.search` ranks them."""
+        plans = self.prepare(profile, queries)
+        run: dict[str, list[str]] = {}
+        for query in queries:
+            planned = plans[query]
+            legs = planned.plan.legs
+            kept = [i for i, leg in enumerate(legs) if _leg_weight(profile, leg) > 0]
+            order = list(kept)
+            if planned.plan.calibrated:
+                order += [len(legs) + i for i in kept]
+            responses = [self._response(planned.bodies[i]) for i in order]
+            plan = dataclasses.replace(planned.plan, legs=[legs[i] for i in kept])
+            hits, _ = rank_responses(plan, responses, profile)
+            run[query] = [hit.id for hit in hits[:depth]]
+        return run
+
+    def scores(self, profile: RankingProfile, queries: Sequence[str]) -> dict[str, float]:
+        """The metric per query for `profile`."""
+        run = self.ranked_ids(profile, queries, self.k)
+        return {q: self._function(run[q], self.judgments.ratings[q], self.k) for q in queries}
+
+    def mean(self, profile: RankingProfile, queries: Sequence[str]) -> float:
+        values = self.scores(profile, queries)
+        return math.fsum(values.values()) / len(values) if values else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Studies
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrialRecord:
+    study: str
+    number: int
+    values: Mapping[str, Any]  # dotted path -> value (every searched parameter)
+    score: float
+    engine: bool  # sent at least one body to the engine
+    request_sampled: bool  # this trial could sample new request values
+
+
+@dataclass(frozen=True)
+class TrialEvent:
+    """Reported after each trial, for a progress bar."""
+
+    study: str
+    number: int
+    trials: int
+    score: float
+    best: float
+    engine: bool
+
+
+@dataclass
+class StudyResult:
+    label: str
+    queries: int
+    base_score: float
+    best_score: float
+    best_values: dict[str, Any]  # every searched parameter, after simplification
+    changed: dict[str, Any]  # the ones that differ from the base
+    trials: list[TrialRecord]
+    importance: dict[str, float]
+    importance_note: str
+    simplified: list[str]  # parameters put back to the base value (no loss on these queries)
+    seconds: float
+
+    @property
+    def engine_trials(self) -> int:
+        return sum(t.engine for t in self.trials)
+
+
+def _profile_for(base: RankingProfile, values: Mapping[str, Any]) -> RankingProfile:
+    try:
+        return base.with_overrides(nested(values))
+    except RankingProfileError as exc:  # a grid value the model refuses: a bug in the grid
+        raise TuningError(f"a searched value is invalid: {exc}") from exc
+
+
+def _importance(
+    trials: optuna.study.Study, space: Sequence[Parameter]
+) -> tuple[dict[str, float], str]:
+    """PED-ANOVA importance (optuna's own, no extra dependency), or why there is none."""
+    searched = [p.path for p in space if len({*p.values}) > 1]
+    complete = [t for t in trials.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    varied = [p for p in searched if len({t.params.get(p) for t in complete}) > 1]
+    if len(complete) < 4 or not varied:
+        return {}, "too few trials, or no parameter varied, to estimate importance"
+    if len({t.value for t in complete}) < 2:
+        return {p: 0.0 for p in varied}, "every trial scored the same: no parameter mattered"
+    evaluator = optuna.importance.PedAnovaImportanceEvaluator()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            raw = optuna.importance.get_param_importances(
+                trials, evaluator=evaluator, params=varied
+            )
+    except (RuntimeError, ValueError) as exc:
+        return {}, f"importance not available: {exc}"
+    return {name: float(value) for name, value in raw.items()}, "PED-ANOVA (optuna)"
+
+
+def study(
+    space: Sequence[Parameter],
+    base: RankingProfile,
+    evaluator: CachedEvaluator,
+    queries: Sequence[str],
+    trials: int,
+    seed: int,
+    engine_share: float = 0.25,
+    label: str = "all queries",
+    on_trial: Callable[[TrialEvent], None] | None = None,
+) -> StudyResult:
+    """Search `space` on `queries`: `trials` trials, the first one the base profile.
+
+    The next STARTUP_SHARE of the trials are neighbours of the best trial so far (a local,
+    seeded random search from the base); TPE samples the rest, modelling every trial.
+    Trial i samples new request values when i * engine_share crosses an integer (evenly
+    spread); the others keep the best trial's request values and sample fusion and boosts only.
+    The best trial is then simplified: each changed parameter that scores no worse at its base
+    value goes back to it, so the profile changes only what made a difference.
+    """
+    if trials < 1:
+        raise TuningError(f"--trials: need at least 1 trial, got {trials}")
+    if not 0 < engine_share <= 1:
+        raise TuningError(f"--engine-share: must be in (0, 1], got {engine_share}")
+    started = time.perf_counter()
+    request = [p for p in space if p.level == "request"]
+    mixed = bool(request) and any(p.level == "fusion" for p in space)
+    startup = min(trials - 1, max(STARTUP_MIN, round(trials * STARTUP_SHARE)))
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, n_startup_trials=startup + 1)
+    tpe = optuna.create_study(direction="maximize", sampler=sampler)
+    rng = random.Random(seed)
+    base_values = {p.path: p.base for p in space}
+    tpe.enqueue_trial({p.path: p.optuna_value(p.base) for p in space})
+    records: list[TrialRecord] = []
+    scores: dict[str, float] = {}  # memo by values: TPE may propose a trial it has scored
+    best = -math.inf
+    for number in range(trials):
+        sampled = (
+            number == 0
+            or not mixed
+            or (math.floor(number * engine_share) != math.floor((number - 1) * engine_share))
+        )
+        if 0 < number <= startup:
+            around = records[_best_index(records)].values
+            local = _perturbed(space, around, rng, keep_request=not sampled)
+            tpe.enqueue_trial({p.path: p.optuna_value(local[p.path]) for p in space})
+        elif number > 0 and not sampled:
+            keep = tpe.best_trial.params
+            tpe.enqueue_trial({p.path: keep[p.path] for p in request})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            trial = tpe.ask()
+            values = {p.path: p.suggest(trial) for p in space}
+        key = json.dumps(values, sort_keys=True)
+        sent = evaluator.bodies_sent
+        if key not in scores:
+            scores[key] = evaluator.mean(_profile_for(base, values), queries)
+        score = scores[key]
+        tpe.tell(trial, score)
+        best = max(best, score)
+        engine = evaluator.bodies_sent > sent
+        records.append(TrialRecord(label, number, values, score, engine, sampled))
+        if on_trial is not None:
+            on_trial(TrialEvent(label, number, trials, score, best, engine))
+    best_values = dict(records[_best_index(records)].values)
+    best_score = max(r.score for r in records)
+    simplified: list[str] = []
+    reverted = True
+    while reverted:  # until every parameter still changed loses when put back alone
+        reverted = False
+        for parameter in space:
+            if best_values[parameter.path] == parameter.base:
+                continue
+            candidate = best_values | {parameter.path: parameter.base}
+            score = evaluator.mean(_profile_for(base, candidate), queries)
+            if score >= best_score - TIE_EPS:
+                best_values, best_score = candidate, max(best_score, score)
+                simplified.append(parameter.path)
+                reverted = True
+    importance, note = _importance(tpe, space)
+    return StudyResult(
+        label=label,
+        queries=len(queries),
+        base_score=records[0].score,
+        best_score=best_score,
+        best_values=best_values,
+        changed={p: v for p, v in best_values.items() if v != base_values[p]},
+        trials=records,
+        importance=importance,
+        importance_note=note,
+        simplified=simplified,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _perturbed(
+    space: Sequence[Parameter], around: Mapping[str, Any], rng: random.Random, keep_request: bool
+) -> dict[str, Any]:
+    """A neighbour of `around`: about a third of the parameters moved, numbers by a Gaussian
+    step of PERTURB_SIGMA of their grid (at least one step), choices to another choice."""
+    movable = [
+        p
+        for p in space
+        if len(p.choices if p.kind == "choice" else range(p.count)) > 1
+        and not (keep_request and p.level == "request")
+    ]
+    values = dict(around)
+    if not movable:
+        return values
+    moved = [p for p in movable if rng.random() < PERTURB_SHARE] or [rng.choice(movable)]
+    for parameter in moved:
+        current = values[parameter.path]
+        if parameter.kind == "choice":
+            values[parameter.path] = rng.choice([c for c in parameter.choices if c != current])
+            continue
+        index = parameter.index(current)
+        step = round(rng.gauss(0.0, max(1.0, parameter.count * PERTURB_SIGMA)))
+        step = step or rng.choice((-1, 1))
+        target = min(parameter.count - 1, max(0, index + step))
+        if target == index:  # at an end of the grid: step inwards
+            target = index - 1 if index > 0 else index + 1
+        values[parameter.path] = parameter.value(target)
+    return values
+
+
+def _best_index(records: Sequence[TrialRecord]) -> int:
+    """The first trial with the best score (the base, trial 0, wins every tie)."""
+    best = max(r.score for r in records)
+    return next(i for i, r in enumerate(records) if r.score >= best - TIE_EPS)
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-validation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FoldResult:
+    fold: int
+    train: int
+    test: tuple[str, ...]
+    study: StudyResult
+    base: EvalReport
+    tuned: EvalReport
+    comparison: Comparison
+
+    def summary(self) -> dict[str, Any]:
+        c = self.comparison
+        return {
+            "fold": self.fold,
+            "train_queries": self.train,
+            "test_queries": len(self.test),
+            "held_out": {"base": c.baseline_mean, "tuned": c.candidate_mean, "delta": c.mean_delta},
+            "wins": c.wins,
+            "losses": c.losses,
+            "ties": c.ties,
+            "train": {"base": self.study.base_score, "tuned": self.study.best_score},
+            "changed": self.study.changed,
+            "trials": len(self.study.trials),
+            "engine_trials": self.study.engine_trials,
+            "seconds": round(self.study.seconds, 3),
+        }
+
+
+@dataclass
+class TuningResult:
+    metric: str
+    folds: list[FoldResult]
+    base: EvalReport  # pooled held-out, every query scored by the base profile
+    tuned: EvalReport  # pooled held-out, every query scored by its fold's tuned profile
+    comparison: Comparison
+    final: StudyResult  # tuned on every query: the profile that is written
+    space: list[Parameter]
+    seconds: float
+    bodies_sent: int
+    bodies_reused: int
+    engine_seconds: float
+    plan_seconds: float
+    fold_of: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def studies(self) -> list[StudyResult]:
+        return [f.study for f in self.folds] + [self.final]
+
+    @property
+    def trials(self) -> int:
+        return sum(len(s.trials) for s in self.studies)
+
+    @property
+    def engine_trials(self) -> int:
+        return sum(s.engine_trials for s in self.studies)
+
+    @property
+    def study_seconds(self) -> float:
+        return math.fsum(s.seconds for s in self.studies)
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.comparison
+        per_query = {d.query: d for d in c.deltas}
+        return {
+            "metric": self.metric,
+            "cross_validated": {
+                "folds": len(self.folds),
+                "base": c.baseline_mean,
+                "tuned": c.candidate_mean,
+                "delta": c.mean_delta,
+                "wins": c.wins,
+                "losses": c.losses,
+                "ties": c.ties,
+                "base_metrics": dict(self.base.overall),
+                "tuned_metrics": dict(self.tuned.overall),
+                "families": {
+                    family: {
+                        "base": self.base.families[family][self.metric],
+                        "tuned": self.tuned.families[family][self.metric],
+                        "queries": self.base.family_sizes[family],
+                    }
+                    for family in self.base.families
+                },
+            },
+            "folds": [f.summary() for f in self.folds],
+            "final": {
+                "queries": self.final.queries,
+                "train": {"base": self.final.base_score, "tuned": self.final.best_score},
+                "changed": self.final.changed,
+                "values": self.final.best_values,
+                "simplified": self.final.simplified,
+                "importance": self.final.importance,
+                "importance_method": self.final.importance_note,
+            },
+            "search_space": [p.describe() for p in self.space],
+            "trials": {
+                "total": self.trials,
+                "per_study": len(self.final.trials),
+                "engine": self.engine_trials,
+                "in_memory": self.trials - self.engine_trials,
+                "seconds": round(self.study_seconds, 3),
+                "per_second": round(self.trials / self.study_seconds, 3)
+                if self.study_seconds
+                else None,
+                "bodies_sent": self.bodies_sent,
+                "bodies_reused": self.bodies_reused,
+                "engine_seconds": round(self.engine_seconds, 3),
+                "plan_seconds": round(self.plan_seconds, 3),
+            },
+            "seconds": round(self.seconds, 3),
+            "held_out_queries": [
+                {
+                    "query": q,
+                    "family": per_query[q].family,
+                    "fold": self.fold_of[q],
+                    "base": per_query[q].baseline,
+                    "tuned": per_query[q].candidate,
+                }
+                for q in sorted(per_query, key=lambda q: (self.fold_of[q], q))
+            ],
+            "trial_log": [
+                {
+                    "study": t.study,
+                    "number": t.number,
+                    "score": t.score,
+                    "engine": t.engine,
+                    "values": dict(t.values),
+                }
+                for s in self.studies
+                for t in s.trials
+            ],
+        }
+
+
+def cross_validate(
+    space: Sequence[Parameter],
+    base: RankingProfile,
+    evaluator: CachedEvaluator,
+    folds: int,
+    trials: int,
+    seed: int,
+    engine_share: float = 0.25,
+    on_trial: Callable[[TrialEvent], None] | None = None,
+) -> TuningResult:
+    """K studies on K-1 folds each, scored on the held-out fold; then one on every query.
+
+    Fold k's study uses seed + k + 1, the final one `seed`. The engine responses are shared by
+    every study (they depend on the request bodies, never on the judgments).
+    """
+    judgments = evaluator.judgments
+    dealt = stratified_folds(judgments, folds, seed)
+    started = time.perf_counter()
+    results: list[FoldResult] = []
+    base_run: dict[str, list[str]] = {}
+    tuned_run: dict[str, list[str]] = {}
+    fold_of: dict[str, int] = {}
+    for number, test in enumerate(dealt, start=1):
+        held_out = set(test)
+        train = [q for q in judgments.queries if q not in held_out]
+        label = f"fold {number}/{folds}"
+        result = study(
+            space, base, evaluator, train, trials, seed + number, engine_share, label, on_trial
+        )
+        tuned_profile = _profile_for(base, result.best_values)
+        fold_base = evaluator.ranked_ids(base, test, RUN_DEPTH)
+        fold_tuned = evaluator.ranked_ids(tuned_profile, test, RUN_DEPTH)
+        part = subset(judgments, test)
+        base_report, tuned_report = evaluate(fold_base, part), evaluate(fold_tuned, part)
+        comparison = compare(base_report, tuned_report, evaluator.metric, TIE_EPS)
+        results.append(
+            FoldResult(number, len(train), test, result, base_report, tuned_report, comparison)
+        )
+        base_run |= fold_base
+        tuned_run |= fold_tuned
+        fold_of |= dict.fromkeys(test, number)
+    final = study(
+        space,
+        base,
+        evaluator,
+        judgments.queries,
+        trials,
+        seed,
+        engine_share,
+        "all queries",
+        on_trial,
+    )
+    base_report, tuned_report = evaluate(base_run, judgments), evaluate(tuned_run, judgments)
+    return TuningResult(
+        metric=evaluator.metric,
+        folds=results,
+        base=base_report,
+        tuned=tuned_report,
+        comparison=compare(base_report, tuned_report, evaluator.metric, TIE_EPS),
+        final=final,
+        space=list(space),
+        seconds=time.perf_counter() - started,
+        bodies_sent=evaluator.bodies_sent,
+        bodies_reused=evaluator.bodies_reused,
+        engine_seconds=evaluator.engine_seconds,
+        plan_seconds=evaluator.plan_seconds,
+        fold_of=fold_of,
+    )
+
+
+def tuned_values(result: TuningResult) -> dict[str, Any]:
+    """The final study's changes, as `RankingProfile.with_overrides` takes them."""
+    return nested(result.final.changed)
+
+
+# --------------------------------------------------------------------------------------------
+# Plot
+# --------------------------------------------------------------------------------------------
+
+
+def plot_tuning(path_png: str | Path, result: TuningResult) -> None:
+    """Per-fold held-out gains (and the pooled one) beside each parameter's importance."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(13, 5), dpi=100)
+    FigureCanvasAgg(figure)
+    gains, importance = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.2]})
+    labels = [f"fold {f.fold}" for f in result.folds] + ["overall"]
+    comparisons = [f.comparison for f in result.folds] + [result.comparison]
+    deltas = [c.mean_delta for c in comparisons]
+    colours = [
+        "#2e7d32" if d > TIE_EPS else "#c62828" if d < -TIE_EPS else "#9e9e9e" for d in deltas
+    ]
+    colours[-1] = "#1565c0"
+    bars = gains.bar(range(len(deltas)), deltas, color=colours, width=0.7)
+    for bar, c in zip(bars, comparisons, strict=True):
+        gains.annotate(
+            f"{c.baseline_mean:.3f}\N{RIGHTWARDS ARROW}{c.candidate_mean:.3f}\n"
+            f"{c.wins}/{c.losses}/{c.ties}",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom" if bar.get_height() >= 0 else "top",
+            fontsize=7,
+        )
+    gains.axhline(0.0, color="black", linewidth=0.8)
+    gains.set_xticks(range(len(labels)))
+    gains.set_xticklabels(labels, fontsize=8)
+    gains.set_ylabel(f"held-out \N{GREEK CAPITAL LETTER DELTA} {result.metric} (tuned - base)")
+    c = result.comparison
+    gains.set_title(
+        f"cross-validated {result.metric}: {c.baseline_mean:.4f} \N{RIGHTWARDS ARROW} "
+        f"{c.candidate_mean:.4f} ({c.mean_delta:+.4f}); W/L/T {c.wins}/{c.losses}/{c.ties}",
+        fontsize=9,
+    )
+    ranked = sorted(result.final.importance.items(), key=lambda kv: (kv[1], kv[0]))
+    if ranked:
+        names = [name for name, _ in ranked]
+        importance.barh(range(len(ranked)), [v for _, v in ranked], color="#6a1b9a")
+        importance.set_yticks(range(len(ranked)))
+        importance.set_yticklabels(
+            [f"{n} *" if n in result.final.changed else n for n in names], fontsize=7
+        )
+        importance.set_xlabel("importance (share of the variance among the best trials)")
+    else:
+        importance.text(0.5, 0.5, result.final.importance_note, ha="center", va="center", wrap=True)
+        importance.set_yticks([])
+    importance.set_title(
+        f"parameter importance, study on all {result.final.queries} queries (* changed)",
+        fontsize=9,
+    )
+    figure.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.1, wspace=0.55)
+    path = Path(path_png)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png")

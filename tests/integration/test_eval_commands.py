@@ -1,0 +1,261 @@
+"""`talent-search eval` and `build-judgments` end to end against a clone of the embedded server.
+
+The fake encoder stands in for the model on both sides (skill index and query), so no model loads.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from opensearchpy import OpenSearch
+from typer.testing import CliRunner
+
+from domain.skill_vocabulary import SkillVocabulary
+from indexer.demo_corpus import generate_profiles
+from ranking.evaluation import METRICS, load_judgments
+from ranking.query_embedder import QueryEmbedder
+from ranking.ranking_profile import load_profile
+from ranking.relevance_set import FAMILIES
+from ranking.skill_matcher import SkillMatcher
+from ranking.talent_searcher import SearchQuery, TalentSearcher
+from talent_search import cli, index_commands
+from tests.factories import fake_encode, profile, write_jsonl
+
+pytestmark = pytest.mark.integration
+runner = CliRunner()
+
+CORPUS: list[dict[str, Any] | str] = [
+    profile(id="py-1", title="Senior Python Developer", skills=["Python", "Django"]),
+    profile(id="py-2", title="Data Engineer", skills=["Python", "PostgreSQL"], badge=None),
+    # Holds Python too, unjudged: with default's badge and JSS boosts it outranks py-2.
+    profile(
+        id="py-3",
+        title="Analyst",
+        skills=["Python", "Pandas"],
+        badge="expert_vetted",
+        job_success_score=100,
+    ),
+    profile(id="go-1", title="Backend Engineer", skills=["Go", "Docker"]),
+    profile(
+        id="acc-1",
+        title="Bookkeeper",
+        overview="Monthly books for small firms.",
+        skills=["QuickBooks", "Microsoft Excel"],
+    ),
+    profile(id="des-1", title="Graphic Designer", skills=["Adobe Photoshop", "Adobe Illustrator"]),
+]
+JUDGMENTS = """query,docid,rating,family
+python,py-1,3,skill_name
+python,py-2,2,skill_name
+quickbooks,acc-1,3,skill_name
+golang,go-1,3,esco_alias
+bookkeeping,ghost-9,3,onet_title
+"""
+
+
+@pytest.fixture
+def env(osmem_clone: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("OPENSEARCH_URL", osmem_clone.url)
+    monkeypatch.setenv("TALENT_SEARCH_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr(index_commands, "model_encoder", lambda batch_size=128: fake_encode)
+    monkeypatch.setattr("talent_search.cli_support.query_encoder", lambda *_: fake_encode)
+    return tmp_path
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(cli.app, list(args), catch_exceptions=False)
+
+
+def flat(text: str) -> str:
+    """Output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def printed_path(stdout: str, kind: str) -> Path:
+    match = re.search(rf"^{kind}: (.+)$", stdout, re.MULTILINE)
+    assert match, stdout
+    return Path(match.group(1))
+
+
+def index(env: Path, rows: list[dict[str, Any] | str]) -> None:
+    result = invoke("index", str(write_jsonl(env / "profiles.jsonl", rows)), "--rebuild")
+    assert result.exit_code == 0, result.output
+
+
+def test_eval_compare_writes_report_and_plot(env: Path) -> None:
+    index(env, CORPUS)
+    judgments = env / "judgments.csv"
+    judgments.write_text(JUDGMENTS)
+    out_dir = env / "reports"
+
+    result = invoke(
+        "eval", "--judgments", str(judgments), "--compare", "bm25", "--out", str(out_dir)
+    )
+    assert result.exit_code == 0, result.output
+    assert "W/L/T" in result.stdout
+    assert re.search(
+        r"ndcg@10: default against bm25: \d+ wins, \d+ losses, \d+ ties", result.stdout
+    )
+    assert "1 of 5 judged profiles are not in the live index" in flat(result.output)
+    report_path, plot_path = (
+        printed_path(result.stdout, "report"),
+        printed_path(result.stdout, "plot"),
+    )
+    assert report_path.parent == out_dir and report_path.name.startswith("eval-default-vs-bm25-")
+    assert plot_path.read_bytes().startswith(b"\x89PNG")
+
+    data = json.loads(report_path.read_text())
+    assert data["ranking_profile"] == {
+        "name": "default",
+        "version": load_profile("default").version,
+    }
+    assert data["baseline"]["ranking_profile"] == {"name": "bm25", "version": 1}
+    assert data["judged_profiles_not_indexed"] == 1
+    assert set(data["overall"]) == set(METRICS)
+    assert set(data["families"]) == {"skill_name", "esco_alias", "onet_title"}
+    for report in (data, data["baseline"]):
+        per_query = {q["query"]: q for q in report["queries"]}
+        # One holder each, found lexically (quickbooks) or by alias expansion (golang -> Go).
+        assert per_query["quickbooks"]["mrr@10"] == 1.0
+        assert per_query["golang"]["mrr@10"] == 1.0
+        assert per_query["python"]["recall@50"] == 1.0
+        assert per_query["bookkeeping"]["ndcg@10"] == 0.0  # its only judged profile is absent
+        assert report["families"]["onet_title"]["ndcg@10"] == 0.0
+    for name in METRICS:
+        summary = data["comparisons"][name]
+        assert summary["wins"] + summary["losses"] + summary["ties"] == 4
+    assert data["comparison"]["metric"] == "ndcg@10"
+    # "python": bm25 ranks the judged py-1, py-2 first; default's boosts lift unjudged py-3.
+    python = next(d for d in data["comparison"]["deltas"] if d["query"] == "python")
+    assert python["baseline"] == 1.0 and python["candidate"] < 1.0 and python["delta"] < 0
+    assert data["comparisons"]["ndcg@10"]["losses"] >= 1
+    # --profile is the candidate, --compare the baseline.
+    assert data["comparison"]["candidate_mean"] == pytest.approx(data["overall"]["ndcg@10"])
+    assert data["comparison"]["baseline_mean"] == pytest.approx(
+        data["baseline"]["overall"]["ndcg@10"]
+    )
+
+    again = invoke("eval", "--judgments", str(judgments), "--out", str(out_dir))
+    assert again.exit_code == 0, again.output
+    assert "W/L/T" not in again.stdout and "plot:" not in again.stdout
+    alone = json.loads(printed_path(again.stdout, "report").read_text())
+    assert "comparison" not in alone and "baseline" not in alone
+    assert alone["overall"] == data["overall"]  # same profile, same index: same numbers
+
+
+def test_eval_refuses_bad_input_with_exit_2(env: Path) -> None:
+    good = env / "good.csv"
+    good.write_text(JUDGMENTS)
+    cases = {
+        "does not exist": ["--judgments", str(env / "nope.csv")],
+        "line 2: column 'rating': expected an integer 0..3, got 'high'": [
+            "--judgments",
+            str(_write(env / "rating.csv", "query,docid,rating\npython,py-1,high\n")),
+        ],
+        "line 1: missing column 'docid'": [
+            "--judgments",
+            str(_write(env / "header.csv", "query,doc,rating\npython,py-1,3\n")),
+        ],
+        "has a header but no ratings": [
+            "--judgments",
+            str(_write(env / "empty.csv", "query,docid,rating\n")),
+        ],
+        "--profile: no ranking profile 'nope'": ["--judgments", str(good), "--profile", "nope"],
+        "--compare: no ranking profile 'nope'": ["--judgments", str(good), "--compare", "nope"],
+        "unknown metric 'map'": ["--judgments", str(good), "--metric", "map"],
+    }
+    for message, args in cases.items():
+        result = invoke("eval", *args, "--out", str(env / "reports"))
+        assert result.exit_code == 2, (message, result.output)
+        assert message in flat(result.output), result.output
+    assert not (env / "reports").exists()
+    a_file = _write(env / "a-file", "")
+    result = runner.invoke(cli.app, ["eval", "--judgments", str(good), "--out", str(a_file)])
+    assert result.exit_code == 2 and re.search(r"is a\W+file", result.output), result.output
+
+    nothing = invoke("eval", "--judgments", str(good), "--out", str(env / "reports"))
+    assert nothing.exit_code == 1
+    assert "no profiles are indexed yet" in flat(nothing.output)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_build_judgments_then_eval_on_a_generated_corpus(env: Path) -> None:
+    rows: list[dict[str, Any] | str] = list(generate_profiles(150, seed=42))
+    rows += ["{", dict(rows[0], title="Reupload")]  # a reject and a duplicate id (last wins)
+    corpus = write_jsonl(env / "corpus.jsonl", rows)
+    out_csv = env / "dev.csv"
+
+    built = invoke(
+        "build-judgments",
+        "--profiles",
+        str(corpus),
+        "--out",
+        str(out_csv),
+        "--max-queries-per-family",
+        "3",
+    )
+    assert built.exit_code == 0, built.output
+    assert "skipped 1 invalid lines and 1 earlier duplicates" in flat(built.output)
+    judgments = load_judgments(out_csv)
+    assert 3 <= len(judgments) <= 3 * len(FAMILIES)
+    assert set(judgments.families.values()) <= set(FAMILIES)
+    with out_csv.open() as fh:
+        assert next(csv.reader(fh)) == ["query", "docid", "rating", "family"]
+    lines = sum(len(docs) for docs in judgments.ratings.values())
+    assert f"wrote {lines} judgments for {len(judgments)} queries" in flat(built.stdout)
+
+    result = invoke("index", str(corpus), "--rebuild")
+    assert result.exit_code == 3, result.output  # the reject
+    evaluated = invoke(
+        "eval",
+        "--judgments",
+        str(out_csv),
+        "--profile",
+        "bm25",
+        "--compare",
+        "default",
+        "--out",
+        str(env / "reports"),
+    )
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "not in the live index" not in evaluated.output
+    data = json.loads(printed_path(evaluated.stdout, "report").read_text())
+    assert data["judged_profiles_not_indexed"] == 0
+    assert data["query_count"] == len(judgments)
+    assert data["overall"]["recall@50"] > 0
+
+
+def test_build_judgments_refuses_a_missing_file(env: Path) -> None:
+    result = invoke("build-judgments", "--profiles", str(env / "no.jsonl"), "--out", "x.csv")
+    assert result.exit_code == 2
+    assert "does not exist" in flat(result.output)
+
+
+def test_zero_weight_legs_are_not_sent_and_bm25_has_no_boosts(env: Path, osmem_clone: Any) -> None:
+    index(env, CORPUS)
+    client = OpenSearch(hosts=[osmem_clone.url], timeout=30)
+    searcher = TalentSearcher(
+        client,
+        SkillVocabulary.load_default(),
+        SkillMatcher.from_index(client),
+        QueryEmbedder(fake_encode),
+    )
+    query = SearchQuery("python")  # an exact skill: the skill leg has a match
+    legs = {name: searcher.plan(query, load_profile(name)).legs for name in ("bm25", "default")}
+    assert legs == {"bm25": ["lexical"], "default": ["lexical", "skill"]}
+    assert searcher.plan(query, load_profile("skill-only")).legs == ["skill"]
+    hits = searcher.search(query, load_profile("bm25")).hits
+    assert hits and hits[0].id == "py-1"
+    for hit in hits:
+        assert set(hit.legs) == {"lexical"}
+        assert hit.badge_multiplier == 1.0 and hit.prior_multiplier == 1.0
+        assert hit.score == hit.relevance

@@ -1,0 +1,57 @@
+"""The real engine's set-up without starting it: node assembly, CLI options, multi-node URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from config.settings import EngineSettings, TalentSettings
+from talent_search.cli import app
+from talent_search.engine_process import EngineProcessError, make_client, node_urls
+from talent_search.opensearch_engine import node_specs
+
+
+def test_several_nodes_in_one_url_are_split_and_checked() -> None:
+    assert node_urls(" http://a:9200, http://b:9200/ ,") == ["http://a:9200", "http://b:9200"]
+    with pytest.raises(EngineProcessError, match="names no node"):
+        node_urls(" , ")
+    with pytest.raises(EngineProcessError, match="must start with http"):
+        node_urls("http://a:9200,b:9200")
+
+
+def test_a_multi_node_client_has_every_node_and_retries_only_refused_connections() -> None:
+    client = make_client("http://a:9200,http://b:9200,http://c:9200", EngineSettings())
+    transport = client.transport
+    assert len(transport.connection_pool.connections) == 3
+    assert transport.max_retries == 2
+    assert transport.retry_on_timeout is False
+    assert tuple(transport.retry_on_status) == ()
+    single = make_client("http://a:9200", EngineSettings())
+    assert single.transport.max_retries == 0
+
+
+def test_three_nodes_discover_each_other_on_their_transport_ports(tmp_path: Path) -> None:
+    settings = TalentSettings(state_dir=tmp_path)
+    specs = node_specs(settings, ["/x.jar"], nodes=3, heap="256m", port=9500)
+    assert [s.http_port for s in specs] == [9500, 9501, 9502]
+    assert [s.transport_port for s in specs] == [9600, 9601, 9602]
+    argv = specs[1].argv
+    assert "-Xmx256m" in argv
+    assert "discovery.seed_hosts=127.0.0.1:9600,127.0.0.1:9601,127.0.0.1:9602" in argv
+    assert "cluster.initial_cluster_manager_nodes=node-0,node-1,node-2" in argv
+    assert f"path.data={tmp_path / 'opensearch' / '3-node' / 'node-1' / 'data'}" in argv
+    one = node_specs(settings, ["/x.jar"], nodes=1, heap="256m", port=9500)
+    assert "discovery.type=single-node" in one[0].argv
+
+
+def test_bad_engine_options_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TALENT_SEARCH_STATE_DIR", str(tmp_path))
+    runner = CliRunner()
+    two = runner.invoke(app, ["backend", "start", "--engine", "opensearch", "--nodes", "2"])
+    assert two.exit_code == 2 and "--nodes must be 1 or 3" in two.output
+    heap = runner.invoke(app, ["backend", "start", "--engine", "opensearch", "--heap", "lots"])
+    assert heap.exit_code == 2 and "--heap" in heap.output
