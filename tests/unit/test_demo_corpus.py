@@ -26,7 +26,6 @@ from indexer.demo_corpus import (
     write_demo_corpus,
 )
 from indexer.profile_input import ProfileInput
-from tests.unit.hash_seed import run_with_another_hash_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 1)
@@ -196,20 +195,6 @@ def test_same_seed_gives_identical_lines(tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes() != other.read_bytes()
     assert list(generate_profiles(50)) == list(generate_profiles(50, as_of=AS_OF))
-
-
-def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
-    """No set or frozenset order leaks into the corpus: another PYTHONHASHSEED, same bytes."""
-    script = (
-        "import sys\n"
-        "from indexer.demo_corpus import write_demo_corpus\n"
-        "write_demo_corpus(sys.argv[1], 300, seed=5)\n"
-    )
-    there = tmp_path / "other.jsonl"
-    run_with_another_hash_seed(script, there)
-    here = tmp_path / "here.jsonl"
-    write_demo_corpus(here, 300, seed=5)
-    assert there.read_bytes() == here.read_bytes()
 
 
 def test_profile_i_does_not_depend_on_count(tmp_path: Path) -> None:

@@ -18,7 +18,6 @@ from ranking.relevance_set import (
     relevance_set_summary,
     write_relevance_set,
 )
-from tests.unit.hash_seed import run_with_another_hash_seed
 
 Profile = dict[str, Any]
 
@@ -98,23 +97,6 @@ def test_deterministic_and_seeded(
     other = build_relevance_set(corpus, vocabulary, seed=8)
     assert {r.query for r in other} != {r.query for r in rows}
     assert len(vocabulary) == size  # read only: nothing learned
-
-
-def test_independent_of_hash_seed(tmp_path: Path, vocabulary: SkillVocabulary) -> None:
-    """Sets are never iterated unsorted: another PYTHONHASHSEED gives the same file."""
-    script = (
-        "import sys\n"
-        "from indexer.demo_corpus import generate_profiles\n"
-        "from domain.skill_vocabulary import SkillVocabulary\n"
-        "from ranking.relevance_set import build_relevance_set, write_relevance_set\n"
-        "rows = build_relevance_set(generate_profiles(400), SkillVocabulary.load_default())\n"
-        "write_relevance_set(sys.argv[1], rows)\n"
-    )
-    out = tmp_path / "other.csv"
-    run_with_another_hash_seed(script, out)
-    here = tmp_path / "here.csv"
-    write_relevance_set(here, build_relevance_set(generate_profiles(400), vocabulary))
-    assert out.read_bytes() == here.read_bytes()
 
 
 def test_skill_name_judges_exactly_the_holders(
