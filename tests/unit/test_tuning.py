@@ -1,0 +1,414 @@
+"""Automatic tuning (`ranking.tuning`), the pure parts: no server, no model.
+
+The search space read from the model, grids that never leave the validated ranges, stratified
+folds, the cached evaluation against a fake engine (equal to planning and fusing every trial
+afresh), and studies that find a known best setting and reproduce with a seed. The command on
+both engines is in tests/integration/test_tuning.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import Field
+
+from ranking.evaluation import Judgment, Judgments
+from ranking.ranking_profile import Legs, RankingProfile
+from ranking.talent_searcher import SearchPlan, rank_responses
+from ranking.tuning import (
+    DEFAULT_EXCLUDED,
+    FUSION_STEPS,
+    METADATA,
+    REQUEST_STEPS,
+    CachedEvaluator,
+    FieldSpec,
+    Parameter,
+    TuningError,
+    cross_validate,
+    grid_parameter,
+    is_fusion_only,
+    nested,
+    profile_fields,
+    request_key,
+    search_space,
+    stratified_folds,
+    study,
+)
+
+BASE = RankingProfile(name="base", version=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Search space
+# --------------------------------------------------------------------------------------------
+
+
+def _searchable(model: type[RankingProfile] = RankingProfile) -> set[str]:
+    return {s.path for s in profile_fields(model) if s.kind != "fixed"}
+
+
+def test_the_default_space_is_every_searchable_field_but_metadata_window_and_query() -> None:
+    space = {p.path: p for p in search_space(BASE)}
+    assert DEFAULT_EXCLUDED == ("window", "query.*")
+    left_out = {p for p in _searchable() if p in METADATA or p == "window" or p[:6] == "query."}
+    assert set(space) == _searchable() - left_out
+    assert {"window", "query.skills_in_phrases", "query.typo_correction"} <= left_out
+    # what the issue lists, whatever else the model has grown
+    assert {
+        "legs.lexical.weight",
+        "legs.skill.weight",
+        "normalisation",
+        "rrf_k",
+        "legs.skill.top_k_skills",
+        "legs.skill.tie_breaker",
+        "legs.skill.min_similarity",
+        "badges.expert_vetted",
+        "badges.rising_talent",
+        "jss_prior.weight",
+        "jss_prior.pivot",
+    } <= set(space)
+    assert "jss_prior.missing" not in space  # a Literal with one value: nothing to choose
+    assert space["normalisation"].kind == "choice"
+    assert space["legs.skill.top_k_skills"].kind == "int"
+    for parameter in space.values():
+        assert parameter.base == _value(BASE, parameter.path)
+
+
+def _value(profile: RankingProfile, path: str) -> Any:
+    value: Any = profile
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+class _Grown(RankingProfile):
+    """The model after the ranking code adds settings: they are searched without any list."""
+
+    future_knob: Annotated[float, Field(ge=0, le=2)] = 0.5
+    future_switch: bool = False
+    unbounded: Annotated[int, Field(ge=0)] = 3
+
+
+def test_a_new_field_of_the_model_is_searched_and_taken_for_a_request_setting() -> None:
+    space = {p.path: p for p in search_space(_Grown(name="grown", version=1))}
+    assert space["future_knob"].level == "request"  # unknown: always correct, only slower
+    assert space["future_switch"].choices == (False, True)
+    assert "unbounded" not in space  # no upper bound, no range to search
+    with pytest.raises(TuningError, match="unbounded is not searchable: its range has no"):
+        search_space(_Grown(name="grown", version=1), ["unbounded"])
+
+
+def test_fusion_only_is_a_small_explicit_set() -> None:
+    fusion = {p.path for p in search_space(BASE) if p.level == "fusion"}
+    assert {"legs.lexical.weight", "legs.skill.weight", "normalisation", "rrf_k"} <= fusion
+    assert {"badges.expert_vetted", "jss_prior.weight", "jss_prior.pivot"} <= fusion
+    for path in ("legs.skill.top_k_skills", "legs.skill.tie_breaker", "legs.skill.min_similarity"):
+        assert not is_fusion_only(path)
+    assert not is_fusion_only("window") and not is_fusion_only("anything.new")
+
+
+def test_params_narrow_the_space_and_name_excluded_fields() -> None:
+    legs = [f"legs.{leg}.weight" for leg in Legs.model_fields]  # every leg, however many
+    assert [p.path for p in search_space(BASE, ["legs.*.weight"])] == legs
+    assert {"legs.lexical.weight", "legs.skill.weight"} <= set(legs)
+    assert {p.path for p in search_space(BASE, ["badges"])} == {
+        f"badges.{b}" for b in ("expert_vetted", "top_rated_plus", "top_rated", "rising_talent")
+    }
+    assert [p.path for p in search_space(BASE, ["window", "query.typo_correction"])] == [
+        "window",
+        "query.typo_correction",
+    ]
+    space = {p.path for p in search_space(BASE, exclude=["badges", "legs.skill.tie_breaker"])}
+    assert not any(p.startswith("badges.") for p in space)
+    assert "legs.skill.tie_breaker" not in space and "legs.skill.weight" in space
+
+
+@pytest.mark.parametrize(
+    ("params", "exclude", "message"),
+    [
+        (["legs.skill.wieght"], [], "--params: unknown parameter 'legs.skill.wieght'"),
+        ([], ["bagdes"], "--exclude: unknown parameter 'bagdes'"),
+        (["name"], [], "--params: name is metadata, not a ranking setting"),
+        (["jss_prior.missing"], [], "jss_prior.missing is not searchable: it allows only one"),
+    ],
+)
+def test_an_unknown_or_unsearchable_parameter_is_an_error_naming_it(
+    params: list[str], exclude: list[str], message: str
+) -> None:
+    with pytest.raises(TuningError) as raised:
+        search_space(BASE, params or None, exclude)
+    assert message in str(raised.value)
+
+
+def test_every_grid_point_of_the_model_validates() -> None:
+    everything = search_space(BASE, sorted(_searchable() - set(METADATA)))
+    for parameter in everything:
+        for value in (parameter.values[0], parameter.values[-1], parameter.base):
+            tuned = BASE.with_overrides(nested({parameter.path: value}))
+            assert _value(tuned, parameter.path) == value
+        if parameter.kind != "choice":
+            assert parameter.values[parameter.index(parameter.base)] == parameter.base
+            # fusion parameters on a fine grid, request ones on a coarse (cache-friendly) one;
+            # a 1-2-5 step is at most 2.5 times finer than range / steps
+            steps = FUSION_STEPS if parameter.level == "fusion" else REQUEST_STEPS
+            assert parameter.count <= 2.5 * steps + 1
+
+
+@st.composite
+def _fields(draw: st.DrawFn) -> tuple[FieldSpec, float]:
+    integer = draw(st.booleans())
+    if integer:
+        low = draw(st.integers(-1000, 1000))
+        high = low + draw(st.integers(2, 5000))
+        low_strict, high_strict = draw(st.booleans()), draw(st.booleans())
+        first, last = low + low_strict, high - high_strict
+        base: float = draw(st.integers(first, last))
+        kind = "int"
+    else:
+        low = draw(st.floats(-1000, 1000, allow_nan=False).map(lambda x: round(x, 3)))
+        high = low + draw(st.floats(0.01, 5000, allow_nan=False).map(lambda x: round(x, 3)))
+        low_strict, high_strict = draw(st.booleans()), draw(st.booleans())
+        digits = draw(st.integers(0, 4))
+        base = round(
+            draw(st.floats(low, high, exclude_min=low_strict, exclude_max=high_strict)), digits
+        )
+        kind = "float"
+    spec = FieldSpec("x", kind, float(low), float(high), low_strict, high_strict)  # type: ignore[arg-type]
+    return spec, base
+
+
+def _inside(spec: FieldSpec, value: float) -> bool:
+    assert spec.low is not None and spec.high is not None
+    above = value > spec.low if spec.low_strict else value >= spec.low
+    below = value < spec.high if spec.high_strict else value <= spec.high
+    return above and below
+
+
+@settings(max_examples=300, deadline=None)
+@given(_fields(), st.sampled_from(["fusion", "request"]))
+def test_a_grid_never_leaves_its_validated_range(
+    drawn: tuple[FieldSpec, float], level: str
+) -> None:
+    spec, base = drawn
+    if not _inside(spec, base):  # rounding pushed the drawn base out: not a valid profile
+        return
+    parameter = grid_parameter(spec, base, level)  # type: ignore[arg-type]
+    values = parameter.values
+    assert all(_inside(spec, v) for v in values), (values[0], values[-1])
+    assert values == sorted(set(values)), "strictly increasing, no duplicates"
+    assert values[parameter.index(base)] == base
+    assert parameter.count == len(values) >= 1
+
+
+# --------------------------------------------------------------------------------------------
+# Folds
+# --------------------------------------------------------------------------------------------
+
+
+def _judgments(families: dict[str, int]) -> Judgments:
+    rows = [
+        Judgment(f"{family} query {i}", f"doc-{i}", 1, family)
+        for family, count in families.items()
+        for i in range(count)
+    ]
+    return Judgments.from_rows(rows)
+
+
+def test_folds_are_stratified_by_family_and_balanced() -> None:
+    judgments = _judgments({"alias": 23, "title": 7, "skill": 11})
+    folds = stratified_folds(judgments, 5, seed=3)
+    assert sorted(q for fold in folds for q in fold) == sorted(judgments.queries)
+    sizes = [len(f) for f in folds]
+    assert max(sizes) - min(sizes) <= 1
+    for family in ("alias", "title", "skill"):
+        counts = [sum(judgments.families[q] == family for q in fold) for fold in folds]
+        assert max(counts) - min(counts) <= 1, (family, counts)
+
+
+def test_fold_assignment_is_deterministic_for_a_seed_and_ignores_file_order() -> None:
+    judgments = _judgments({"alias": 30, "title": 12})
+    reordered = Judgments.from_rows(reversed(judgments.rows()))
+    first = stratified_folds(judgments, 4, seed=11)
+    assert stratified_folds(judgments, 4, seed=11) == first
+    assert stratified_folds(reordered, 4, seed=11) == first
+    assert stratified_folds(judgments, 4, seed=12) != first
+
+
+def test_too_few_queries_for_the_folds_is_an_error() -> None:
+    with pytest.raises(TuningError, match=r"too few queries for 5 folds: 4 judged queries"):
+        stratified_folds(_judgments({"a": 4}), 5, seed=1)
+    with pytest.raises(TuningError, match="at least 2 folds"):
+        stratified_folds(_judgments({"a": 4}), 1, seed=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Cached evaluation, against a fake engine
+# --------------------------------------------------------------------------------------------
+
+BADGES = ["expert_vetted", "top_rated_plus", "top_rated", "rising_talent", None]
+
+
+class FakeEngine:
+    """Plans like `TalentSearcher.plan` (a leg with weight 0 is not sent; request settings shape
+    the bodies) and answers bodies deterministically, like an index would."""
+
+    def __init__(self, docs: int = 40) -> None:
+        self.sources = {
+            f"d{i:02d}": {
+                "id": f"d{i:02d}",
+                "title": f"profile {i}",
+                "badge": BADGES[i % len(BADGES)],
+                "job_success_score": None if i % 7 == 0 else 70 + (i * 13) % 31,
+            }
+            for i in range(docs)
+        }
+        self.sent: list[dict[str, Any]] = []
+
+    def plan(self, text: str, ranking: RankingProfile) -> SearchPlan:
+        skill = ranking.legs.skill
+        legs: dict[str, dict[str, Any]] = {}
+        if ranking.legs.lexical.weight > 0:
+            legs["lexical"] = {"fake": {"leg": "lexical", "text": text}}
+        if skill.weight > 0:
+            legs["skill"] = {
+                "fake": {
+                    "leg": "skill",
+                    "text": text,
+                    "k": skill.top_k_skills,
+                    "t": skill.tie_breaker,
+                }
+            }
+        source = ["id", "title", "badge", "job_success_score"]
+        bodies = [{"size": 15, "query": q, "_source": source} for q in legs.values()]
+        return SearchPlan(bodies, list(legs), False, [], [])
+
+    def msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        self.sent += bodies
+        return [self._answer(body) for body in bodies]
+
+    def _answer(self, body: dict[str, Any]) -> dict[str, Any]:
+        spec = json.dumps(body["query"], sort_keys=True)
+        scored = []
+        for doc_id in self.sources:
+            digest = hashlib.sha256(f"{spec}|{doc_id}".encode()).digest()
+            if digest[0] < 90:  # about a third of the docs match
+                continue
+            scored.append((round(digest[1] / 16 + digest[2] / 4096, 4), doc_id))
+        scored.sort(key=lambda sd: (-sd[0], sd[1]))
+        fields = body["_source"]
+        hits = [
+            {
+                "_id": d,
+                "_score": s,
+                "_source": {f: self.sources[d][f] for f in fields if f in self.sources[d]},
+            }
+            for s, d in scored[: body["size"]]
+        ]
+        return {"hits": {"hits": hits}}
+
+    def ranked(self, text: str, ranking: RankingProfile, depth: int) -> list[str]:
+        """The reference: plan and search afresh, as `TalentSearcher.search` does."""
+        plan = self.plan(text, ranking)
+        hits, _ = rank_responses(plan, self.msearch(plan.bodies), ranking)
+        return [h.id for h in hits[:depth]]
+
+
+def _fake_judgments(engine: FakeEngine, queries: int = 12) -> Judgments:
+    """Rated so that badge multipliers matter: top-rated-plus profiles are the relevant ones,
+    expert-vetted ones are not, the rest in between."""
+    rows = []
+    for i in range(queries):
+        for doc_id, src in engine.sources.items():
+            badge = src["badge"]
+            rating = 3 if badge == "top_rated_plus" else 0 if badge == "expert_vetted" else 1
+            rows.append(Judgment(f"q{i}", doc_id, rating, "even" if i % 2 else "odd"))
+    return Judgments.from_rows(rows)
+
+
+def _random_values(space: list[Parameter], data: st.DataObject) -> dict[str, Any]:
+    return {p.path: data.draw(st.sampled_from(p.values)) for p in space}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_cached_trials_rank_exactly_as_a_fresh_search(data: st.DataObject) -> None:
+    engine = FakeEngine()
+    judgments = _fake_judgments(engine, 4)
+    evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
+    space = search_space(
+        BASE, ["legs", "normalisation", "rrf_k", "badges", "jss_prior", "minmax_*"]
+    )
+    values = _random_values(space, data)
+    if data.draw(st.booleans()):  # a leg switched off: it must vanish as it does from the plan
+        values[data.draw(st.sampled_from(["legs.lexical.weight", "legs.skill.weight"]))] = 0.0
+    ranking = BASE.with_overrides(nested(values))
+    cached = evaluator.ranked_ids(ranking, judgments.queries, 50)
+    assert cached == {q: engine.ranked(q, ranking, 50) for q in judgments.queries}
+
+
+def test_fusion_trials_never_query_the_engine_and_request_trials_only_for_new_bodies() -> None:
+    engine = FakeEngine()
+    judgments = _fake_judgments(engine, 6)
+    evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
+    zero_skill = BASE.with_overrides({"legs": {"skill": {"weight": 0.0}}})
+    evaluator.mean(zero_skill, judgments.queries)
+    assert evaluator.bodies_sent == 12  # both legs, although this profile sends one
+    fusion = BASE.with_overrides(
+        {"normalisation": "rrf", "legs": {"lexical": {"weight": 3.0}}, "badges": {"top_rated": 2}}
+    )
+    evaluator.mean(fusion, judgments.queries)
+    assert evaluator.bodies_sent == 12 and request_key(fusion) == request_key(zero_skill)
+    request = BASE.with_overrides({"legs": {"skill": {"top_k_skills": 7}}})
+    evaluator.mean(request, judgments.queries)
+    assert evaluator.bodies_sent == 18  # the skill leg's bodies only: the lexical ones are kept
+    assert all(body["_source"] == ["badge", "job_success_score"] for body in engine.sent)
+
+
+def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
+    engine = FakeEngine()
+    judgments = _fake_judgments(engine)
+    evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
+    space = search_space(BASE)
+    result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5)
+    assert result.trials[0].values == {p.path: p.base for p in space}  # the base first
+    assert result.best_score > result.base_score
+    best = result.best_values
+    # the known best: top-rated-plus lifted above unbadged (1.0) and above expert-vetted
+    assert best["badges.top_rated_plus"] > max(1.0, best["badges.expert_vetted"])
+    for trial in result.trials:
+        tuned = BASE.with_overrides(nested(dict(trial.values)))  # validates every value
+        for parameter in space:
+            assert trial.values[parameter.path] in parameter.values
+        assert tuned.legs.skill.top_k_skills >= 1
+    # every changed parameter made a difference; the rest went back to the base value
+    for path in result.changed:
+        reverted = BASE.with_overrides(nested(best | {path: result.trials[0].values[path]}))
+        assert evaluator.mean(reverted, judgments.queries) < result.best_score
+    # engine trials are spread: a quarter may sample request settings, the rest keep the best's
+    assert sum(t.request_sampled for t in result.trials) == 1 + 39 // 4
+
+
+def test_a_seeded_study_and_cross_validation_reproduce() -> None:
+    def run() -> dict[str, Any]:
+        engine = FakeEngine()
+        judgments = _fake_judgments(engine)
+        evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
+        result = cross_validate(search_space(BASE), BASE, evaluator, folds=3, trials=15, seed=9)
+        data = result.to_dict()
+        for fold in data["folds"]:
+            fold.pop("seconds")
+        return {
+            k: data[k]
+            for k in ("cross_validated", "folds", "final", "trial_log", "held_out_queries")
+        }
+
+    first = run()
+    assert run() == first
+    assert len(first["folds"]) == 3
+    assert len(first["trial_log"]) == 4 * 15
+    assert first["cross_validated"]["tuned"] > first["cross_validated"]["base"]
