@@ -66,6 +66,17 @@ _ID_CHUNK: Final = 1000
 # --------------------------------------------------------------------------------------------
 
 
+def _live_index_or_exit(client: OpenSearch, alias: str) -> str:
+    """The index behind the profiles alias, exiting 1 when nothing is indexed (eval and tune)."""
+    try:
+        live = alias_target(client, alias)
+    except IndexerError as exc:
+        raise _fail(str(exc)) from exc
+    if live is None or int(client.count(index=alias)["count"]) == 0:
+        raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
+    return live
+
+
 def _load_judgments_or_exit(path: Path) -> Judgments:
     """Judgments, or exit 2 naming the file and what is wrong with it."""
     if not path.exists():
@@ -199,12 +210,7 @@ def eval_command(
     alias = namespace.profiles.alias
     with _backend_or_exit() as backend:
         client: OpenSearch = backend.client
-        try:
-            live = alias_target(client, alias)
-        except IndexerError as exc:
-            raise _fail(str(exc)) from exc
-        if live is None or int(client.count(index=alias)["count"]) == 0:
-            raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
+        live = _live_index_or_exit(client, alias)
         missing = _missing_judged_ids(client, alias, judgments)
         searcher = _searcher(client, settings)
         try:

@@ -26,8 +26,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from config.settings import TalentSettings
-from indexer.errors import IndexerError
-from indexer.index_aliases import alias_target
 from ranking.evaluation import METRICS, Judgments
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import (
@@ -57,7 +55,11 @@ from talent_search.cli_support import (
     console,
     out,
 )
-from talent_search.eval_commands import _load_judgments_or_exit, _ranking_or_exit
+from talent_search.eval_commands import (
+    _live_index_or_exit,
+    _load_judgments_or_exit,
+    _ranking_or_exit,
+)
 
 __all__ = ["tune_command"]
 
@@ -350,12 +352,7 @@ def tune_command(
     alias = namespace.profiles.alias
     with _backend_or_exit() as backend:
         client: OpenSearch = backend.client
-        try:
-            live = alias_target(client, alias)
-        except IndexerError as exc:
-            raise _fail(str(exc)) from exc
-        if live is None or int(client.count(index=alias)["count"]) == 0:
-            raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
+        live = _live_index_or_exit(client, alias)
         _check_judged_profiles(client, alias, live, judgments, allow_missing)
         searcher = _searcher(client, settings)
         needed = _TEXTS_PER_QUERY * len(judgments)
