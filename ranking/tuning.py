@@ -854,9 +854,11 @@ def study(
             # a request slot moves request settings (what it is for), the others fusion ones
             level = "request" if sampled and mixed else "fusion" if mixed else None
             movable = [p for p in space if p.size > 1 and level in (None, p.level)]
-            block = {p.path for p in movable if rng.random() < BLOCK_SHARE}
+            # a list in space order, never a set: a set's order follows PYTHONHASHSEED, and the
+            # nudges below draw from `rng` in this order
+            block = [p.path for p in movable if rng.random() < BLOCK_SHARE]
             if movable and not block:
-                block = {rng.choice(movable).path}
+                block = [rng.choice(movable).path]
             if number <= startup:
                 by_path = {p.path: p for p in space}
                 moved = {k: by_path[k].nudged(held[k], rng) for k in block}

@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_with_another_hash_seed(script: str, *args: str | Path) -> None:
-    """`python -c script args...` from the repository root, with PYTHONHASHSEED=12345."""
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
+def run_with_another_hash_seed(script: str, *args: str | Path, hash_seed: int = 12345) -> None:
+    """`python -c script args...` from the repository root, with PYTHONHASHSEED=hash_seed."""
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed), "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-c", script, *map(str, args)]
     subprocess.run(argv, check=True, env=env, cwd=ROOT)

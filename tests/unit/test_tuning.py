@@ -8,8 +8,6 @@ both engines is in tests/integration/test_tuning.py.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
 import pytest
@@ -19,7 +17,6 @@ from pydantic import Field
 
 from ranking.evaluation import Judgment, Judgments
 from ranking.ranking_profile import Legs, RankingProfile
-from ranking.talent_searcher import SearchPlan, rank_responses
 from ranking.tuning import (
     DEFAULT_EXCLUDED,
     FUSION_STEPS,
@@ -39,6 +36,7 @@ from ranking.tuning import (
     stratified_folds,
     study,
 )
+from tests.fake_engine import FakeEngine, fake_judgments
 
 BASE = RankingProfile(name="base", version=1)
 
@@ -250,85 +248,6 @@ def test_too_few_queries_for_the_folds_is_an_error() -> None:
 # Cached evaluation, against a fake engine
 # --------------------------------------------------------------------------------------------
 
-BADGES = ["expert_vetted", "top_rated_plus", "top_rated", "rising_talent", None]
-
-
-class FakeEngine:
-    """Plans like `TalentSearcher.plan` (a leg with weight 0 is not sent; request settings shape
-    the bodies) and answers bodies deterministically, like an index would."""
-
-    def __init__(self, docs: int = 40) -> None:
-        self.sources = {
-            f"d{i:02d}": {
-                "id": f"d{i:02d}",
-                "title": f"profile {i}",
-                "badge": BADGES[i % len(BADGES)],
-                "job_success_score": None if i % 7 == 0 else 70 + (i * 13) % 31,
-            }
-            for i in range(docs)
-        }
-        self.sent: list[dict[str, Any]] = []
-
-    def plan(self, text: str, ranking: RankingProfile) -> SearchPlan:
-        skill = ranking.legs.skill
-        legs: dict[str, dict[str, Any]] = {}
-        if ranking.legs.lexical.weight > 0:
-            legs["lexical"] = {"fake": {"leg": "lexical", "text": text}}
-        if skill.weight > 0:
-            legs["skill"] = {
-                "fake": {
-                    "leg": "skill",
-                    "text": text,
-                    "k": skill.top_k_skills,
-                    "t": skill.tie_breaker,
-                }
-            }
-        source = ["id", "title", "badge", "job_success_score"]
-        bodies = [{"size": 15, "query": q, "_source": source} for q in legs.values()]
-        return SearchPlan(bodies, list(legs), False, [], [])
-
-    def msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        self.sent += bodies
-        return [self._answer(body) for body in bodies]
-
-    def _answer(self, body: dict[str, Any]) -> dict[str, Any]:
-        spec = json.dumps(body["query"], sort_keys=True)
-        scored = []
-        for doc_id in self.sources:
-            digest = hashlib.sha256(f"{spec}|{doc_id}".encode()).digest()
-            if digest[0] < 90:  # about a third of the docs match
-                continue
-            scored.append((round(digest[1] / 16 + digest[2] / 4096, 4), doc_id))
-        scored.sort(key=lambda sd: (-sd[0], sd[1]))
-        fields = body["_source"]
-        hits = [
-            {
-                "_id": d,
-                "_score": s,
-                "_source": {f: self.sources[d][f] for f in fields if f in self.sources[d]},
-            }
-            for s, d in scored[: body["size"]]
-        ]
-        return {"hits": {"hits": hits}}
-
-    def ranked(self, text: str, ranking: RankingProfile, depth: int) -> list[str]:
-        """The reference: plan and search afresh, as `TalentSearcher.search` does."""
-        plan = self.plan(text, ranking)
-        hits, _ = rank_responses(plan, self.msearch(plan.bodies), ranking)
-        return [h.id for h in hits[:depth]]
-
-
-def _fake_judgments(engine: FakeEngine, queries: int = 12) -> Judgments:
-    """Rated so that badge multipliers matter: top-rated-plus profiles are the relevant ones,
-    expert-vetted ones are not, the rest in between."""
-    rows = []
-    for i in range(queries):
-        for doc_id, src in engine.sources.items():
-            badge = src["badge"]
-            rating = 3 if badge == "top_rated_plus" else 0 if badge == "expert_vetted" else 1
-            rows.append(Judgment(f"q{i}", doc_id, rating, "even" if i % 2 else "odd"))
-    return Judgments.from_rows(rows)
-
 
 def _random_values(space: list[Parameter], data: st.DataObject) -> dict[str, Any]:
     return {p.path: data.draw(st.sampled_from(p.values)) for p in space}
@@ -338,7 +257,7 @@ def _random_values(space: list[Parameter], data: st.DataObject) -> dict[str, Any
 @given(st.data())
 def test_cached_trials_rank_exactly_as_a_fresh_search(data: st.DataObject) -> None:
     engine = FakeEngine()
-    judgments = _fake_judgments(engine, 4)
+    judgments = fake_judgments(engine, 4)
     evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
     space = search_space(
         BASE, ["legs", "normalisation", "rrf_k", "badges", "jss_prior", "minmax_*"]
@@ -353,7 +272,7 @@ def test_cached_trials_rank_exactly_as_a_fresh_search(data: st.DataObject) -> No
 
 def test_fusion_trials_never_query_the_engine_and_request_trials_only_for_new_bodies() -> None:
     engine = FakeEngine()
-    judgments = _fake_judgments(engine, 6)
+    judgments = fake_judgments(engine, 6)
     evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
     zero_skill = BASE.with_overrides({"legs": {"skill": {"weight": 0.0}}})
     evaluator.mean(zero_skill, judgments.queries)
@@ -371,7 +290,7 @@ def test_fusion_trials_never_query_the_engine_and_request_trials_only_for_new_bo
 
 def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
     engine = FakeEngine()
-    judgments = _fake_judgments(engine)
+    judgments = fake_judgments(engine)
     evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
     space = search_space(BASE)
     result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5)
@@ -396,7 +315,7 @@ def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
 def test_a_seeded_study_and_cross_validation_reproduce() -> None:
     def run() -> dict[str, Any]:
         engine = FakeEngine()
-        judgments = _fake_judgments(engine)
+        judgments = fake_judgments(engine)
         evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
         result = cross_validate(search_space(BASE), BASE, evaluator, folds=3, trials=15, seed=9)
         data = result.to_dict()
