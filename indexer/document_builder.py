@@ -15,7 +15,8 @@ from functools import cached_property
 
 from domain.badges import Badge, BadgePolicy, BadgeStats, derive_badge
 from domain.certification_registry import CertificationOutcome, CertificationRegistry
-from domain.skill_mentions import SkillMentions
+from domain.occupation_titles import OccupationTitles
+from domain.skill_mentions import SkillMentions, tokens
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.profile_input import ProfileInput
 from mappings.diversity_grants import encode_grant
@@ -37,6 +38,12 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
+class _TitleReading:
+    skill_ids: list[str]  # "React.js Developer" -> react
+    occupations: list[str]  # "Bookkeeping Clerk" -> 43-3031.00 (O*NET-SOC codes)
+
+
+@dataclass(frozen=True)
 class DocumentBuilder:
     vocabulary: SkillVocabulary
     registry: CertificationRegistry
@@ -48,21 +55,34 @@ class DocumentBuilder:
         return SkillMentions(self.vocabulary)
 
     @cached_property
-    def _title_skills(self) -> dict[str, list[str]]:
-        """Skill ids per distinct title: titles repeat across profiles, so each is read once."""
+    def _occupation_titles(self) -> OccupationTitles:
+        return OccupationTitles.from_taxonomy()
+
+    @cached_property
+    def _titles_read(self) -> dict[str, _TitleReading]:
+        """Per distinct title: titles repeat across profiles, so each is read once."""
         return {}
 
-    def title_skill_ids(self, title: str) -> list[str]:
-        """The vocabulary skills a title names ("React.js Developer" -> react), as queries are read.
+    def read_title(self, title: str) -> _TitleReading:
+        """The skills and the O*NET occupations a title names, as queries are read.
 
         Lookups only, never learning: a title word that names no skill adds none.
         """
-        found = self._title_skills.get(title)
+        found = self._titles_read.get(title)
         if found is None:
-            if len(self._title_skills) >= _TITLE_CACHE_SIZE:
-                self._title_skills.clear()
-            found = self._title_skills[title] = self._mentions.skill_ids(title)
+            if len(self._titles_read) >= _TITLE_CACHE_SIZE:
+                self._titles_read.clear()
+            words = tokens(title)
+            mentions = list(self._mentions.mentions(words))
+            skill_ids = list(dict.fromkeys(m.entries[0].id for m in mentions))
+            names = [" ".join(words[m.start : m.start + m.span]) for m in mentions]
+            occupations = self._occupation_titles.occupation_codes(title, names)
+            found = self._titles_read[title] = _TitleReading(skill_ids, occupations)
         return found
+
+    def title_skill_ids(self, title: str) -> list[str]:
+        """The vocabulary skills a title names ("React.js Developer" -> react)."""
+        return self.read_title(title).skill_ids
 
     def build(self, profile: ProfileInput, report: BuildReport) -> ProfileDocument:
         skill_ids: list[str] = []
@@ -89,6 +109,7 @@ class DocumentBuilder:
                 if grant not in grants:
                     grants.append(grant)
 
+        title = self.read_title(profile.title)
         return ProfileDocument(
             id=profile.id,
             name=profile.name,
@@ -97,7 +118,8 @@ class DocumentBuilder:
             skills=list(profile.skills),
             skill_ids=skill_ids,
             skill_labels=skill_labels,
-            title_skill_ids=self.title_skill_ids(profile.title),
+            title_skill_ids=title.skill_ids,
+            title_occupations=title.occupations,
             hourly_rate_usd=profile.hourly_rate_usd,
             country=profile.country,
             job_success_score=profile.job_success_score,

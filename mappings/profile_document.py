@@ -32,6 +32,8 @@ class ProfileDocument(_Document):
     skill_labels: list[str]
     # the vocabulary skills the title names ("React.js Developer" -> react): see DocumentBuilder
     title_skill_ids: list[str] = Field(default_factory=list)
+    # the O*NET occupations whose titles the title carries ("Bookkeeping Clerk" -> 43-3031.00)
+    title_occupations: list[str] = Field(default_factory=list)
     hourly_rate_usd: float | None = None
     country: str
     job_success_score: float | None = None

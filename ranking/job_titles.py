@@ -22,18 +22,16 @@ Pure after construction: no server, no model.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
+from domain.occupation_titles import OccupationTitles
 from domain.skill_mentions import tokens, word_kind
-from domain.skill_vocabulary import SkillVocabulary, normalise_skill
-from domain.taxonomy_files import alternate_titles, onet_occupations, technology_skills
+from domain.skill_vocabulary import SkillVocabulary
+from domain.taxonomy_files import technology_skills
 
-MAX_TITLE_WORDS: Final = 6
-_JS_SUFFIX: Final = re.compile(r"(?i)(?<=[a-z])\.?js\b")
 # Popularity prior: O*NET flags a technology "hot" when job postings often name it, and "in
 # demand" when they often name it for this occupation; the rest of a long list (hundreds of
 # products for some occupations) is what few people hold.
@@ -48,49 +46,50 @@ class TitleMatch:
     text: str
     occupations: tuple[str, ...]  # O*NET-SOC codes
     skills: tuple[tuple[str, float], ...]  # (skill id, weight in (0, 1]), heaviest first
+    # the title is the whole request: every other query word is a role or filler word. Only
+    # then do profile titles of the occupation count (`legs.skill.title_occupation_similarity`):
+    # in "FEM software developer" the client wants FEM, not every software developer.
+    whole_query: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
             "text": self.text,
             "occupations": list(self.occupations),
             "skills": [{"id": s, "weight": round(w, 4)} for s, w in self.skills],
+            "whole_query": self.whole_query,
         }
 
 
 class JobTitles:
-    """Job titles to occupations to weighted skills, for one vocabulary."""
+    """Job titles to occupations (`domain.occupation_titles`) to weighted skills, for one
+    vocabulary."""
 
     def __init__(
         self,
-        titles: dict[str, tuple[str, ...]],
+        titles: OccupationTitles,
         skills: dict[str, tuple[tuple[str, float], ...]],
     ) -> None:
-        self._titles = titles  # normalised title -> occupation codes
+        self.titles = titles
         self._skills = skills  # occupation code -> (skill id, weight), heaviest first
 
     @classmethod
     def from_taxonomy(cls, vocabulary: SkillVocabulary) -> JobTitles:
         return _from_taxonomy(vocabulary)
 
-    def find(self, text: str, top_k: int) -> TitleMatch | None:
-        """The longest title in `text` (the first among equals), with its `top_k` skills."""
-        words = tokens(text)
-        best: tuple[int, int] | None = None
-        for start in range(len(words)):
-            for span in range(min(MAX_TITLE_WORDS, len(words) - start), 0, -1):
-                if best is not None and span <= best[1]:
-                    break
-                if span == 1 and word_kind(words[start]) != "rest":
-                    continue
-                if _key(" ".join(words[start : start + span])) in self._titles:
-                    best = (start, span)
-                    break
-        if best is None:
+    def find(self, text: str, top_k: int, skill_names: Sequence[str] = ()) -> TitleMatch | None:
+        """The longest title in `text` (the first among equals), with its `top_k` skills.
+
+        A title inside one of `skill_names` (the skills the query names) is part of a skill's
+        name, not a job: "Server" in "Microsoft SQL Server", "Acrobat" in "Adobe Acrobat".
+        """
+        found = self.titles.find(text, skill_names)
+        if found is None:
             return None
-        start, span = best
-        phrase = " ".join(words[start : start + span])
-        codes = self._titles[_key(phrase)]
-        return TitleMatch(phrase, codes, self._weighted(codes, top_k))
+        words = tokens(text)
+        others = words[: found.start] + words[found.start + found.span :]
+        whole = all(word_kind(word) != "rest" for word in others)
+        skills = self._weighted(found.occupations, top_k)
+        return TitleMatch(found.phrase, found.occupations, skills, whole)
 
     def _weighted(self, codes: Sequence[str], top_k: int) -> tuple[tuple[str, float], ...]:
         total: dict[str, float] = {}
@@ -101,25 +100,8 @@ class JobTitles:
         return tuple(ranked)
 
 
-def _key(title: str) -> str:
-    """Matching key: the vocabulary's normalisation; "React.js" = "reactjs" = "react"."""
-    return normalise_skill(_JS_SUFFIX.sub("", title))
-
-
 @cache
 def _from_taxonomy(vocabulary: SkillVocabulary) -> JobTitles:
-    titles: dict[str, set[str]] = {}
-    for occupation in onet_occupations():
-        titles.setdefault(_key(occupation.title), set()).add(occupation.code)
-    for row in alternate_titles():
-        if "(" in row.title:  # "UI Designer (User Interface Designer)": both halves are titles
-            head, _, inner = row.title.partition("(")
-            for part in (head, inner.rstrip(")")):
-                if part.strip():
-                    titles.setdefault(_key(part), set()).add(row.code)
-        else:
-            titles.setdefault(_key(row.title), set()).add(row.code)
-
     uses: dict[str, dict[str, float]] = {}  # occupation -> skill id -> popularity
     for tech in technology_skills():
         entries = vocabulary.expansions(tech.example)
@@ -142,5 +124,4 @@ def _from_taxonomy(vocabulary: SkillVocabulary) -> JobTitles:
         if top > 0:
             ranked = sorted(raw.items(), key=lambda item: (-item[1], item[0]))
             skills[code] = tuple((s, w / top) for s, w in ranked if w > 0)
-    known = {key: tuple(sorted(codes)) for key, codes in titles.items() if key}
-    return JobTitles(known, skills)
+    return JobTitles(OccupationTitles.from_taxonomy(), skills)

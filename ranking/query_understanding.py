@@ -104,8 +104,15 @@ class QueryInterpreter:
         self.mentions = SkillMentions(vocabulary)
 
     def understand(self, text: str, typo_correction: bool = True) -> QueryUnderstanding:
+        """Skills, role and filler words, and the rest. A query that is a skill's name as a whole
+        ("Microsoft SQL Server Integration Services SSIS") is that one skill: the shorter skills
+        inside it ("Microsoft SQL Server") are parts of its name, not skills the client asked for.
+        """
         words = tokens(text)
         result = QueryUnderstanding()
+        if len(words) > 1 and (entries := self.mentions.lookup(text)):
+            result.skills.append(_found(" ".join(words), entries))
+            return result
         i = 0
         while i < len(words):
             found = self.mentions.longest_at(words, i)

@@ -47,10 +47,16 @@ class SkillLeg(_Frozen):
     top_k_skills: Annotated[int, Field(ge=1, le=256)] = 48
     tie_breaker: Annotated[float, Field(ge=0, le=1)] = 0.2
     min_similarity: Annotated[float, Field(ge=-1, le=1)] = 0.35
+    # added to the similarity (1) of a skill the query names outright: its holders outrank
+    # profiles that only hold several of its neighbours
+    exact_boost: Annotated[float, Field(ge=0, le=5)] = 0.0
     # a job title in the query ("Information Developer") adds its occupation's technologies
     # (ranking.job_titles) at this similarity times their weight, this many at most
     title_similarity: Annotated[float, Field(ge=0, le=1)] = 0.7
     title_top_k: Annotated[int, Field(ge=1, le=64)] = 12
+    # a profile title of the job title's occupation ("Bookkeeping Clerk" for "Accounts Payable
+    # Clerk", through the indexed title_occupations) counts like a skill of this similarity
+    title_occupation_similarity: Annotated[float, Field(ge=0, le=2)] = 0.0
 
 
 class VectorLeg(_Frozen):

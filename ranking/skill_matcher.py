@@ -101,21 +101,32 @@ class SkillMatcher:
         return ordered[: max(top_k, sum(m.exact for m in ordered))]
 
 
-def skill_leg_query(matches: Sequence[SkillMatch], tie_breaker: float) -> dict[str, Any] | None:
-    """dis_max over constant_score term queries, one per matched skill; None when none matched."""
-    if not matches:
-        return None
-    return {
-        "dis_max": {
-            "tie_breaker": tie_breaker,
-            "queries": [
-                {
-                    "constant_score": {
-                        "filter": {"term": {"skill_ids": m.id}},
-                        "boost": round(max(m.similarity, 1e-4), 6),
-                    }
-                }
-                for m in matches
-            ],
+def skill_leg_query(
+    matches: Sequence[SkillMatch],
+    tie_breaker: float,
+    exact_boost: float = 0.0,
+    occupations: Sequence[str] = (),
+    occupation_similarity: float = 0.0,
+) -> dict[str, Any] | None:
+    """dis_max over constant_score term queries, one per matched skill; None when none matched.
+
+    A skill the query names outright scores its similarity of 1 plus `exact_boost`, so holding
+    it outweighs holding several of its neighbours (each adds `tie_breaker` times its own). A
+    title of an occupation the query's job title names (`title_occupations`) counts like one
+    more skill of `occupation_similarity`: being that job is as telling as holding its tools.
+    """
+    clauses = [
+        {
+            "constant_score": {
+                "filter": {"term": {"skill_ids": m.id}},
+                "boost": round(max(m.similarity, 1e-4) + (exact_boost if m.exact else 0), 6),
+            }
         }
-    }
+        for m in matches
+    ]
+    if occupations and occupation_similarity > 0:
+        terms = {"terms": {"title_occupations": list(occupations)}}
+        clauses.append({"constant_score": {"filter": terms, "boost": occupation_similarity}})
+    if not clauses:
+        return None
+    return {"dis_max": {"tie_breaker": tie_breaker, "queries": clauses}}

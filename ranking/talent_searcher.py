@@ -236,8 +236,11 @@ class TalentSearcher:
         matches = self.matcher.nearest(
             vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
         )
+        skill_names = [s.text for s in understanding.skills] + [
+            part for part in query_parts(text) if self.vocabulary.expansions(part)
+        ]
         title = (
-            self.job_titles.find(text, skill_cfg.title_top_k)
+            self.job_titles.find(text, skill_cfg.title_top_k, skill_names)
             if text and reading.job_titles
             else None
         )
@@ -253,7 +256,13 @@ class TalentSearcher:
             leg_queries["lexical"] = lexical_query(
                 lexical_text, exact, lexical.skill_boost, lexical.title_skill_boost
             )
-        skill_query = skill_leg_query(matches, skill_cfg.tie_breaker)
+        skill_query = skill_leg_query(
+            matches,
+            skill_cfg.tie_breaker,
+            skill_cfg.exact_boost,
+            title.occupations if title is not None and title.whole_query else (),
+            skill_cfg.title_occupation_similarity,
+        )
         if skill_query is not None and skill_cfg.weight > 0:
             leg_queries["skill"] = skill_query
         vector_leg = profile.legs.vector.weight > 0 and len(vectors) > 0

@@ -244,6 +244,8 @@ def _reading_corpus() -> list[dict[str, Any] | str]:
             skills=["Atlassian Confluence", "Atlassian JIRA", "MadCap Flare", "XML"],
         ),
         profile(id="docs-office", title="Content Writer", skills=["Microsoft Word", "Outlook"]),
+        profile(id="bookkeeper", title="Bookkeeping Clerk", skills=["Microsoft Excel"]),
+        profile(id="warranty", title="Warranty Clerk", skills=["Microsoft Excel", "QuickBooks"]),
     ]
 
 
@@ -292,6 +294,25 @@ def test_a_job_title_is_read_as_its_occupations_skills(reading_searcher: TalentS
         reading_searcher.search(SearchQuery("Information Developer"), off).understanding.job_title
         is None
     )
+
+
+def test_a_job_title_finds_other_titles_of_its_occupation(reading_searcher: TalentSearcher) -> None:
+    """ "Accounts Payable Clerk" and "Bookkeeping Clerk" are titles of one O*NET occupation: the
+    bookkeeper ranks above the warranty clerk, who shares the word "Clerk" and holds more of the
+    occupation's tools (and so ranks first without the occupation)."""
+    result = reading_searcher.search(SearchQuery("Accounts Payable Clerk"), DEFAULT)
+    assert result.hits[0].id == "bookkeeper"
+    title = result.explain(result.hits[0])["query_understanding"]["job_title"]
+    assert "43-3031.00" in title["occupations"] and title["whole_query"] is True
+    off = DEFAULT.with_overrides({"legs": {"skill": {"title_occupation_similarity": 0}}})
+    body = reading_searcher.plan(SearchQuery("Accounts Payable Clerk"), off).bodies
+    assert "title_occupations" not in str(body)
+    assert reading_searcher.search(SearchQuery("Accounts Payable Clerk"), off).hits[0].id == (
+        "warranty"
+    )
+    # a query that asks for more than the job does not lift every title of it
+    plan = reading_searcher.plan(SearchQuery("Accounts Payable Clerk with Workday"), DEFAULT)
+    assert "title_occupations" not in str(plan.bodies)
 
 
 def test_the_vector_leg_runs_where_the_engine_has_k_nn_and_says_why_not_elsewhere(

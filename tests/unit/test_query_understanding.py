@@ -135,3 +135,10 @@ def test_any_text_is_understood_and_every_word_lands_somewhere(
     skill_words = sum(len(s.text.split()) for s in understood.skills)
     others = len(understood.role_words) + len(understood.filler_words) + len(understood.rest)
     assert skill_words + others == len(tokens(text))
+
+
+def test_a_query_that_is_a_skill_name_is_that_one_skill(interpreter: QueryInterpreter) -> None:
+    """The shorter skills inside a skill's name are parts of it, not skills asked for."""
+    ssis = "Microsoft SQL Server Integration Services SSIS"
+    assert labels(interpreter, ssis) == [ssis]
+    assert labels(interpreter, "microsoft sql server developer") == ["Microsoft SQL Server"]

@@ -1,0 +1,126 @@
+"""Which O*NET occupations a job title names: in queries at search time, in profile titles at
+index time.
+
+Why: a client's "Accounts Payable Clerk" and a profile's "Bookkeeping Clerk" share no skill word,
+yet O*NET lists both as alternate titles of one occupation (Bookkeeping, Accounting, and Auditing
+Clerks). Reading both sides with the same table lets the lexical leg match them
+(`title_occupations` in the index; `legs.lexical.title_occupation_boost`) and the skill leg
+read the occupation's technologies (`ranking.job_titles`). One finder for both sides, as
+`domain.skill_mentions` is for skills. Pure: no server, no model.
+
+A title is the longest run of words (at most `MAX_TITLE_WORDS`) equal to an O*NET occupation or
+alternate title, with the skill vocabulary's normalisation ("React.js" = "reactjs" = "react"). It
+is at least two words, or one word that is not a role word ("Bookkeeper" is a title, "Developer"
+is not). A title inside the name of a skill the text names is part of that name, not a job
+("Server" in "Microsoft SQL Server", "Acrobat" in "Adobe Acrobat").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+from domain.skill_mentions import tokens, word_kind
+from domain.skill_vocabulary import normalise_skill
+from domain.taxonomy_files import alternate_titles, onet_occupations
+
+MAX_TITLE_WORDS: Final = 6
+_JS_SUFFIX: Final = re.compile(r"(?i)(?<=[a-z])\.?js\b")
+
+
+@dataclass(frozen=True)
+class TitleSpan:
+    """`span` words from `start` of the text form `phrase`, a title of `occupations`."""
+
+    start: int
+    span: int
+    phrase: str
+    occupations: tuple[str, ...]  # O*NET-SOC codes, sorted
+
+
+def title_key(title: str) -> str:
+    """Matching key: the vocabulary's normalisation; "React.js" = "reactjs" = "react"."""
+    return normalise_skill(_JS_SUFFIX.sub("", title))
+
+
+class OccupationTitles:
+    """O*NET occupation and alternate titles to occupation codes."""
+
+    def __init__(self, titles: dict[str, tuple[str, ...]]) -> None:
+        self._titles = titles  # title key -> occupation codes
+
+    @classmethod
+    def from_taxonomy(cls) -> OccupationTitles:
+        return _from_taxonomy()
+
+    def __len__(self) -> int:
+        return len(self._titles)
+
+    def occupations_of(self, key: str) -> tuple[str, ...]:
+        return self._titles.get(key, ())
+
+    def find(self, text: str, skill_names: Sequence[str] = ()) -> TitleSpan | None:
+        """The longest title in `text` (the first among equals), or None."""
+        words = tokens(text)
+        inside = _skill_keys(skill_names)
+        best: TitleSpan | None = None
+        for start in range(len(words)):
+            found = self._longest_at(words, start, inside, longer_than=best.span if best else 0)
+            if found is not None:
+                best = found
+        return best
+
+    def spans(self, text: str, skill_names: Sequence[str] = ()) -> Iterator[TitleSpan]:
+        """Every title in `text`, longest first from the left, none overlapping: a profile title
+        "Web Developer | Bookkeeper" names two occupations' titles."""
+        words = tokens(text)
+        inside = _skill_keys(skill_names)
+        start = 0
+        while start < len(words):
+            found = self._longest_at(words, start, inside)
+            if found is None:
+                start += 1
+                continue
+            yield found
+            start += found.span
+
+    def occupation_codes(self, text: str, skill_names: Sequence[str] = ()) -> list[str]:
+        """The occupations every title in `text` belongs to, in order, each once."""
+        codes = (code for span in self.spans(text, skill_names) for code in span.occupations)
+        return list(dict.fromkeys(codes))
+
+    def _longest_at(
+        self, words: list[str], start: int, inside: list[str], longer_than: int = 0
+    ) -> TitleSpan | None:
+        for span in range(min(MAX_TITLE_WORDS, len(words) - start), longer_than, -1):
+            if span == 1 and word_kind(words[start]) != "rest":
+                return None
+            phrase = " ".join(words[start : start + span])
+            key = title_key(phrase)
+            codes = self._titles.get(key)
+            if codes and not any(f" {key} " in name for name in inside):
+                return TitleSpan(start, span, phrase, codes)
+        return None
+
+
+def _skill_keys(skill_names: Sequence[str]) -> list[str]:
+    return [f" {title_key(name)} " for name in skill_names]
+
+
+@cache
+def _from_taxonomy() -> OccupationTitles:
+    titles: dict[str, set[str]] = {}
+    for occupation in onet_occupations():
+        titles.setdefault(title_key(occupation.title), set()).add(occupation.code)
+    for row in alternate_titles():
+        if "(" in row.title:  # "UI Designer (User Interface Designer)": both halves are titles
+            head, _, inner = row.title.partition("(")
+            for part in (head, inner.rstrip(")")):
+                if part.strip():
+                    titles.setdefault(title_key(part), set()).add(row.code)
+        else:
+            titles.setdefault(title_key(row.title), set()).add(row.code)
+    return OccupationTitles({key: tuple(sorted(codes)) for key, codes in titles.items() if key})
