@@ -1,6 +1,7 @@
 """Exporting a tuned ranking profile: a base profile plus the workbench's overrides, as YAML.
 
-Nothing is written on the server: the engineer saves the file in `ranking/profiles/`.
+Nothing is written on the server: the engineer saves the file in the user profiles directory
+(`TALENT_SEARCH_RANKING_PROFILES_DIR`, default `$TALENT_SEARCH_STATE_DIR/ranking-profiles`).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def export_yaml(request: ProfileExportRequest, profile: RankingProfile) -> str:
         f"# Ranking profile {profile.name} v{profile.version}, exported from the relevance "
         "workbench.\n"
         f"# Base: {request.base}; overrides: {overrides}\n"
-        f"# Save it as ranking/profiles/{profile.name}.yaml (the directory load_profile reads) "
+        f"# Save it as {profile.name}.yaml in the user profiles directory "
+        "(TALENT_SEARCH_RANKING_PROFILES_DIR, default $TALENT_SEARCH_STATE_DIR/ranking-profiles) "
         f"to use it as ranking_profile={profile.name}.\n"
     ) + profile.to_yaml()

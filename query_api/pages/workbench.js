@@ -315,8 +315,9 @@ async function exportProfile(side, name, version) {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     showMessage(
       side.message,
-      `Saved ${name}.yaml. Drop it into ranking/profiles/ (the directory the API loads ` +
-        `profiles from) to use it as ranking_profile=${name}.`,
+      `Saved ${name}.yaml. Put it in the user profiles directory ` +
+        `(TALENT_SEARCH_RANKING_PROFILES_DIR; default $TALENT_SEARCH_STATE_DIR/ranking-profiles) ` +
+        `to use it as ranking_profile=${name}.`,
       "info",
     );
   } catch (err) {

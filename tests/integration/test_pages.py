@@ -413,7 +413,9 @@ def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
         default.model_dump(exclude={"name", "version", "description", "badges"})
     )
     assert isinstance(saved, RankingProfile)
-    expect(page.locator("#side-b .side-message")).to_contain_text("ranking/profiles/")
+    expect(page.locator("#side-b .side-message")).to_contain_text(
+        "TALENT_SEARCH_RANKING_PROFILES_DIR"
+    )
 
     # An invalid name is refused with the field named.
     page.fill("#side-b .export-name", "Bad Name")
