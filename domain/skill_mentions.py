@@ -92,10 +92,14 @@ class SkillMentions:
     def __init__(self, vocabulary: SkillVocabulary) -> None:
         self.vocabulary = vocabulary
 
-    def skill_ids(self, text: str) -> list[str]:
-        """Every skill the text names, in order, each once (for a title's `title_skill_ids`)."""
-        found = (e.id for m in self.mentions(tokens(text)) for e in m.entries[:1])
-        return list(dict.fromkeys(found))
+    def named(self, text: str) -> list[tuple[str, SkillEntry]]:
+        """(the words as written, the best entry) for every skill the text names, in order: a
+        title's `title_skill_ids`, and the names a job title inside them is not read from."""
+        words = tokens(text)
+        return [
+            (" ".join(words[m.start : m.start + m.span]), m.entries[0])
+            for m in self.mentions(words)
+        ]
 
     def mentions(self, words: list[str]) -> Iterator[Mention]:
         """Longest matches left to right; words between them are not skills."""

@@ -16,7 +16,7 @@ from functools import cached_property
 from domain.badges import Badge, BadgePolicy, BadgeStats, derive_badge
 from domain.certification_registry import CertificationOutcome, CertificationRegistry
 from domain.occupation_titles import OccupationTitles
-from domain.skill_mentions import SkillMentions, tokens
+from domain.skill_mentions import SkillMentions
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.profile_input import ProfileInput
 from mappings.diversity_grants import encode_grant
@@ -72,11 +72,9 @@ class DocumentBuilder:
         if found is None:
             if len(self._titles_read) >= _TITLE_CACHE_SIZE:
                 self._titles_read.clear()
-            words = tokens(title)
-            mentions = list(self._mentions.mentions(words))
-            skill_ids = list(dict.fromkeys(m.entries[0].id for m in mentions))
-            names = [" ".join(words[m.start : m.start + m.span]) for m in mentions]
-            occupations = self._occupation_titles.occupation_codes(title, names)
+            named = self._mentions.named(title)
+            skill_ids = list(dict.fromkeys(entry.id for _, entry in named))
+            occupations = self._occupation_titles.occupation_codes(title, [n for n, _ in named])
             found = self._titles_read[title] = _TitleReading(skill_ids, occupations)
         return found
 

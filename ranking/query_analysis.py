@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from domain.skill_vocabulary import SkillVocabulary
+from domain.skill_vocabulary import SkillEntry, SkillVocabulary
 
 _SPLIT = re.compile(r"\s*(?:[,;|/]|\band\b|&)\s*", re.IGNORECASE)
 
@@ -21,11 +21,13 @@ def query_parts(text: str) -> list[str]:
     return [whole, *[p for p in parts if p.lower() != whole.lower()]] if whole else parts
 
 
-def exact_skill_ids(text: str, vocabulary: SkillVocabulary) -> list[str]:
-    """Skills the query names outright: the whole text or a listed part, by label or alias."""
-    found: list[str] = []
-    for part in query_parts(text):
-        for entry in vocabulary.expansions(part):
-            if entry.id not in found:
-                found.append(entry.id)
-    return found
+def skill_parts(text: str, vocabulary: SkillVocabulary) -> dict[str, list[SkillEntry]]:
+    """The whole text and the listed parts that name a skill outright (by label or alias), each
+    with its vocabulary entries."""
+    found = {part: vocabulary.expansions(part) for part in query_parts(text)}
+    return {part: entries for part, entries in found.items() if entries}
+
+
+def exact_skill_ids(parts: dict[str, list[SkillEntry]]) -> list[str]:
+    """The skills those parts name, each once, in order."""
+    return list(dict.fromkeys(entry.id for entries in parts.values() for entry in entries))

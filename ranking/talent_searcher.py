@@ -27,7 +27,7 @@ from ranking.errors import RankingError
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
-from ranking.query_analysis import exact_skill_ids, query_parts
+from ranking.query_analysis import exact_skill_ids, query_parts, skill_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
 from ranking.ranking_profile import RankingProfile
@@ -227,7 +227,8 @@ class TalentSearcher:
             else QueryUnderstanding()
         )
         # the whole query or a listed part by any alias, then every skill named inside it
-        named = exact_skill_ids(text, self.vocabulary) if text else []
+        parts = skill_parts(text, self.vocabulary) if text else {}
+        named = exact_skill_ids(parts)
         expansions = list(dict.fromkeys(named + understanding.skill_ids))
         exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
         texts = [*query_parts(text), *query.skills] if text else list(query.skills)
@@ -236,9 +237,7 @@ class TalentSearcher:
         matches = self.matcher.nearest(
             vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
         )
-        skill_names = [s.text for s in understanding.skills] + [
-            part for part in query_parts(text) if self.vocabulary.expansions(part)
-        ]
+        skill_names = [s.text for s in understanding.skills] + list(parts)
         title = (
             self.job_titles.find(text, skill_cfg.title_top_k, skill_names)
             if text and reading.job_titles

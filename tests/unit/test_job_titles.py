@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from domain.occupation_titles import OccupationTitles
-from domain.skill_mentions import SkillMentions
 from domain.skill_vocabulary import SkillVocabulary
-from indexer.document_builder import BuildReport
+from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.profile_input import ProfileInput
 from ranking.job_titles import JobTitles, TitleMatch
 from tests.factories import document_builder, profile
@@ -17,6 +16,11 @@ from tests.factories import document_builder, profile
 @pytest.fixture(scope="module")
 def vocabulary() -> SkillVocabulary:
     return SkillVocabulary.load_default()
+
+
+@pytest.fixture(scope="module")
+def builder() -> DocumentBuilder:
+    return document_builder()
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +74,9 @@ def test_a_skill_every_occupation_lists_weighs_less_than_a_specific_one(
     ],
 )
 def test_titles_name_skills_as_queries_do(
-    vocabulary: SkillVocabulary, title: str, skill_ids: list[str]
+    builder: DocumentBuilder, title: str, skill_ids: list[str]
 ) -> None:
-    assert SkillMentions(vocabulary).skill_ids(title) == skill_ids
+    assert builder.title_skill_ids(title) == skill_ids
 
 
 def test_a_title_inside_a_skill_name_is_no_job(titles: JobTitles) -> None:
@@ -97,8 +101,8 @@ def test_profile_titles_and_queries_meet_in_their_occupation() -> None:
     assert occupations.occupation_codes("SQL Server Specialist", ["SQL Server"]) == []
 
 
-def test_the_document_builder_stores_the_titles_occupations() -> None:
-    doc = document_builder().build(
+def test_the_document_builder_stores_the_titles_occupations(builder: DocumentBuilder) -> None:
+    doc = builder.build(
         ProfileInput.model_validate(profile(title="Bookkeeping Clerk | QuickBooks")), BuildReport()
     )
     assert doc.title_occupations == ["43-3031.00"]
