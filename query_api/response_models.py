@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.badges import Badge
 from domain.diversity import DiversityCategory
 from query_api.api_keys import Tier
-from ranking.ranking_profile import RankingProfile
+from ranking.ranking_profile import QueryClass, RankingProfile
 
 
 class _Strict(BaseModel):
@@ -92,6 +92,11 @@ class RankingInfo(_Strict):
         default=False,
         description="True only when per-request `ranking_overrides` changed the profile's "
         "weights; naming a profile (`ranking_profile`) alone is not an override.",
+    )
+    query_class: QueryClass | None = Field(
+        default=None,
+        description="The query's class: `job_title` when an O*NET job title is the whole "
+        "query. A profile may rank a class with its own settings (`query_classes`).",
     )
 
 

@@ -232,7 +232,10 @@ class SearchService:
             "window": profile.window,
             "sort": params.sort,
             "ranking": RankingInfo(
-                profile=profile.name, version=profile.version, overridden=overridden
+                profile=profile.name,
+                version=profile.version,
+                overridden=overridden,
+                query_class=result.understanding.query_class,
             ),
             "query": QueryInfo(
                 alias_expansions=result.expansions,

@@ -27,6 +27,7 @@ from domain.skill_mentions import (
 )
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from ranking.job_titles import TitleMatch
+from ranking.ranking_profile import QueryClass
 
 __all__ = [
     "FILLER_WORDS",
@@ -72,6 +73,9 @@ class QueryUnderstanding:
     rest: list[str] = field(default_factory=list)
     job_title: TitleMatch | None = None  # set by the searcher when the profile reads titles
     vector_leg: str | None = None  # why a weighted vector leg did not run, if it did not
+    # the query class whose settings ranked it (RankingProfile.query_classes), set by the
+    # searcher with the job title
+    query_class: QueryClass | None = None
 
     @property
     def skill_ids(self) -> list[str]:
@@ -93,6 +97,7 @@ class QueryUnderstanding:
             "rest": self.rest,
             "did_you_mean": self.did_you_mean,
             "job_title": self.job_title.as_dict() if self.job_title else None,
+            "query_class": self.query_class,
         } | ({"vector_leg": self.vector_leg} if self.vector_leg else {})
 
 

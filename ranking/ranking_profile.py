@@ -9,10 +9,18 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from domain.badges import Badge
 from ranking.errors import RankingError
@@ -23,6 +31,11 @@ PROFILE_NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 ProfileName = Annotated[str, StringConstraints(pattern=PROFILE_NAME_PATTERN)]
 
 Weight = Annotated[float, Field(ge=0, le=10)]
+Normalisation = Literal["minmax", "rrf"]
+# minmax: the top of the scale is this percentile of the leg's window instead of its maximum
+# (100), so that one outlier score cannot squash the rest of the leg towards 0
+TopPercentile = Annotated[float, Field(ge=50, le=100)]
+RrfK = Annotated[int, Field(ge=1, le=1000)]
 Multiplier = Annotated[float, Field(gt=0, le=10)]
 
 
@@ -137,22 +150,87 @@ class TuningRecord(_Frozen):
     tuned_at: str  # ISO 8601
 
 
+#: Kinds of query that may rank with their own settings (`RankingProfile.query_classes`), as
+#: `QueryUnderstanding.query_class` names them: `job_title`, an O*NET job title that is the
+#: whole query ("Accounts Payable Clerk"), whose relevant profiles are members of an occupation
+#: rather than holders of one skill.
+QueryClass = Literal["job_title"]
+QUERY_CLASSES: Final[tuple[str, ...]] = get_args(QueryClass)
+#: What a query class may set: how the legs retrieve and combine. Not the badges or the JSS
+#: prior (marketplace policy, the same for every query), nor the window or the query reading
+#: (the reading decides the class).
+CLASS_SETTINGS: Final = ("legs", "normalisation", "minmax_top_percentile", "rrf_k")
+
+
 class RankingProfile(_Frozen):
     name: Annotated[str, Field(pattern=PROFILE_NAME_PATTERN)]
     version: Annotated[int, Field(ge=1)]
     description: str = ""
     window: Annotated[int, Field(ge=10, le=1000)] = 200
-    normalisation: Literal["minmax", "rrf"] = "minmax"
-    # minmax: the top of the scale is this percentile of the leg's window instead of its maximum
-    # (100), so that one outlier score cannot squash the rest of the leg towards 0
-    minmax_top_percentile: Annotated[float, Field(ge=50, le=100)] = 100
-    rrf_k: Annotated[int, Field(ge=1, le=1000)] = 60
+    normalisation: Normalisation = "minmax"
+    minmax_top_percentile: TopPercentile = 100
+    rrf_k: RrfK = 60
     legs: Legs = Legs()
     query: QueryReading = QueryReading()
     badges: BadgeMultipliers = BadgeMultipliers()
     jss_prior: JssPrior = JssPrior()
+    # per query class, the settings (of CLASS_SETTINGS) that replace the profile's own for
+    # queries of that class; unset ones are the profile's (see `for_query_class`)
+    query_classes: dict[QueryClass, dict[str, Any]] = Field(default_factory=dict)
     # written by `talent-search tune`; metadata only (see TuningRecord)
     tuning: TuningRecord | None = Field(default=None, exclude=True)
+
+    @field_validator("query_classes")
+    @classmethod
+    def _valid_classes(
+        cls, classes: dict[str, dict[str, Any]], info: ValidationInfo
+    ) -> dict[str, dict[str, Any]]:
+        """Each class's settings, validated as the profile's own would be (and so stored in
+        their validated form); an error names the class and the setting."""
+        own = {key: info.data[key] for key in CLASS_SETTINGS if key in info.data}
+        if len(own) < len(CLASS_SETTINGS):  # an earlier field failed: reported on its own
+            return classes
+        checked: dict[str, dict[str, Any]] = {}
+        for name, settings in classes.items():
+            unknown = sorted(set(settings) - set(CLASS_SETTINGS))
+            if unknown:
+                raise ValueError(
+                    f"{name}: a query class may set only {', '.join(CLASS_SETTINGS)}; "
+                    f"not {', '.join(unknown)}"
+                )
+            merged = _deep_merge(
+                {k: v.model_dump() if isinstance(v, BaseModel) else v for k, v in own.items()},
+                settings,
+            )
+            try:
+                valid = ClassSettings.model_validate(merged)
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{name}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+                )
+                raise ValueError(problems) from None
+            checked[name] = _pick(valid.model_dump(), settings)
+        return checked
+
+    def compacted(self) -> RankingProfile:
+        """The same ranking without the class settings that equal the profile's own (an
+        explicit copy of a setting would stop following the profile's value)."""
+        own = self.model_dump(include=set(CLASS_SETTINGS))
+        kept = {name: _differing(settings, own) for name, settings in self.query_classes.items()}
+        kept = {name: settings for name, settings in kept.items() if settings}
+        if kept == self.query_classes:
+            return self
+        return self.model_copy(update={"query_classes": kept})
+
+    def for_query_class(self, query_class: str | None) -> RankingProfile:
+        """The profile a query of `query_class` ranks with: its class's settings over the
+        profile's own (the same name and version); the profile itself for no class or a class
+        it does not set."""
+        settings = self.query_classes.get(query_class) if query_class else None  # type: ignore[call-overload]
+        if not settings:
+            return self
+        data = _deep_merge(self.model_dump(exclude={"query_classes"}), settings)
+        return RankingProfile.model_validate(data | {"tuning": self.tuning})
 
     @classmethod
     def from_yaml(cls, path: Path) -> RankingProfile:
@@ -175,6 +253,38 @@ class RankingProfile(_Frozen):
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False)
+
+
+class ClassSettings(_Frozen):
+    """The settings a query class may set (CLASS_SETTINGS), validated like the profile's."""
+
+    legs: Legs
+    normalisation: Normalisation
+    minmax_top_percentile: TopPercentile
+    rrf_k: RrfK
+
+
+def _differing(settings: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """The entries of `settings` whose value is not `own`'s at the same path."""
+    kept: dict[str, Any] = {}
+    for key, value in settings.items():
+        if isinstance(value, dict) and isinstance(own.get(key), dict):
+            if differing := _differing(value, own[key]):
+                kept[key] = differing
+        elif own.get(key) != value:
+            kept[key] = value
+    return kept
+
+
+def _pick(validated: dict[str, Any], shape: dict[str, Any]) -> dict[str, Any]:
+    """The entries of `validated` at the paths `shape` sets."""
+    picked: dict[str, Any] = {}
+    for key, value in shape.items():
+        if isinstance(value, dict) and isinstance(validated.get(key), dict):
+            picked[key] = _pick(validated[key], value)
+        else:
+            picked[key] = validated[key]
+    return picked
 
 
 def _deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

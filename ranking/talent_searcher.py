@@ -20,7 +20,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
 
 from domain.encoder import Encoder
-from domain.skill_vocabulary import SkillVocabulary
+from domain.skill_vocabulary import SkillEntry, SkillVocabulary
 from mappings.index_contract import DEFAULT_NAMESPACE, PROFILES, IndexNamespace
 from mappings.profile_vectors import PROFILE_VECTOR_FIELD, has_profile_vectors
 from ranking.errors import RankingError
@@ -30,7 +30,7 @@ from ranking.lexical_query import lexical_query
 from ranking.query_analysis import exact_skill_ids, query_parts, skill_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
-from ranking.ranking_profile import RankingProfile
+from ranking.ranking_profile import QueryClass, RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
 
@@ -200,6 +200,31 @@ class TalentSearcher:
                     ids.append(entry.id)
         return ids
 
+    def read(
+        self, text: str, profile: RankingProfile
+    ) -> tuple[QueryUnderstanding, dict[str, list[SkillEntry]], TitleMatch | None]:
+        """What `text` names, as `profile.query` reads it: the understanding, the parts that
+        name a skill outright, and the job title (no model, no engine)."""
+        reading = profile.query
+        understanding = (
+            self.interpreter.understand(text, typo_correction=reading.typo_correction)
+            if text and reading.skills_in_phrases
+            else QueryUnderstanding()
+        )
+        # the whole query or a listed part by any alias, then every skill named inside it
+        parts = skill_parts(text, self.vocabulary) if text else {}
+        skill_names = [s.text for s in understanding.skills] + list(parts)
+        title = (
+            self.job_titles.find(text, profile.legs.skill.title_top_k, skill_names)
+            if text and reading.job_titles
+            else None
+        )
+        return understanding, parts, title
+
+    def query_class(self, text: str, profile: RankingProfile) -> QueryClass | None:
+        """The class of the query `text` (`RankingProfile.query_classes`), as `plan` finds it."""
+        return query_class_of(self.read(text.strip(), profile)[2])
+
     def plan(
         self,
         query: SearchQuery,
@@ -220,31 +245,26 @@ class TalentSearcher:
             }
             return SearchPlan([body], [], False, [], [])
 
-        reading = profile.query
-        understanding = (
-            self.interpreter.understand(text, typo_correction=reading.typo_correction)
-            if text and reading.skills_in_phrases
-            else QueryUnderstanding()
-        )
-        # the whole query or a listed part by any alias, then every skill named inside it
-        parts = skill_parts(text, self.vocabulary) if text else {}
+        understanding, parts, title = self.read(text, profile)
         named = exact_skill_ids(parts)
         expansions = list(dict.fromkeys(named + understanding.skill_ids))
         exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
         texts = [*query_parts(text), *query.skills] if text else list(query.skills)
         vectors = self.embedder.embed(texts, query.cache_partition)
+        query_class = query_class_of(title)
+        top_k = profile.legs.skill.title_top_k
+        profile = profile.for_query_class(query_class)  # the class's settings plan the rest
         skill_cfg = profile.legs.skill
+        if title is not None and skill_cfg.title_top_k != top_k:
+            skill_names = [s.text for s in understanding.skills] + list(parts)
+            title = self.job_titles.find(text, skill_cfg.title_top_k, skill_names)
         matches = self.matcher.nearest(
             vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
         )
-        skill_names = [s.text for s in understanding.skills] + list(parts)
-        title = (
-            self.job_titles.find(text, skill_cfg.title_top_k, skill_names)
-            if text and reading.job_titles
-            else None
-        )
         if title is not None:
-            understanding = dataclasses.replace(understanding, job_title=title)
+            understanding = dataclasses.replace(
+                understanding, job_title=title, query_class=query_class
+            )
             extra = self.title_matches(title, skill_cfg.title_similarity, matches)
             kept = [m for m in matches if m.id not in {e.id for e in extra}]
             matches = sorted([*kept, *extra], key=lambda m: (-m.similarity, m.id))
@@ -331,7 +351,9 @@ class TalentSearcher:
         timings["msearch"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        hits, sources = rank_responses(plan, responses, profile)
+        hits, sources = rank_responses(
+            plan, responses, profile.for_query_class(plan.understanding.query_class)
+        )
         timings["fusion"] = (time.perf_counter() - started) * 1000
         for name, response in zip(plan.legs, responses, strict=False):
             timings[f"engine_{name}"] = float(response.get("took", 0))
@@ -376,6 +398,12 @@ class TalentSearcher:
         result = self.client.msearch(body=lines, request_timeout=self.request_timeout_s)
         responses: list[dict[str, Any]] = result["responses"]
         return responses
+
+
+def query_class_of(title: TitleMatch | None) -> QueryClass | None:
+    """The query's class (`RankingProfile.query_classes`): `job_title` when an O*NET job title
+    is the whole query, else None (the profile's own settings)."""
+    return "job_title" if title is not None and title.whole_query else None
 
 
 def knn_query(vector: list[float], k: int, filters: list[Any]) -> dict[str, Any]:

@@ -64,7 +64,12 @@ from ranking.evaluation import (
     recall_at_k,
     reciprocal_rank,
 )
-from ranking.ranking_profile import RankingProfile, RankingProfileError
+from ranking.ranking_profile import (
+    QUERY_CLASSES,
+    ClassSettings,
+    RankingProfile,
+    RankingProfileError,
+)
 from ranking.talent_searcher import SearchPlan, rank_responses
 
 __all__ = [
@@ -98,7 +103,13 @@ FUSION_ONLY: Final = (
     "rrf_k",
     "badges.*",
     "jss_prior.*",
+    "query_classes.*.legs.*.weight",
+    "query_classes.*.normalisation",
+    "query_classes.*.minmax_top_percentile",
+    "query_classes.*.rrf_k",
 )
+#: The profile's field of per-class settings; its parameters are `query_classes.CLASS.PATH`.
+CLASSES_FIELD: Final = "query_classes"
 #: Never searched: they describe the profile, they do not rank.
 METADATA: Final = ("name", "version", "description", "tuning")
 #: Searched only when named: `window` is how many results a search returns (totals, pages,
@@ -409,22 +420,62 @@ def grid_parameter(spec: FieldSpec, base: Any, level: Literal["fusion", "request
     )
 
 
+def class_fields(classes: Sequence[str]) -> list[FieldSpec]:
+    """The settings each query class may set (`ranking_profile.CLASS_SETTINGS`), as fields
+    `query_classes.CLASS.PATH` with the ranges of the profile's own."""
+    own = profile_fields(ClassSettings)
+    return [
+        dataclasses.replace(spec, path=f"{CLASSES_FIELD}.{name}.{spec.path}")
+        for name in classes
+        for spec in own
+    ]
+
+
+def _base_value(base: RankingProfile, path: str) -> Any:
+    """A setting's value in `base`; a class setting's is what that class ranks with."""
+    if path.startswith(CLASSES_FIELD + "."):
+        _, name, rest = path.split(".", 2)
+        return _value_at(base.for_query_class(name), rest)
+    return _value_at(base, path)
+
+
+def _absent_class(name: str, classes: Sequence[str]) -> str | None:
+    """The query class `name` (`query_classes.CLASS...`) names when it is not in `classes`."""
+    parts = name.split(".")
+    if len(parts) >= 2 and parts[0] == CLASSES_FIELD and parts[1] in QUERY_CLASSES:
+        return None if parts[1] in classes else parts[1]
+    return None
+
+
 def search_space(
     base: RankingProfile,
     params: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
+    classes: Sequence[str] = (),
 ) -> list[Parameter]:
     """The parameters to search, from the model's fields and the base profile's values.
 
-    Without `params`: every searchable field but `METADATA` and `DEFAULT_EXCLUDED`. `params`
-    narrows to the named fields (exact paths, groups such as `badges`, or wildcards such as
-    `legs.*.weight`) and may name a default-excluded one; `exclude` removes fields. A name that
-    matches no field, or names only unsearchable ones, raises TuningError naming it.
+    Without `params`: every searchable field but `METADATA` and `DEFAULT_EXCLUDED`, and the
+    settings of each query class in `classes` (the `tune` command passes the classes of the
+    judged queries: a class no judged query has cannot be tuned). `params` narrows to the named
+    fields (exact paths, groups such as `badges` or `query_classes.job_title`, or wildcards such
+    as `legs.*.weight`) and may name a default-excluded one; `exclude` removes fields. A name
+    that matches no field, or names only unsearchable ones, raises TuningError naming it.
     """
-    specs = profile_fields(type(base))
+    unknown_classes = sorted(set(classes) - set(QUERY_CLASSES))
+    if unknown_classes:
+        raise TuningError(f"unknown query class {unknown_classes[0]!r}")
+    specs = [s for s in profile_fields(type(base)) if s.path != CLASSES_FIELD]
+    specs += class_fields(classes)
     paths = [s.path for s in specs]
     for option, names in (("--params", params or ()), ("--exclude", exclude)):
         for name in names:
+            absent = _absent_class(name, classes)
+            if absent is not None and not any(_matches(path, name) for path in paths):
+                raise TuningError(
+                    f"{option}: {name!r}: no judged query is a {absent} query, so that class's "
+                    f"settings cannot be tuned (judged classes: {', '.join(classes) or 'none'})"
+                )
             if not any(_matches(path, name) for path in paths):
                 known = ", ".join(s.path for s in specs if s.kind != "fixed" and not _meta(s.path))
                 raise TuningError(f"{option}: unknown parameter {name!r}; parameters: {known}")
@@ -449,7 +500,7 @@ def search_space(
         raise TuningError("no parameter left to search (check --params and --exclude)")
     return [
         grid_parameter(
-            spec, _value_at(base, spec.path), "fusion" if is_fusion_only(spec.path) else "request"
+            spec, _base_value(base, spec.path), "fusion" if is_fusion_only(spec.path) else "request"
         )
         for spec in chosen
     ]
@@ -489,10 +540,26 @@ def request_key(profile: RankingProfile) -> str:
 
 
 def planning_profile(profile: RankingProfile) -> RankingProfile:
-    """`profile` with every leg switched on, so the cached windows hold every leg."""
-    legs = profile.model_dump()["legs"]
-    off = {name: {"weight": 1.0} for name, leg in legs.items() if leg.get("weight", 1.0) <= 0}
-    return profile.with_overrides({"legs": off}) if off else profile
+    """`profile` with every leg switched on, for every query class too, so the cached windows
+    hold every leg."""
+    data = profile.model_dump()
+    overrides: dict[str, Any] = {}
+    off = _legs_on(data["legs"])
+    if off:
+        overrides["legs"] = off
+    for name, settings in data[CLASSES_FIELD].items():
+        off = _legs_on(settings.get("legs", {}))
+        if off:
+            overrides.setdefault(CLASSES_FIELD, {})[name] = {"legs": off}
+    return profile.with_overrides(overrides) if overrides else profile
+
+
+def _legs_on(legs: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: {"weight": 1.0}
+        for name, leg in legs.items()
+        if isinstance(leg, Mapping) and "weight" in leg and leg["weight"] <= 0
+    }
 
 
 def _leg_weight(profile: RankingProfile, leg: str) -> float:
@@ -705,14 +772,15 @@ class CachedEvaluator:
         run: dict[str, list[str]] = {}
         for query in queries:
             planned = plans[query]
+            ranking = profile.for_query_class(planned.plan.understanding.query_class)
             legs = planned.plan.legs
-            kept = [i for i, leg in enumerate(legs) if _leg_weight(profile, leg) > 0]
+            kept = [i for i, leg in enumerate(legs) if _leg_weight(ranking, leg) > 0]
             order = list(kept)
             if planned.plan.calibrated:
                 order += [len(legs) + i for i in kept]
             responses = [self._response(planned.bodies[i]) for i in order]
             plan = dataclasses.replace(planned.plan, legs=[legs[i] for i in kept])
-            hits, _ = rank_responses(plan, responses, profile)
+            hits, _ = rank_responses(plan, responses, ranking)
             run[query] = [hit.id for hit in hits[:depth]]
         return run
 
@@ -773,10 +841,18 @@ class StudyResult:
 
 
 def _profile_for(base: RankingProfile, values: Mapping[str, Any]) -> RankingProfile:
+    """`base` with the searched `values`: a class's values are set explicitly, so that moving
+    a setting of the profile's own never moves the class's too."""
     try:
         return base.with_overrides(nested(values))
     except RankingProfileError as exc:  # a grid value the model refuses: a bug in the grid
         raise TuningError(f"a searched value is invalid: {exc}") from exc
+
+
+def tuned_profile(base: RankingProfile, values: Mapping[str, Any]) -> RankingProfile:
+    """The profile `values` describe, as it is written: the same ranking as `_profile_for`'s,
+    without the class settings that equal the profile's own (`RankingProfile.compacted`)."""
+    return _profile_for(base, values).compacted()
 
 
 def _importance(

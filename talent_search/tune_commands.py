@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -30,11 +30,12 @@ from ranking.evaluation import METRICS, Judgments
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import (
     PROFILES_DIR,
+    QUERY_CLASSES,
     RankingProfile,
     RankingProfileError,
     TuningRecord,
 )
-from ranking.talent_searcher import SearchError, SearchPlan, SearchQuery
+from ranking.talent_searcher import SearchError, SearchPlan, SearchQuery, TalentSearcher
 from ranking.tuning import (
     CachedEvaluator,
     Parameter,
@@ -42,10 +43,10 @@ from ranking.tuning import (
     TuningError,
     TuningResult,
     cross_validate,
-    nested,
     plot_tuning,
     search_space,
     stratified_folds,
+    tuned_profile,
 )
 from talent_search.cli_support import (
     _backend_or_exit,
@@ -95,10 +96,13 @@ def _out_name_or_exit(base: RankingProfile, name: str) -> None:
 
 
 def _space_or_exit(
-    base: RankingProfile, params: list[str] | None, exclude: list[str] | None
+    base: RankingProfile,
+    params: list[str] | None,
+    exclude: list[str] | None,
+    classes: Sequence[str] = (),
 ) -> list[Parameter]:
     try:
-        return search_space(base, _names(params), _names(exclude) or [])
+        return search_space(base, _names(params), _names(exclude) or [], classes)
     except TuningError as exc:
         raise _fail(escape(str(exc)), 2) from exc
 
@@ -226,13 +230,13 @@ def _write_profile(
         except RankingProfileError:
             previous = 0
     version = (previous or 0) + 1
-    overrides = nested(result.final.changed) | {
+    overrides = {
         "name": name,
         "version": version,
         "description": description,
         "tuning": dict(record),
     }
-    profile = base.with_overrides(overrides)
+    profile = tuned_profile(base, result.final.best_values).with_overrides(overrides)
     assert profile.tuning is not None
     data = profile.model_dump(mode="json") | {"tuning": profile.tuning.model_dump(mode="json")}
     changes = ", ".join(
@@ -334,7 +338,7 @@ def tune_command(
     judgments = _load_judgments_or_exit(judgments_file)
     base = _ranking_or_exit(base_name, "--base")
     _out_name_or_exit(base, out_name)
-    space = _space_or_exit(base, params, exclude)
+    _space_or_exit(base, params, exclude, list(QUERY_CLASSES))  # names checked before the engine
     try:
         stratified_folds(judgments, folds, seed)
     except TuningError as exc:
@@ -355,6 +359,8 @@ def tune_command(
         live = _live_index_or_exit(client, alias)
         _check_judged_profiles(client, alias, live, judgments, allow_missing)
         searcher = _searcher(client, settings)
+        classes = _query_classes(searcher, base, judgments)
+        space = _space_or_exit(base, params, exclude, sorted(classes))
         needed = _TEXTS_PER_QUERY * len(judgments)
         if needed > 1024:  # QueryEmbedder's default capacity
             searcher.embedder = QueryEmbedder(searcher.embedder._encode, max_entries=needed)
@@ -370,6 +376,11 @@ def tune_command(
             f"{len(space)} parameters: {fusion} fusion (in memory), {len(space) - fusion} "
             f"request (engine); base {base.name} v{base.version}; index {live}"
         )
+        if classes:
+            out.print(
+                "query classes, each with its own settings in the search: "
+                + ", ".join(f"{name} ({count} queries)" for name, count in sorted(classes.items()))
+            )
         try:
             result = _tune(evaluator, space, base, judgments, folds, trials, seed, engine_share)
         except SearchError as exc:
@@ -442,6 +453,18 @@ def tune_command(
     )
     for kind, path in (("profile", profile_path), ("report", json_path), ("plot", png_path)):
         out.print(f"{kind}: {escape(str(path))}", soft_wrap=True)  # one line, to copy
+
+
+def _query_classes(
+    searcher: TalentSearcher, base: RankingProfile, judgments: Judgments
+) -> dict[str, int]:
+    """How many judged queries each query class has: only those classes are tuned."""
+    counts: dict[str, int] = {}
+    for query in judgments.queries:
+        name = searcher.query_class(query, base)
+        if name is not None:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def _check_judged_profiles(

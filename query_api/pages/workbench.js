@@ -266,6 +266,7 @@ function renderSide(side, other, scale) {
   // `ranking.overridden` says whether overrides were applied; the sliders say which.
   side.status.textContent =
     `${ranking.profile} v${ranking.version}${ranking.overridden ? " with slider overrides" : ""}` +
+    classNote(ranking) +
     ` · ${body.total} candidates · ${body.took_ms.toFixed(0)} ms`;
   side.hits.replaceChildren(
     ...body.results.map((hit, i) => {
@@ -295,6 +296,23 @@ function renderSide(side, other, scale) {
       return row;
     }),
   );
+}
+
+/** Dotted paths of a nested settings object ({legs: {skill: {weight: 2}}} -> legs.skill.weight). */
+function settingPaths(settings, prefix = "") {
+  return Object.entries(settings).flatMap(([key, value]) =>
+    value && typeof value === "object" ? settingPaths(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
+}
+
+/** The query's class, and the settings the profile's class replaces (sliders move the others). */
+function classNote(ranking) {
+  if (!ranking.query_class) return "";
+  const own = profiles.get(ranking.profile)?.query_classes?.[ranking.query_class];
+  const paths = own ? settingPaths(own) : [];
+  return paths.length
+    ? ` · ${ranking.query_class} query, ranked with its class's ${paths.join(", ")}`
+    : ` · ${ranking.query_class} query`;
 }
 
 async function exportProfile(side, name, version) {

@@ -16,11 +16,13 @@ from domain.skill_vocabulary import SkillVocabulary
 from indexer.document_builder import DocumentBuilder
 from indexer.indexing_run import run_index
 from indexer.skill_embeddings import EmbeddingCache
+from ranking.evaluation import Judgment, Judgments
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
+from ranking.tuning import CachedEvaluator
 from tests.factories import certification, fake_encode, profile, write_jsonl
 from tests.integration.conftest import Engine
 
@@ -313,6 +315,47 @@ def test_a_job_title_finds_other_titles_of_its_occupation(reading_searcher: Tale
     # a query that asks for more than the job does not lift every title of it
     plan = reading_searcher.plan(SearchQuery("Accounts Payable Clerk with Workday"), DEFAULT)
     assert "title_occupations" not in str(plan.bodies)
+
+
+def test_a_job_title_query_ranks_with_its_query_class_settings(
+    reading_searcher: TalentSearcher,
+) -> None:
+    """A profile's `job_title` class ranks the queries that are a job title as a whole, and only
+    those; the tuner's cached trials rank them exactly as the search does."""
+    classed = DEFAULT.with_overrides(
+        {"query_classes": {"job_title": {"legs": {"skill": {"title_occupation_similarity": 0}}}}}
+    )
+    result = reading_searcher.search(SearchQuery("Accounts Payable Clerk"), classed)
+    assert result.understanding.query_class == "job_title"
+    assert result.understanding.as_dict()["query_class"] == "job_title"
+    assert result.hits[0].id == "warranty"  # as with the setting at 0 for every query
+    assert "title_occupations" not in str(
+        reading_searcher.plan(SearchQuery("Accounts Payable Clerk"), classed).bodies
+    )
+    # other queries rank with the profile's own settings
+    for text in ("react", "Accounts Payable Clerk with Workday"):
+        plain = reading_searcher.search(SearchQuery(text), DEFAULT)
+        with_class = reading_searcher.search(SearchQuery(text), classed)
+        assert with_class.understanding.query_class is None
+        assert [h.id for h in with_class.hits] == [h.id for h in plain.hits]
+    # the class's fusion weights too: its lexical leg off, so no lexical score in explain
+    lexical_off = DEFAULT.with_overrides(
+        {"query_classes": {"job_title": {"legs": {"lexical": {"weight": 0}}}}}
+    )
+    top = reading_searcher.search(SearchQuery("Accounts Payable Clerk"), lexical_off)
+    assert "lexical" not in top.explain(top.hits[0])["legs"]
+    queries = ["Accounts Payable Clerk", "react", "Information Developer"]
+    judgments = Judgments.from_rows(Judgment(q, "bookkeeper", 1, "f") for q in queries)
+    evaluator = CachedEvaluator(
+        lambda text, ranking: reading_searcher.plan(SearchQuery(text), ranking),
+        reading_searcher._msearch,
+        judgments,
+    )
+    for ranking in (classed, lexical_off):
+        cached = evaluator.ranked_ids(ranking, queries, 20)
+        for query in queries:
+            fresh = reading_searcher.search(SearchQuery(query), ranking).hits[:20]
+            assert cached[query] == [h.id for h in fresh], query
 
 
 def test_the_vector_leg_runs_where_the_engine_has_k_nn_and_says_why_not_elsewhere(

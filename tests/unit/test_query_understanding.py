@@ -63,6 +63,7 @@ def test_role_and_filler_words_are_told_apart_from_skills(interpreter: QueryInte
         "rest",
         "did_you_mean",
         "job_title",
+        "query_class",
     }
 
 
