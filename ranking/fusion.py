@@ -195,44 +195,99 @@ def prior_multipliers(jss: Sequence[float | None], prior: JssPrior) -> Floats:
     return np.where(np.isnan(values), 1.0, multipliers)
 
 
+@dataclass(frozen=True)
+class FusionInputs:
+    """What fusion reads from one search's responses, column-wise and independent of the
+    profile: built once per set of responses, fused under as many profiles as asked (the tuner
+    fuses the same windows for every trial)."""
+
+    ids: list[str]
+    legs: Mapping[str, LegHits]
+    # per leg: the rows of its hits among `ids` (-1: not a candidate) and their raw scores
+    rows: dict[str, npt.NDArray[np.intp]]
+    raw: dict[str, Floats]
+    badges: list[str | None]
+    jss: list[float | None]
+    id_rank: npt.NDArray[np.intp]  # each candidate's place in id order (the last tie breaker)
+
+    @classmethod
+    def build(
+        cls, legs: Mapping[str, LegHits], candidates: Mapping[str, Candidate]
+    ) -> FusionInputs:
+        ids = list(candidates)
+        row_of = {doc_id: row for row, doc_id in enumerate(ids)}
+        rows: dict[str, npt.NDArray[np.intp]] = {}
+        raw: dict[str, Floats] = {}
+        for name, leg in legs.items():
+            count = len(leg.scores)
+            raw[name] = np.fromiter(leg.scores.values(), dtype=np.float64, count=count)
+            rows[name] = np.fromiter(
+                (row_of.get(doc_id, -1) for doc_id in leg.scores), dtype=np.intp, count=count
+            )
+        id_rank = np.empty(len(ids), dtype=np.intp)
+        id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        return cls(
+            ids,
+            legs,
+            rows,
+            raw,
+            [c.badge for c in candidates.values()],
+            [c.job_success_score for c in candidates.values()],
+            id_rank,
+        )
+
+
+@dataclass(frozen=True)
+class Fused:
+    """Scores of every candidate under one profile, and their order (best first)."""
+
+    order: list[int]
+    score: Floats
+    relevance: Floats
+    columns: dict[str, Floats]
+    weights: dict[str, float]
+    badge_mult: Floats
+    prior_mult: Floats
+
+
+def fuse_inputs(inputs: FusionInputs, profile: RankingProfile) -> Fused:
+    """The weighted sum of normalised legs, times the badge and JSS multipliers, and the order."""
+    weights = {name: float(getattr(profile.legs, name).weight) for name in LEG_NAMES}
+    size = len(inputs.ids)
+    columns: dict[str, Floats] = {}
+    # Without legs (a filters-only browse) every candidate is equally relevant: priors decide.
+    relevance: Floats = np.zeros(size) if inputs.legs else np.ones(size)
+    for name, leg in inputs.legs.items():
+        column = np.zeros(size)
+        raw = inputs.raw[name]
+        if raw.size:
+            values = normalised_scores(raw, leg.calibration, profile)
+            rows = inputs.rows[name]
+            known = rows >= 0
+            column[rows[known]] = values[known]
+        columns[name] = column
+        relevance = relevance + weights[name] * column
+    badge_table = {badge: profile.badges.for_badge(badge) for badge in set(inputs.badges)}
+    badge_mult = np.array([badge_table[b] for b in inputs.badges], dtype=np.float64)
+    prior_mult = prior_multipliers(inputs.jss, profile.jss_prior)
+    score = relevance * badge_mult * prior_mult
+    # Highest score first, then highest relevance, then id: the same order whatever the input order.
+    order = np.lexsort((inputs.id_rank, -relevance, -score)).tolist()
+    return Fused(order, score, relevance, columns, weights, badge_mult, prior_mult)
+
+
 def fuse(
     legs: Mapping[str, LegHits],
     candidates: Mapping[str, Candidate],
     profile: RankingProfile,
 ) -> list[RankedHit]:
     """Rank every candidate: weighted sum of normalised legs, then badge and JSS multipliers."""
-    weights = {name: float(getattr(profile.legs, name).weight) for name in LEG_NAMES}
-    ids = list(candidates)
-    size = len(ids)
-    row_of = {doc_id: row for row, doc_id in enumerate(ids)}
-    columns: dict[str, Floats] = {}
-    # Without legs (a filters-only browse) every candidate is equally relevant: priors decide.
-    relevance: Floats = np.zeros(size) if legs else np.ones(size)
-    for name, leg in legs.items():
-        column = np.zeros(size)
-        if leg.scores:
-            raw = np.fromiter(leg.scores.values(), dtype=np.float64, count=len(leg.scores))
-            values = normalised_scores(raw, leg.calibration, profile)
-            rows = np.fromiter(
-                (row_of.get(doc_id, -1) for doc_id in leg.scores), dtype=np.intp, count=raw.size
-            )
-            known = rows >= 0
-            column[rows[known]] = values[known]
-        columns[name] = column
-        relevance = relevance + weights[name] * column
-    badges = [c.badge for c in candidates.values()]
-    jss = [c.job_success_score for c in candidates.values()]
-    badge_table = {badge: profile.badges.for_badge(badge) for badge in set(badges)}
-    badge_mult = np.array([badge_table[b] for b in badges], dtype=np.float64)
-    prior_mult = prior_multipliers(jss, profile.jss_prior)
-    score = relevance * badge_mult * prior_mult
-    # Highest score first, then highest relevance, then id: the same order whatever the input order.
-    id_rank = np.empty(size, dtype=np.intp)
-    id_rank[sorted(range(size), key=ids.__getitem__)] = np.arange(size)
-    order = np.lexsort((id_rank, -relevance, -score)).tolist()
-    table = _LegTable(legs, columns, weights)
-    scores, relevances = score.tolist(), relevance.tolist()
-    badge_values, prior_values = badge_mult.tolist(), prior_mult.tolist()
+    inputs = FusionInputs.build(legs, candidates)
+    fused = fuse_inputs(inputs, profile)
+    table = _LegTable(legs, fused.columns, fused.weights)
+    scores, relevances = fused.score.tolist(), fused.relevance.tolist()
+    badge_values, prior_values = fused.badge_mult.tolist(), fused.prior_mult.tolist()
+    ids, badges, jss = inputs.ids, inputs.badges, inputs.jss
     return [
         RankedHit(
             ids[row],
@@ -245,7 +300,7 @@ def fuse(
             table,
             row,
         )
-        for row in order
+        for row in fused.order
     ]
 
 

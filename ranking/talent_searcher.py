@@ -442,6 +442,16 @@ def rank_responses(
     plan: SearchPlan, responses: list[dict[str, Any]], profile: RankingProfile
 ) -> tuple[list[RankedHit], dict[str, dict[str, Any]]]:
     """Fuse the `_msearch` responses of a plan into ranked hits (pure: no server)."""
+    legs, candidates, sources = read_responses(plan, responses)
+    ranked = fuse(legs, candidates, profile) if plan.legs else prior_only(candidates, profile)
+    return ranked, sources
+
+
+def read_responses(
+    plan: SearchPlan, responses: list[dict[str, Any]]
+) -> tuple[dict[str, LegHits], dict[str, Candidate], dict[str, dict[str, Any]]]:
+    """What fusion reads from a plan's responses: each leg's hits and calibration, the
+    candidates (every profile a leg returned), and their sources."""
     sources: dict[str, dict[str, Any]] = {}
     for response in responses[: max(1, len(plan.legs))]:
         for hit in response["hits"]["hits"]:
@@ -451,17 +461,13 @@ def rank_responses(
         doc_id: Candidate(doc_id, src.get("badge"), src.get("job_success_score"))
         for doc_id, src in sources.items()
     }
-    if not plan.legs:
-        ranked = prior_only(candidates, profile)
-    else:
-        legs: dict[str, LegHits] = {}
-        for i, name in enumerate(plan.legs):
-            scores = {h["_id"]: float(h["_score"]) for h in responses[i]["hits"]["hits"]}
-            if plan.calibrated:
-                calibration_hits = responses[len(plan.legs) + i]["hits"]["hits"]
-                calibration = [float(h["_score"]) for h in calibration_hits]
-            else:
-                calibration = list(scores.values())
-            legs[name] = LegHits(scores, calibration)
-        ranked = fuse(legs, candidates, profile)
-    return ranked, sources
+    legs: dict[str, LegHits] = {}
+    for i, name in enumerate(plan.legs):
+        scores = {h["_id"]: float(h["_score"]) for h in responses[i]["hits"]["hits"]}
+        if plan.calibrated:
+            calibration_hits = responses[len(plan.legs) + i]["hits"]["hits"]
+            calibration = [float(h["_score"]) for h in calibration_hits]
+        else:
+            calibration = list(scores.values())
+        legs[name] = LegHits(scores, calibration)
+    return legs, candidates, sources

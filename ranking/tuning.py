@@ -64,13 +64,15 @@ from ranking.evaluation import (
     recall_at_k,
     reciprocal_rank,
 )
+from ranking.fusion import FusionInputs, fuse_inputs
 from ranking.ranking_profile import (
     QUERY_CLASSES,
     ClassSettings,
+    QueryClass,
     RankingProfile,
     RankingProfileError,
 )
-from ranking.talent_searcher import SearchPlan, rank_responses
+from ranking.talent_searcher import SearchPlan, read_responses
 
 __all__ = [
     "DEFAULT_EXCLUDED",
@@ -539,6 +541,15 @@ def request_key(profile: RankingProfile) -> str:
     return json.dumps(kept, sort_keys=True, separators=(",", ":"))
 
 
+def plan_key(profile: RankingProfile, query_class: QueryClass | None) -> str:
+    """What the bodies of a query of `query_class` depend on: the request settings it ranks
+    with (`request_key` of `for_query_class`, without the other classes' settings)."""
+    ranking = profile.for_query_class(query_class)
+    if ranking.query_classes:  # no class, or one the profile does not set: its own settings
+        ranking = ranking.model_copy(update={CLASSES_FIELD: {}})
+    return f"{query_class}:{request_key(ranking)}"
+
+
 def planning_profile(profile: RankingProfile) -> RankingProfile:
     """`profile` with every leg switched on, for every query class too, so the cached windows
     hold every leg."""
@@ -659,8 +670,8 @@ class CachedEvaluator:
         judgments: Judgments,
         metric: str = "ndcg@10",
         batch_size: int = MSEARCH_BATCH,
-        plan_settings: int = 16,
-        rebuilt_windows: int = 4096,
+        plan_settings: int = 32,
+        fusion_inputs: int = 4096,
     ) -> None:
         if metric not in METRICS:
             raise TuningError(
@@ -675,10 +686,12 @@ class CachedEvaluator:
         self._batch = batch_size
         self._windows: dict[str, _Window] = {}
         self._sources: dict[str, dict[str, Any]] = {}
+        # plans by what they depend on (`plan_key`: the request settings of the query's class)
         self._plans: OrderedDict[str, dict[str, _Planned]] = OrderedDict()
         self._plan_settings = plan_settings
-        self._rebuilt: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._rebuilt_max = rebuilt_windows
+        self._classes: dict[tuple[str, str], QueryClass | None] = {}  # (query, reading) -> class
+        self._inputs: OrderedDict[tuple[Any, ...], FusionInputs] = OrderedDict()
+        self._inputs_max = fusion_inputs
         self.bodies_sent = 0
         self.bodies_reused = 0
         self.engine_seconds = 0.0
@@ -692,22 +705,39 @@ class CachedEvaluator:
         queries: Sequence[str],
         on_query: Callable[[int], None] | None = None,
     ) -> dict[str, _Planned]:
-        """Plan `queries` for the profile's request settings and fetch the unseen bodies."""
-        key = request_key(profile)
-        plans = self._plans.get(key)
-        if plans is None:
-            plans = self._plans[key] = {}
-        self._plans.move_to_end(key)
-        while len(self._plans) > self._plan_settings:
-            self._plans.popitem(last=False)
-        missing = [q for q in queries if q not in plans]
+        """Plan `queries` for the profile's request settings and fetch the unseen bodies.
+
+        A query's plan depends only on the request settings its class ranks with (`plan_key`):
+        a trial that moves only a class's settings plans only that class's queries again.
+        """
+        reading = json.dumps(profile.query.model_dump(mode="json"), sort_keys=True)
+        keys: dict[QueryClass | None, str] = {}
+        found: dict[str, _Planned] = {}
+        missing: list[str] = []
+        for query in queries:
+            known = (query, reading) in self._classes
+            if known:
+                query_class = self._classes[(query, reading)]
+                key = keys.get(query_class) or keys.setdefault(
+                    query_class, plan_key(profile, query_class)
+                )
+                planned = self._plans_for(key).get(query)
+                if planned is not None:
+                    found[query] = planned
+                    continue
+            missing.append(query)
         if not missing:
-            return plans
+            return found
         planner = planning_profile(profile)
         wanted: dict[str, dict[str, Any]] = {}
         started = time.perf_counter()
         for done, query in enumerate(missing, start=1):
             plan = self._plan(query, planner)
+            query_class = plan.understanding.query_class
+            self._classes[(query, reading)] = query_class
+            key = keys.get(query_class) or keys.setdefault(
+                query_class, plan_key(profile, query_class)
+            )
             hashes = []
             for body in plan.bodies:
                 digest = _body_hash(body)
@@ -716,11 +746,22 @@ class CachedEvaluator:
                     self.bodies_reused += 1
                 else:
                     wanted[digest] = _slim(body)
-            plans[query] = _Planned(dataclasses.replace(plan, bodies=[]), tuple(hashes))
+            planned = _Planned(dataclasses.replace(plan, bodies=[]), tuple(hashes))
+            self._plans_for(key)[query] = found[query] = planned
             if on_query is not None:
                 on_query(done)
         self.plan_seconds += time.perf_counter() - started
         self._fetch(wanted)
+        return found
+
+    def _plans_for(self, key: str) -> dict[str, _Planned]:
+        plans = self._plans.get(key)
+        if plans is None:
+            plans = self._plans[key] = {}
+            while len(self._plans) > self._plan_settings:
+                self._plans.popitem(last=False)
+        else:
+            self._plans.move_to_end(key)
         return plans
 
     def _fetch(self, wanted: Mapping[str, dict[str, Any]]) -> None:
@@ -744,10 +785,6 @@ class CachedEvaluator:
         self.engine_seconds += time.perf_counter() - started
 
     def _response(self, digest: str) -> dict[str, Any]:
-        response = self._rebuilt.get(digest)
-        if response is not None:
-            self._rebuilt.move_to_end(digest)
-            return response
         window = self._windows[digest]
         if window.with_source:
             hits = [
@@ -756,18 +793,28 @@ class CachedEvaluator:
             ]
         else:
             hits = [{"_id": i, "_score": s} for i, s in zip(window.ids, window.scores, strict=True)]
-        response = {"hits": {"hits": hits}}
-        self._rebuilt[digest] = response
-        while len(self._rebuilt) > self._rebuilt_max:
-            self._rebuilt.popitem(last=False)
-        return response
+        return {"hits": {"hits": hits}}
+
+    def _fusion_inputs(self, plan: SearchPlan, digests: tuple[str, ...]) -> FusionInputs:
+        """What fusion reads from these responses, read once (`read_responses`) and kept."""
+        key = (tuple(plan.legs), plan.calibrated, digests)
+        inputs = self._inputs.get(key)
+        if inputs is not None:
+            self._inputs.move_to_end(key)
+            return inputs
+        legs, candidates, _ = read_responses(plan, [self._response(d) for d in digests])
+        inputs = self._inputs[key] = FusionInputs.build(legs, candidates)
+        while len(self._inputs) > self._inputs_max:
+            self._inputs.popitem(last=False)
+        return inputs
 
     # -- in memory -----------------------------------------------------------------------
 
     def ranked_ids(
         self, profile: RankingProfile, queries: Sequence[str], depth: int
     ) -> dict[str, list[str]]:
-        """Query -> the top `depth` ids, exactly as `TalentSearcher.search` ranks them."""
+        """Query -> the top `depth` ids, exactly as `TalentSearcher.search` ranks them: the
+        same responses read by `read_responses` and fused by `fuse_inputs`, as `fuse` does."""
         plans = self.prepare(profile, queries)
         run: dict[str, list[str]] = {}
         for query in queries:
@@ -778,10 +825,10 @@ class CachedEvaluator:
             order = list(kept)
             if planned.plan.calibrated:
                 order += [len(legs) + i for i in kept]
-            responses = [self._response(planned.bodies[i]) for i in order]
             plan = dataclasses.replace(planned.plan, legs=[legs[i] for i in kept])
-            hits, _ = rank_responses(plan, responses, ranking)
-            run[query] = [hit.id for hit in hits[:depth]]
+            inputs = self._fusion_inputs(plan, tuple(planned.bodies[i] for i in order))
+            fused = fuse_inputs(inputs, ranking)
+            run[query] = [inputs.ids[row] for row in fused.order[:depth]]
         return run
 
     def scores(self, profile: RankingProfile, queries: Sequence[str]) -> dict[str, float]:
