@@ -17,6 +17,7 @@ import pytest
 from osmem_server import OsmemServer
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
+from config.settings import TalentSettings
 from ranking.evaluation import ndcg_at_k
 from ranking.ranking_profile import RankingProfile, load_profile
 from tests.factories import profile
@@ -64,10 +65,25 @@ def clone_url(osmem_server: OsmemServer, tmp_path_factory: pytest.TempPathFactor
         yield clone.url
 
 
+# A user profile whose job-title class ranks with a skill weight of its own.
+CLASSED = load_profile("default").with_overrides(
+    {
+        "name": "title-classed",
+        "query_classes": {"job_title": {"legs": {"skill": {"weight": 3.0}}}},
+    }
+)
+
+
 @pytest.fixture(scope="module")
 def base_url(clone_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The API with its pages, on real HTTP in a background thread, over an indexed clone."""
-    with served_over_http(make_app(clone_url, tmp_path_factory.mktemp("pages"))) as url:
+    """The API with its pages, on real HTTP in a background thread, over an indexed clone; its
+    user profiles directory holds CLASSED."""
+    workdir = tmp_path_factory.mktemp("pages")
+    profiles = workdir / "ranking-profiles"
+    profiles.mkdir()
+    (profiles / "title-classed.yaml").write_text(CLASSED.to_yaml())
+    talent = TalentSettings(ranking_profiles_dir=profiles, state_dir=workdir / "state")
+    with served_over_http(make_app(clone_url, workdir, talent_settings=talent)) as url:
         yield url
 
 
@@ -421,6 +437,25 @@ def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     page.fill("#side-b .export-name", "Bad Name")
     page.click("#side-b button.export")
     expect(page.locator("#side-b .side-message")).to_contain_text("name:")
+
+
+def test_the_workbench_names_a_job_title_querys_class_and_the_settings_it_replaces(
+    page: Page, base_url: str
+) -> None:
+    sign_in(page, base_url + "/workbench", "demo-engineer-key", "relevance_engineer")
+    page.select_option("#side-b select.profile", "title-classed")
+    page.fill("#bench-q", "Accounts Payable Clerk")  # an O*NET job title, the whole query
+    page.click("#bench-form button")
+    for side in ("a", "b"):
+        expect(page.locator(f"#side-{side}")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#side-b .status")).to_contain_text(
+        "job_title query, ranked with its class's legs.skill.weight"
+    )
+    expect(page.locator("#side-a .status")).to_contain_text("job_title query ·")
+    page.fill("#bench-q", "python")  # a skill: no class
+    page.click("#bench-form button")
+    expect(page.locator("#side-b .status")).not_to_contain_text("job_title", timeout=TIMEOUT_MS)
+    expect(page.locator("#side-b")).to_have_attribute("data-state", "ready")
 
 
 def test_screenshots_of_both_pages(browser: Browser, page: Page, base_url: str) -> None:
