@@ -114,7 +114,9 @@ def test_a_class_request_setting_is_part_of_the_request_key_and_planned_with_eve
         {"query_classes": {"job_title": {"legs": {"lexical": {"weight": 0}, "skill": {}}}}}
     )
     assert request_key(CLASSED) != request_key(BASE)
-    weights = BASE.with_overrides({"query_classes": {"job_title": {"legs": {"skill": {"weight": 3}}}}})
+    weights = BASE.with_overrides(
+        {"query_classes": {"job_title": {"legs": {"skill": {"weight": 3}}}}}
+    )
     assert request_key(weights) == request_key(BASE)  # a weight is fusion only
     planned = planning_profile(off)
     assert planned.for_query_class("job_title").legs.lexical.weight == 1.0
