@@ -227,6 +227,12 @@ def test_tune_refuses_bad_input_with_exit_2(env: Path) -> None:
             "--params",
             "legs.skill.weight,badges.gold",
         ],
+        "no judged query is a job_title query": [
+            "--judgments",
+            str(good),
+            "--params",
+            "query_classes.job_title.legs.skill.weight",
+        ],
         "--out: 'bm25' is a packaged ranking profile": ["--judgments", str(good), "--out", "bm25"],
         "--out: invalid profile name 'Bad Name'": ["--judgments", str(good), "--out", "Bad Name"],
         "--base: no ranking profile 'nope'": ["--judgments", str(good), "--base", "nope"],
@@ -245,3 +251,24 @@ def test_tune_refuses_bad_input_with_exit_2(env: Path) -> None:
     allowed = _tune("--judgments", str(partly), "--out", "mine", "--allow-missing", *common)
     assert allowed.exit_code == 0, allowed.output
     assert "1 of 25 judged profiles are not in the live index" in _flat(allowed.output)
+
+    # a judged job title (an O*NET title as the whole query) brings its class's settings
+    titled = env / "titled.csv"
+    titled.write_text(good.read_text() + "Accounts Payable Clerk,b-2-1,2,onet_title\n")
+    classed = _tune(
+        "--judgments",
+        str(titled),
+        "--out",
+        "classed",
+        "--params",
+        "query_classes.job_title.legs.skill",
+        *common,
+    )
+    assert classed.exit_code == 0, classed.output
+    assert "query classes, each with its own settings in the search: job_title (1 queries)" in (
+        _flat(classed.output)
+    )
+    report = json.loads(_printed(classed.output, "report").read_text())
+    searched = {p["path"] for p in report["search_space"]}
+    assert "query_classes.job_title.legs.skill.weight" in searched
+    assert not any(p.startswith("legs.") for p in searched)
