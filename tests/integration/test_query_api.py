@@ -99,7 +99,13 @@ def test_a_standard_search_returns_ranked_tiles_without_diversity_fields(api: Te
     body = response.json()
     assert result_ids(response)
     version = load_profile("default").version
-    assert body["ranking"] == {"profile": "default", "version": version, "overridden": False}
+    # "python developer" is an O*NET job title as a whole: the response names its class
+    assert body["ranking"] == {
+        "profile": "default",
+        "version": version,
+        "overridden": False,
+        "query_class": "job_title",
+    }
     tile = body["results"][0]
     assert set(tile) == {
         "id",
@@ -282,13 +288,23 @@ def test_naming_a_profile_is_not_an_override(api: TestClient) -> None:
         "/v1/search", params={"q": "go", "ranking_profile": "bm25"}, headers=ENGINEER
     ).json()
     bm25 = load_profile("bm25")
-    assert named["ranking"] == {"profile": "bm25", "version": bm25.version, "overridden": False}
+    assert named["ranking"] == {
+        "profile": "bm25",
+        "version": bm25.version,
+        "overridden": False,
+        "query_class": None,
+    }
     tuned = api.post(
         "/v1/search",
         json={"q": "go", "ranking_profile": "bm25", "ranking_overrides": {"rrf_k": 10}},
         headers=ENGINEER,
     ).json()
-    assert tuned["ranking"] == {"profile": "bm25", "version": bm25.version, "overridden": True}
+    assert tuned["ranking"] == {
+        "profile": "bm25",
+        "version": bm25.version,
+        "overridden": True,
+        "query_class": None,
+    }
     empty = api.post(
         "/v1/search", json={"q": "go", "ranking_overrides": {}}, headers=ENGINEER
     ).json()
