@@ -213,13 +213,23 @@ class TalentSearcher:
         )
         # the whole query or a listed part by any alias, then every skill named inside it
         parts = skill_parts(text, self.vocabulary) if text else {}
-        skill_names = [s.text for s in understanding.skills] + list(parts)
         title = (
-            self.job_titles.find(text, profile.legs.skill.title_top_k, skill_names)
+            self.find_title(text, profile.legs.skill.title_top_k, understanding, parts)
             if text and reading.job_titles
             else None
         )
         return understanding, parts, title
+
+    def find_title(
+        self,
+        text: str,
+        top_k: int,
+        understanding: QueryUnderstanding,
+        parts: dict[str, list[SkillEntry]],
+    ) -> TitleMatch | None:
+        """The job title in `text` with its `top_k` skills; none inside a skill it names."""
+        skill_names = [s.text for s in understanding.skills] + list(parts)
+        return self.job_titles.find(text, top_k, skill_names)
 
     def query_class(self, text: str, profile: RankingProfile) -> QueryClass | None:
         """The class of the query `text` (`RankingProfile.query_classes`), as `plan` finds it."""
@@ -255,9 +265,8 @@ class TalentSearcher:
         top_k = profile.legs.skill.title_top_k
         profile = profile.for_query_class(query_class)  # the class's settings plan the rest
         skill_cfg = profile.legs.skill
-        if title is not None and skill_cfg.title_top_k != top_k:
-            skill_names = [s.text for s in understanding.skills] + list(parts)
-            title = self.job_titles.find(text, skill_cfg.title_top_k, skill_names)
+        if title is not None and skill_cfg.title_top_k != top_k:  # the class's own top-k
+            title = self.find_title(text, skill_cfg.title_top_k, understanding, parts)
         matches = self.matcher.nearest(
             vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
         )

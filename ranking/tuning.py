@@ -712,16 +712,18 @@ class CachedEvaluator:
         """
         reading = json.dumps(profile.query.model_dump(mode="json"), sort_keys=True)
         keys: dict[QueryClass | None, str] = {}
+
+        def key_for(query_class: QueryClass | None) -> str:
+            if query_class not in keys:
+                keys[query_class] = plan_key(profile, query_class)
+            return keys[query_class]
+
         found: dict[str, _Planned] = {}
         missing: list[str] = []
         for query in queries:
             known = (query, reading) in self._classes
             if known:
-                query_class = self._classes[(query, reading)]
-                key = keys.get(query_class) or keys.setdefault(
-                    query_class, plan_key(profile, query_class)
-                )
-                planned = self._plans_for(key).get(query)
+                planned = self._plans_for(key_for(self._classes[(query, reading)])).get(query)
                 if planned is not None:
                     found[query] = planned
                     continue
@@ -735,9 +737,6 @@ class CachedEvaluator:
             plan = self._plan(query, planner)
             query_class = plan.understanding.query_class
             self._classes[(query, reading)] = query_class
-            key = keys.get(query_class) or keys.setdefault(
-                query_class, plan_key(profile, query_class)
-            )
             hashes = []
             for body in plan.bodies:
                 digest = _body_hash(body)
@@ -747,7 +746,7 @@ class CachedEvaluator:
                 else:
                     wanted[digest] = _slim(body)
             planned = _Planned(dataclasses.replace(plan, bodies=[]), tuple(hashes))
-            self._plans_for(key)[query] = found[query] = planned
+            self._plans_for(key_for(query_class))[query] = found[query] = planned
             if on_query is not None:
                 on_query(done)
         self.plan_seconds += time.perf_counter() - started
