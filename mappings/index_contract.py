@@ -32,7 +32,7 @@ _HERE = Path(__file__).parent
 DEFAULT_PREFIX = "talent"
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
 #: The kinds' names: they follow the prefix in every alias and index name.
-KIND_NAMES = ("profiles", "skills")
+KIND_NAMES = ("profiles", "skills", "jobposts")
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,13 @@ class IndexNamespace:
         return IndexKind(alias=f"{self.prefix}-skills", mapping_file="talent_skills.v3.json")
 
     @property
+    def job_posts(self) -> IndexKind:
+        """The marketplace's past job posts: rebuilt, swapped and rolled back on their own."""
+        return IndexKind(alias=f"{self.prefix}-jobposts", mapping_file="talent_job_posts.v3.json")
+
+    @property
     def kinds(self) -> tuple[IndexKind, IndexKind]:
-        """Every kind, profiles first."""
+        """The kinds a profiles run writes and swaps together, profiles first."""
         return (self.profiles, self.skills)
 
 

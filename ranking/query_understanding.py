@@ -26,6 +26,7 @@ from domain.skill_mentions import (
     word_kind,
 )
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
+from ranking.job_post_evidence import JobPostEvidence
 from ranking.job_titles import TitleMatch
 from ranking.ranking_profile import QueryClass
 
@@ -76,6 +77,8 @@ class QueryUnderstanding:
     # the query class whose settings ranked it (RankingProfile.query_classes), set by the
     # searcher with the job title
     query_class: QueryClass | None = None
+    # what the nearest past job posts say the query needs (set by the searcher)
+    job_posts: JobPostEvidence | None = None
 
     @property
     def skill_ids(self) -> list[str]:
@@ -90,15 +93,19 @@ class QueryUnderstanding:
         ]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "skills": [s.as_dict() for s in self.skills],
-            "role_words": self.role_words,
-            "filler_words": self.filler_words,
-            "rest": self.rest,
-            "did_you_mean": self.did_you_mean,
-            "job_title": self.job_title.as_dict() if self.job_title else None,
-            "query_class": self.query_class,
-        } | ({"vector_leg": self.vector_leg} if self.vector_leg else {})
+        return (
+            {
+                "skills": [s.as_dict() for s in self.skills],
+                "role_words": self.role_words,
+                "filler_words": self.filler_words,
+                "rest": self.rest,
+                "did_you_mean": self.did_you_mean,
+                "job_title": self.job_title.as_dict() if self.job_title else None,
+                "query_class": self.query_class,
+            }
+            | ({"vector_leg": self.vector_leg} if self.vector_leg else {})
+            | ({"job_posts": self.job_posts.as_dict()} if self.job_posts else {})
+        )
 
 
 class QueryInterpreter:

@@ -88,6 +88,26 @@ class Legs(_Frozen):
     vector: VectorLeg = VectorLeg()
 
 
+class JobPostReading(_Frozen):
+    """Reading what a query needs from the marketplace's past job posts
+    (`ranking.job_post_evidence`): the `neighbours` posts whose titles are nearest the query
+    vote for their tagged skills (similarity ** `power` times the skill's idf among the posts);
+    the `top_skills` heaviest, scaled to sum to 1, join the skill leg, where a profile scores
+    `weight` times the share of them it holds. Off without a job-post index."""
+
+    enabled: bool = False
+    neighbours: Annotated[int, Field(ge=1, le=500)] = 40
+    power: Annotated[float, Field(ge=0, le=10)] = 3.0
+    min_similarity: Annotated[float, Field(ge=-1, le=1)] = 0.3
+    top_skills: Annotated[int, Field(ge=1, le=100)] = 30
+    weight: Annotated[float, Field(ge=0, le=10)] = 2.0
+    # ... and this instead when the query, or one of its comma-separated parts, names a skill
+    # outright ("Python", "JS"): the client said what they need, so the posts only reorder
+    # its holders (kept below the named skill's own score, 1 + the skill leg's exact_boost)
+    named_skill_weight: Annotated[float, Field(ge=0, le=10)] = 0.5
+    explain_posts: Annotated[int, Field(ge=0, le=50)] = 10  # past posts named in explain
+
+
 class QueryReading(_Frozen):
     """How much of the query `ranking.query_understanding` reads as skills."""
 
@@ -97,6 +117,8 @@ class QueryReading(_Frozen):
     typo_correction: bool = True
     # an O*NET job title in the query is read as its occupation's skills (ranking.job_titles)
     job_titles: bool = False
+    # the skills of the nearest past job posts (a job-post index must exist)
+    job_posts: JobPostReading = JobPostReading()
 
 
 class BadgeMultipliers(_Frozen):

@@ -48,6 +48,9 @@ class SkillMatcher:
     def __contains__(self, skill_id: object) -> bool:
         return skill_id in self._row
 
+    def label(self, skill_id: str) -> str:
+        return self.labels[self._row[skill_id]]
+
     @classmethod
     def from_index(cls, client: OpenSearch, alias: str = SKILLS.alias) -> SkillMatcher:
         """Load every skill document (id, label, embedding) behind the skills alias."""
@@ -107,6 +110,7 @@ def skill_leg_query(
     exact_boost: float = 0.0,
     occupations: Sequence[str] = (),
     occupation_similarity: float = 0.0,
+    post_skills: Sequence[tuple[str, float]] = (),
 ) -> dict[str, Any] | None:
     """dis_max over constant_score term queries, one per matched skill; None when none matched.
 
@@ -114,6 +118,10 @@ def skill_leg_query(
     it outweighs holding several of its neighbours (each adds `tie_breaker` times its own). A
     title of an occupation the query's job title names (`title_occupations`) counts like one
     more skill of `occupation_similarity`: being that job is as telling as holding its tools.
+
+    `post_skills` (skill id, score) are what past job posts say the query needs
+    (ranking.job_post_evidence): each held one adds its score, beside the dis_max, so a
+    profile's score grows with how much of that evidence it covers.
     """
     clauses = [
         {
@@ -127,6 +135,12 @@ def skill_leg_query(
     if occupations and occupation_similarity > 0:
         terms = {"terms": {"title_occupations": list(occupations)}}
         clauses.append({"constant_score": {"filter": terms, "boost": occupation_similarity}})
-    if not clauses:
-        return None
-    return {"dis_max": {"tie_breaker": tie_breaker, "queries": clauses}}
+    covered = [
+        {"constant_score": {"filter": {"term": {"skill_ids": skill_id}}, "boost": round(score, 6)}}
+        for skill_id, score in post_skills
+        if score > 0
+    ]
+    dis_max = {"dis_max": {"tie_breaker": tie_breaker, "queries": clauses}} if clauses else None
+    if not covered:
+        return dis_max
+    return {"bool": {"should": ([dis_max] if dis_max else []) + covered}}

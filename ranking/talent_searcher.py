@@ -16,21 +16,24 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
 
 from domain.encoder import Encoder
-from domain.skill_vocabulary import SkillEntry, SkillVocabulary
+from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from mappings.index_contract import DEFAULT_NAMESPACE, PROFILES, IndexNamespace
 from mappings.profile_vectors import PROFILE_VECTOR_FIELD, has_profile_vectors
 from ranking.errors import RankingError
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
+from ranking.job_post_evidence import JobPostEvidence, JobPostSource, PostSkill
 from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import exact_skill_ids, query_parts, skill_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
-from ranking.ranking_profile import QueryClass, RankingProfile
+from ranking.ranking_profile import JobPostReading, QueryClass, RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
 
@@ -135,8 +138,10 @@ class TalentSearcher:
         enabled_countries: Sequence[str] = ("US",),
         index: str = PROFILES.alias,
         request_timeout_s: float = 10.0,
+        job_posts: JobPostSource | None = None,
     ) -> None:
         self.client = client
+        self.job_posts = job_posts
         self.vocabulary = vocabulary
         self.interpreter = QueryInterpreter(vocabulary)
         self.matcher = matcher
@@ -170,6 +175,7 @@ class TalentSearcher:
             enabled_countries,
             index=namespace.profiles.alias,
             request_timeout_s=request_timeout_s,
+            job_posts=JobPostSource(client, namespace.job_posts.alias),
         )
 
     @cached_property
@@ -190,6 +196,12 @@ class TalentSearcher:
                 continue
             added.append(SkillMatch(skill_id, entry.label, sim))
         return added
+
+    def learned_skill_ids(self, text: str, parts: dict[str, list[SkillEntry]]) -> list[str]:
+        """Skills the indexer learned from the profiles (not in the shipped vocabulary) that
+        the query, or one of its listed parts, names outright: "2d design" is that skill."""
+        found = (normalise_skill(p) for p in query_parts(text) if p not in parts) if text else ()
+        return list(dict.fromkeys(s for s in found if s in self.matcher))
 
     def explicit_skill_ids(self, skills: Sequence[str]) -> list[str]:
         """Canonical ids of explicitly requested skills (known ones only: never learned here)."""
@@ -256,7 +268,7 @@ class TalentSearcher:
             return SearchPlan([body], [], False, [], [])
 
         understanding, parts, title = self.read(text, profile)
-        named = exact_skill_ids(parts)
+        named = exact_skill_ids(parts) + self.learned_skill_ids(text, parts)
         expansions = list(dict.fromkeys(named + understanding.skill_ids))
         exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
         texts = [*query_parts(text), *query.skills] if text else list(query.skills)
@@ -277,6 +289,9 @@ class TalentSearcher:
             extra = self.title_matches(title, skill_cfg.title_similarity, matches)
             kept = [m for m in matches if m.id not in {e.id for e in extra}]
             matches = sorted([*kept, *extra], key=lambda m: (-m.similarity, m.id))
+        evidence = self.post_evidence(vectors[: len(texts) - len(query.skills)], profile)
+        if evidence is not None:
+            understanding = dataclasses.replace(understanding, job_posts=evidence)
         leg_queries: dict[str, dict[str, Any]] = {}
         lexical_text = " ".join([text, *query.skills]).strip()
         if lexical_text and profile.legs.lexical.weight > 0:
@@ -290,6 +305,7 @@ class TalentSearcher:
             skill_cfg.exact_boost,
             title.occupations if title is not None and title.whole_query else (),
             skill_cfg.title_occupation_similarity,
+            post_skill_scores(evidence, profile.query.job_posts, bool(named)),
         )
         if skill_query is not None and skill_cfg.weight > 0:
             leg_queries["skill"] = skill_query
@@ -329,6 +345,25 @@ class TalentSearcher:
         if vector_leg and "vector" not in leg_queries:
             understanding = dataclasses.replace(understanding, vector_leg="no profile vectors")
         return SearchPlan(bodies, list(leg_queries), calibrated, expansions, matches, understanding)
+
+    def post_evidence(
+        self, vectors: npt.NDArray[np.float32], profile: RankingProfile
+    ) -> JobPostEvidence | None:
+        """What the past job posts nearest the query's text say it needs, as skills the
+        indexed profiles can hold (None: reading off, no job-post index, nothing near)."""
+        reading = profile.query.job_posts
+        if not reading.enabled or self.job_posts is None:
+            return None
+        posts = self.job_posts.current()
+        found = posts.evidence(vectors, reading) if posts is not None else None
+        if found is None:
+            return None
+        held = [s for s in found.skills if s.id in self.matcher]
+        total = sum(s.weight for s in held)
+        if total <= 0:
+            return None
+        skills = [PostSkill(s.id, s.weight / total, self.matcher.label(s.id)) for s in held]
+        return dataclasses.replace(found, skills=skills)
 
     def has_profile_vectors(self) -> bool:
         """Whether the profiles index holds vectors for the k-NN leg (asked at most every 30 s:
@@ -413,6 +448,18 @@ def query_class_of(title: TitleMatch | None) -> QueryClass | None:
     """The query's class (`RankingProfile.query_classes`): `job_title` when an O*NET job title
     is the whole query, else None (the profile's own settings)."""
     return "job_title" if title is not None and title.whole_query else None
+
+
+def post_skill_scores(
+    evidence: JobPostEvidence | None, reading: JobPostReading, names_skill: bool
+) -> list[tuple[str, float]]:
+    """The skill leg's score for holding each skill the past posts vote for: a query that names
+    a skill outright weighs them `named_skill_weight` (they only reorder that skill's holders),
+    any other query `weight`."""
+    if evidence is None:
+        return []
+    weight = reading.named_skill_weight if names_skill else reading.weight
+    return [(s.id, s.weight * weight) for s in evidence.skills]
 
 
 def knn_query(vector: list[float], k: int, filters: list[Any]) -> dict[str, Any]:

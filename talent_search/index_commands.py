@@ -23,8 +23,10 @@ from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target, cluster_layout, concrete_indices, roll_back
 from indexer.indexing_run import RunSummary, run_index
+from indexer.job_post_indexing import JobPostRunSummary, run_job_post_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
+from ranking.job_post_evidence import JOB_POST_REFRESH_S
 from talent_search.cli_support import _backend_or_exit, _fail, _progress, console, out
 
 
@@ -153,13 +155,75 @@ def _print_summary(summary: RunSummary, rejects_path: Path) -> None:
     out.print(summary.headline())
 
 
+@index_app.command("job-posts")
+def index_job_posts(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Job posts (JSONL).")],
+    rebuild: Annotated[
+        bool, typer.Option(help="Build a new job-post index and swap its alias (else upsert).")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where rejected lines go (default: FILE.rejects.jsonl).")
+    ] = None,
+) -> None:
+    """Index past job posts (`{"id"?, "title", "skills", "description"?, "posted_at"?}` per
+    line): the ranking reads the skills of the posts nearest a query. Profiles are untouched."""
+    settings = TalentSettings()
+    rejects_path = rejects or file.with_name(file.name + ".rejects.jsonl")
+    total = _count_lines(file)
+    with _backend_or_exit() as backend, _progress() as progress, rejects_path.open("w") as rej:
+        task = progress.add_task("indexing job posts", total=total)
+        try:
+            summary = run_job_post_index(
+                backend.client,
+                file,
+                rej,
+                SkillVocabulary.load_default().copy(),
+                model_encoder(settings.embedding_batch_size),
+                EmbeddingCache(settings.embedding_cache_path),
+                model_key(),
+                mode="rebuild" if rebuild else "upsert",
+                bulk=BulkSettings(
+                    chunk_size=settings.bulk_chunk_size, max_retries=settings.bulk_max_retries
+                ),
+                on_line=lambda n: progress.advance(task, n),
+                namespace=settings.index_namespace,
+                layout=cluster_layout(
+                    backend.client, settings.index_shards, settings.index_replicas
+                ),
+            )
+        except (IndexerError, EmbeddingError) as exc:
+            raise _fail(f"{exc}; the aliases were not changed") from exc
+    _print_job_post_summary(summary, rejects_path)
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_job_post_summary(summary: JobPostRunSummary, rejects_path: Path) -> None:
+    rate = summary.indexed / summary.seconds if summary.seconds else 0.0
+    console.print(
+        f"mode {summary.mode}; job posts -> {summary.index} ({summary.embeddings_computed} "
+        f"title embeddings computed, {summary.skills_learned} tagged skills new to the "
+        f"vocabulary); duplicate ids {summary.duplicate_ids}; {summary.seconds:.1f} s, "
+        f"{rate:.0f} posts/s; searches read them within {JOB_POST_REFRESH_S:.0f} s"
+    )
+    if summary.deleted_leftovers:
+        console.print(f"deleted old or partial indices: {', '.join(summary.deleted_leftovers)}")
+    if summary.rejected:
+        console.print(f"rejected lines are in {rejects_path}")
+    out.print(summary.headline())
+
+
 @index_app.command("rollback")
-def index_rollback() -> None:
+def index_rollback(
+    job_posts: Annotated[
+        bool, typer.Option("--job-posts", help="Roll back the job-post index (not the profiles).")
+    ] = False,
+) -> None:
     """Point the aliases back at the previous complete indices."""
     namespace = TalentSettings().index_namespace
+    kinds = (namespace.job_posts,) if job_posts else namespace.kinds
     with _backend_or_exit() as backend:
         try:
-            now_live = roll_back(backend.client, namespace.kinds)
+            now_live = roll_back(backend.client, kinds)
         except IndexerError as exc:
             raise _fail(str(exc)) from exc
     for alias, index in now_live.items():
@@ -212,7 +276,7 @@ def index_status() -> None:
     with _backend_or_exit() as backend:
         client = backend.client
         table = Table("alias", "index", "documents")
-        for kind in namespace.kinds:
+        for kind in (*namespace.kinds, namespace.job_posts):
             for alias in (kind.alias, kind.previous_alias):
                 index = alias_target(client, alias)
                 count = client.count(index=index)["count"] if index else "-"

@@ -1,0 +1,194 @@
+"""What a query needs, read from the marketplace's past job posts.
+
+A client types a job post's title ("Php Laravel Website Design and Error Fixing"); past posts
+with similar titles carry the skills their clients tagged. The nearest past titles (MiniLM
+cosine, the query's own embedding: no extra model call) vote for their skills, each vote
+weighted by the post's similarity raised to `power` (the nearest posts count most) and by the
+skill's rarity among the posts (idf: "Web Development" is tagged on everything and says little).
+The weights are scaled to sum to 1, so the skill leg adds `weight` times the share of that
+evidence a profile holds: coverage, on an absolute scale, whatever the query.
+
+The posts are held in memory as a normalised matrix (like the skill vocabulary), loaded from the
+job-post alias, and read again when that alias moves (checked at most every JOB_POST_REFRESH_S),
+so a rebuilt or rolled-back job-post index reaches a running API without a restart.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import TransportError
+
+from domain.encoder import EMBEDDING_DIM
+from ranking.ranking_profile import JobPostReading
+
+#: How often a searcher asks whether the job-post alias moved (one `_alias` call).
+JOB_POST_REFRESH_S: Final = 30.0
+
+
+@dataclass(frozen=True)
+class PastPost:
+    id: str
+    title: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class PostSkill:
+    id: str
+    weight: float  # share of the evidence: the weights of one query sum to 1
+    label: str = ""  # the vocabulary's label (the searcher sets it)
+
+
+@dataclass(frozen=True)
+class JobPostEvidence:
+    """The past posts nearest a query, and the skills they vote for (heaviest first)."""
+
+    posts: list[PastPost]
+    skills: list[PostSkill]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "posts": [
+                {"id": p.id, "title": p.title, "similarity": round(p.similarity, 4)}
+                for p in self.posts
+            ],
+            "skills": [
+                {"id": s.id, "label": s.label or s.id, "weight": round(s.weight, 4)}
+                for s in self.skills
+            ],
+        }
+
+
+class JobPosts:
+    """Past job posts: normalised title vectors, their skill ids, and each skill's idf."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        titles: Sequence[str],
+        skill_ids: Sequence[Sequence[str]],
+        vectors: npt.NDArray[np.float32],
+    ) -> None:
+        if not len(ids) == len(titles) == len(skill_ids) == len(vectors):
+            raise ValueError("ids, titles, skill_ids and vectors must have the same length")
+        self.ids = list(ids)
+        self.titles = list(titles)
+        self.skill_ids = [tuple(s) for s in skill_ids]
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(self.ids), EMBEDDING_DIM)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        self.matrix = matrix / np.where(norms == 0, 1, norms)
+        counts = Counter(s for skills in self.skill_ids for s in set(skills))
+        total = len(self.ids)
+        self.idf = {s: math.log((total + 1) / (n + 1)) for s, n in counts.items()}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_index(cls, client: OpenSearch, alias: str) -> JobPosts:
+        """Every post behind `alias` (id, title, skill ids, title embedding), in id order."""
+        ids: list[str] = []
+        titles: list[str] = []
+        skills: list[list[str]] = []
+        vectors: list[list[float]] = []
+        body: dict[str, Any] = {
+            "size": 2000,
+            "sort": [{"id": "asc"}],
+            "_source": ["id", "title", "skill_ids", "embedding"],
+            "query": {"match_all": {}},
+        }
+        while True:
+            hits = client.search(index=alias, body=body)["hits"]["hits"]
+            for hit in hits:
+                src = hit["_source"]
+                ids.append(src["id"])
+                titles.append(src["title"])
+                skills.append(list(src.get("skill_ids", [])))
+                vectors.append(src["embedding"])
+            if len(hits) < body["size"]:
+                break
+            body["search_after"] = hits[-1]["sort"]
+        empty = np.zeros((0, EMBEDDING_DIM), np.float32)
+        return cls(ids, titles, skills, np.asarray(vectors, np.float32) if vectors else empty)
+
+    def evidence(
+        self, query_vectors: npt.NDArray[np.float32], reading: JobPostReading
+    ) -> JobPostEvidence | None:
+        """The nearest posts to the query (best cosine over its vectors) and their skills'
+        weights; None when no post is at least `reading.min_similarity` similar."""
+        if not len(self.ids) or not len(query_vectors):
+            return None
+        sims = (self.matrix @ np.atleast_2d(query_vectors).T).max(axis=1)
+        k = min(reading.neighbours, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.lexsort((top, -sims[top]))]  # most similar first, then row: deterministic
+        posts = [
+            PastPost(self.ids[r], self.titles[r], float(sims[r]))
+            for r in top
+            if sims[r] >= reading.min_similarity
+        ]
+        if not posts:
+            return None
+        votes: Counter[str] = Counter()
+        for post, row in zip(posts, top, strict=False):
+            for skill_id in self.skill_ids[row]:
+                votes[skill_id] += post.similarity**reading.power * self.idf.get(skill_id, 0.0)
+        best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[: reading.top_skills]
+        total = sum(v for _, v in best)
+        if total <= 0:
+            return None
+        skills = [PostSkill(s, v / total) for s, v in best if v > 0]
+        return JobPostEvidence(posts[: reading.explain_posts], skills)
+
+
+class JobPostSource:
+    """The job posts behind an alias, read once and again whenever the alias moves.
+
+    `current()` costs nothing between checks; a check is one `_alias` call, and a load happens
+    only when the alias points at another index (a rebuild or a rollback). No alias (a
+    marketplace without job posts) gives None: the ranking then behaves as without the feature.
+    """
+
+    def __init__(self, client: OpenSearch, alias: str, refresh_s: float = JOB_POST_REFRESH_S):
+        self.client = client
+        self.alias = alias
+        self.refresh_s = refresh_s
+        self._lock = threading.Lock()
+        self._index: str | None = None
+        self._posts: JobPosts | None = None
+        self._checked_at = float("-inf")
+
+    def current(self) -> JobPosts | None:
+        if time.monotonic() - self._checked_at < self.refresh_s:
+            return self._posts
+        with self._lock:
+            if time.monotonic() - self._checked_at >= self.refresh_s:
+                self._refresh()
+                self._checked_at = time.monotonic()
+        return self._posts
+
+    def _refresh(self) -> None:
+        try:
+            found = self.client.indices.get_alias(name=self.alias, ignore=[404])
+        except TransportError:
+            return  # keep what we have; ask again at the next check
+        index = None if "error" in found or found.get("status") == 404 else min(found, default=None)
+        if index == self._index:
+            return
+        posts = None
+        if index is not None:
+            try:
+                posts = JobPosts.from_index(self.client, index)
+            except TransportError:
+                return
+        self._index, self._posts = index, posts
