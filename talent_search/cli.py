@@ -13,7 +13,7 @@ import typer
 
 from talent_search.api_commands import keys_app, serve
 from talent_search.backend_commands import backend_app
-from talent_search.demo_commands import demo, generate_demo
+from talent_search.demo_commands import demo, generate_demo, generate_demo_job_posts
 from talent_search.eval_commands import build_judgments, eval_command
 from talent_search.index_commands import index_app
 from talent_search.search_commands import search
@@ -28,6 +28,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(backend_app, name="backend")
 app.add_typer(index_app, name="index")
 app.command("generate-demo")(generate_demo)
+app.command("generate-demo-job-posts")(generate_demo_job_posts)
 app.command("search")(search)
 app.command("demo")(demo)
 

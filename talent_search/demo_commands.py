@@ -1,8 +1,9 @@
-"""`talent-search generate-demo` and `talent-search demo`: the demo corpus, indexed and served.
+"""`talent-search generate-demo`, `generate-demo-job-posts` and `demo`: the demo corpora
+(profiles and past job posts), indexed and served.
 
 Why: `./scripts/demo.sh` runs `demo`, the one command that shows the whole product: it indexes
-the corpus into a background engine that other shells' commands find, and serves the API with
-the public demo keys.
+the profiles and the job posts the ranking learns from into a background engine that other
+shells' commands find, and serves the API with the public demo keys.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from config.settings import EngineSettings, TalentSettings
 from domain.encoder import model_encoder, model_key
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.demo_corpus import write_demo_corpus
+from indexer.demo_job_posts import write_demo_job_posts
 from indexer.document_builder import DocumentBuilder
 from indexer.index_aliases import cluster_layout
 from indexer.indexing_run import run_index
+from indexer.job_post_indexing import run_job_post_index
 from indexer.skill_embeddings import EmbeddingCache
 from query_api.api_keys import KeyStore
 from query_api.api_settings import ApiSettings
@@ -39,7 +42,12 @@ from talent_search.engine_process import (
     start_background,
     stop_background,
 )
-from talent_search.index_commands import _count_lines, _policy, _print_summary
+from talent_search.index_commands import (
+    _count_lines,
+    _policy,
+    _print_job_post_summary,
+    _print_summary,
+)
 from talent_search.search_commands import _print_ranked
 
 
@@ -58,11 +66,34 @@ def generate_demo(
     out.print(f"wrote {written} profiles to {out_file}")
 
 
+def generate_demo_job_posts(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the JSONL job posts.")],
+    count: Annotated[int, typer.Option(min=1, max=10_000_000)] = 5000,
+    seed: Annotated[int, typer.Option()] = 42,
+) -> None:
+    """Write deterministic past job posts (titles and tagged skills) from the demo occupations."""
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with _progress() as progress:
+        task = progress.add_task("generating job posts", total=count)
+        written = write_demo_job_posts(
+            out_file, count, seed=seed, on_progress=lambda n: progress.update(task, completed=n)
+        )
+    out.print(f"wrote {written} job posts to {out_file}")
+
+
 def demo(
     profiles: Annotated[
         Path | None, typer.Option(help="Profiles to index (default: the generated demo corpus).")
     ] = None,
-    count: Annotated[int, typer.Option(min=1, help="Size of the generated corpus.")] = 5000,
+    job_posts: Annotated[
+        Path | None,
+        typer.Option(
+            "--job-posts", help="Past job posts to index (default: the generated demo job posts)."
+        ),
+    ] = None,
+    count: Annotated[
+        int, typer.Option(min=1, help="Size of the generated corpora (profiles and job posts).")
+    ] = 5000,
     query: Annotated[
         list[str] | None, typer.Option(help="Queries to print before serving.")
     ] = None,
@@ -72,12 +103,17 @@ def demo(
     host: Annotated[str, typer.Option(help="Interface the API listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port the API listens on.")] = 8000,
 ) -> None:
-    """Start the embedded backend, index the demo corpus, and serve the API with demo keys."""
+    """Start the embedded backend, index the demo profiles and job posts, and serve the API
+    with demo keys."""
     settings = TalentSettings()
     if profiles is None:
         profiles = settings.state_dir / f"demo-profiles-{count}.jsonl"
         if not profiles.exists():
             generate_demo(out_file=profiles, count=count, seed=42)
+    if job_posts is None:
+        job_posts = settings.state_dir / f"demo-job-posts-{count}.jsonl"
+        if not job_posts.exists():
+            generate_demo_job_posts(out_file=job_posts, count=count, seed=42)
     with _demo_backend(settings) as backend:
         console.print(
             f"{backend.kind} backend at {backend.url}: while the demo runs, `talent-search` "
@@ -89,6 +125,9 @@ def demo(
             policy=_policy(None, settings),
             as_of=date.today(),
         )
+        encoder = model_encoder(settings.embedding_batch_size)
+        embedding_cache = EmbeddingCache(settings.embedding_cache_path)
+        layout = cluster_layout(backend.client, settings.index_shards, settings.index_replicas)
         rejects_path = profiles.with_name(profiles.name + ".rejects.jsonl")
         with _progress() as progress, rejects_path.open("w") as rej:
             task = progress.add_task("indexing profiles", total=_count_lines(profiles))
@@ -97,17 +136,33 @@ def demo(
                 profiles,
                 rej,
                 builder,
-                model_encoder(settings.embedding_batch_size),
-                EmbeddingCache(settings.embedding_cache_path),
+                encoder,
+                embedding_cache,
                 model_key(),
                 mode="rebuild",
                 on_line=lambda n: progress.advance(task, n),
                 namespace=settings.index_namespace,
-                layout=cluster_layout(
-                    backend.client, settings.index_shards, settings.index_replicas
-                ),
+                layout=layout,
             )
         _print_summary(summary, rejects_path)
+        # The same vocabulary as the profiles: a tag means the skill a profile of that name holds.
+        posts_rejects = job_posts.with_name(job_posts.name + ".rejects.jsonl")
+        with _progress() as progress, posts_rejects.open("w") as rej:
+            task = progress.add_task("indexing job posts", total=_count_lines(job_posts))
+            posts_summary = run_job_post_index(
+                backend.client,
+                job_posts,
+                rej,
+                builder.vocabulary,
+                encoder,
+                embedding_cache,
+                model_key(),
+                mode="rebuild",
+                on_line=lambda n: progress.advance(task, n),
+                namespace=settings.index_namespace,
+                layout=layout,
+            )
+        _print_job_post_summary(posts_summary, posts_rejects)
         if query or not serve_api:
             searcher = _searcher(backend.client, settings)
             ranking = load_profile("default", user_dir=settings.user_profiles_dir)
