@@ -155,11 +155,15 @@ class RankedHit:
         }
 
 
-def normalised_scores(raw: Floats, calibration: Sequence[float], profile: RankingProfile) -> Floats:
+def normalised_scores(
+    raw: Floats, calibration: Sequence[float], profile: RankingProfile, full_score: float = 0.0
+) -> Floats:
     """`raw` normalised into [0, 1] against the calibration window; below the window gives 0.
 
     minmax maps the window's minimum to 0 and its maximum (or `minmax_top_percentile`) to 1,
-    clipping above; rrf uses the rank in the window.
+    clipping above; rrf uses the rank in the window. A leg on an absolute scale may name the
+    raw score that is full evidence (`full_score` > 0): a window whose best falls short of it
+    is normalised against `full_score`, so weak evidence stays weak instead of becoming 1.
     """
     if raw.size == 0:
         return raw.astype(np.float64)
@@ -174,6 +178,7 @@ def normalised_scores(raw: Floats, calibration: Sequence[float], profile: Rankin
     low = float(reference.min())
     top = profile.minmax_top_percentile
     high = float(reference.max() if top >= 100 else np.percentile(reference, top))
+    high = max(high, full_score)
     if high <= low:
         return np.where(raw >= high, 1.0, 0.0)
     clipped: Floats = np.clip((raw - low) / (high - low), 0.0, 1.0)
@@ -185,6 +190,11 @@ def normalise_leg(leg: LegHits, profile: RankingProfile) -> dict[str, float]:
     raw = np.fromiter(leg.scores.values(), dtype=np.float64, count=len(leg.scores))
     values = normalised_scores(raw, leg.calibration, profile)
     return dict(zip(leg.scores, values.tolist(), strict=True))
+
+
+def leg_full_score(profile: RankingProfile, leg: str) -> float:
+    """The raw score that is full evidence on `leg` (0: none, plain min-max)."""
+    return float(getattr(getattr(profile.legs, leg, None), "full_score", 0.0))
 
 
 def prior_multipliers(jss: Sequence[float | None], prior: JssPrior) -> Floats:
@@ -261,7 +271,7 @@ def fuse_inputs(inputs: FusionInputs, profile: RankingProfile) -> Fused:
         column = np.zeros(size)
         raw = inputs.raw[name]
         if raw.size:
-            values = normalised_scores(raw, leg.calibration, profile)
+            values = normalised_scores(raw, leg.calibration, profile, leg_full_score(profile, name))
             rows = inputs.rows[name]
             known = rows >= 0
             column[rows[known]] = values[known]

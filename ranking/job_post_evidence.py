@@ -55,9 +55,12 @@ class JobPostEvidence:
 
     posts: list[PastPost]
     skills: list[PostSkill]
+    # "job_posts", or "feedback": read from a first pass's top hits (ranking.skill_feedback)
+    source: str = "job_posts"
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "source": self.source,
             "posts": [
                 {"id": p.id, "title": p.title, "similarity": round(p.similarity, 4)}
                 for p in self.posts
@@ -130,8 +133,9 @@ class JobPosts:
             return None
         sims = (self.matrix @ np.atleast_2d(query_vectors).T).max(axis=1)
         k = min(reading.neighbours, len(sims))
-        top = np.argpartition(-sims, k - 1)[:k]
-        top = top[np.lexsort((top, -sims[top]))]  # most similar first, then row: deterministic
+        cut = sims[np.argpartition(-sims, k - 1)[k - 1]]
+        tied = np.flatnonzero(sims >= cut)  # every row as similar as the k-th, ties included
+        top = tied[np.lexsort((tied, -sims[tied]))][:k]  # most similar first, then first row
         posts = [
             PastPost(self.ids[r], self.titles[r], float(sims[r]))
             for r in top
@@ -155,8 +159,9 @@ class JobPostSource:
     """The job posts behind an alias, read once and again whenever the alias moves.
 
     `current()` costs nothing between checks; a check is one `_alias` call, and a load happens
-    only when the alias points at another index (a rebuild or a rollback). No alias (a
-    marketplace without job posts) gives None: the ranking then behaves as without the feature.
+    only when the alias points at another index (a rebuild or a rollback) or the index's count
+    changed (an upsert that added posts; one that only replaced posts waits for a rebuild). No
+    alias (a marketplace without job posts) gives None: the ranking behaves as without them.
     """
 
     def __init__(self, client: OpenSearch, alias: str, refresh_s: float = JOB_POST_REFRESH_S):
@@ -164,7 +169,7 @@ class JobPostSource:
         self.alias = alias
         self.refresh_s = refresh_s
         self._lock = threading.Lock()
-        self._index: str | None = None
+        self._version: tuple[str | None, int] = (None, 0)  # the index read, and its count
         self._posts: JobPosts | None = None
         self._checked_at = float("-inf")
 
@@ -183,7 +188,11 @@ class JobPostSource:
         except TransportError:
             return  # keep what we have; ask again at the next check
         index = None if "error" in found or found.get("status") == 404 else min(found, default=None)
-        if index == self._index:
+        try:  # an upsert adds posts without moving the alias: the count says so
+            count = int(self.client.count(index=index)["count"]) if index is not None else 0
+        except TransportError:
+            return
+        if (index, count) == self._version:
             return
         posts = None
         if index is not None:
@@ -191,4 +200,4 @@ class JobPostSource:
                 posts = JobPosts.from_index(self.client, index)
             except TransportError:
                 return
-        self._index, self._posts = index, posts
+        self._version, self._posts = (index, count), posts

@@ -12,9 +12,10 @@ as a "did you mean", so the client sees the correction. Pure: no server, no mode
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Final
 
 from domain.skill_mentions import (
@@ -26,6 +27,7 @@ from domain.skill_mentions import (
     word_kind,
 )
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
+from domain.taxonomy_files import onet_occupations
 from ranking.job_post_evidence import JobPostEvidence
 from ranking.job_titles import TitleMatch
 from ranking.ranking_profile import QueryClass
@@ -152,6 +154,8 @@ class QueryInterpreter:
         key = normalise_skill(word)
         if len(key) < MIN_TYPO_LENGTH or not key.isalpha() or key in self.mentions.word_names:
             return None
+        if is_ordinary_word(key):  # "redesign" is a word, not a misspelt "InDesign"
+            return None
         # the closest name; among equals the shortest, then the first alphabetically
         within = [
             (distance, len(candidate), candidate)
@@ -175,6 +179,33 @@ class QueryInterpreter:
                 if " " not in key and key.isalpha() and len(key) >= MIN_TYPO_LENGTH - 1:
                     names.add(key)
         return DeletionIndex(names, max_edits=2)
+
+
+# Prefixes and suffixes that make a word from a word: "redesign" is "design" made again.
+_PREFIXES: Final = ("re", "un", "pre", "co", "de", "sub", "over", "under", "multi", "non", "self")
+_SUFFIXES: Final = ("s", "es", "ed", "ing", "er", "ers", "ment", "ments", "ly", "ion", "ions")
+
+
+@cache
+def ordinary_words() -> frozenset[str]:
+    """Words of ordinary English in the text the product ships (O*NET's occupation titles and
+    descriptions): a query word among them, or made from one with a common prefix or suffix,
+    was typed on purpose."""
+    words: set[str] = set()
+    for occupation in onet_occupations():
+        for text in (occupation.title, occupation.description):
+            words.update(w for w in re.findall(r"[a-z]+", text.casefold()) if len(w) > 2)
+    return frozenset(words)
+
+
+def is_ordinary_word(key: str) -> bool:
+    """Whether `key` (a normalised, alphabetic word) is ordinary English, as `ordinary_words`."""
+    known = ordinary_words()
+    if key in known:
+        return True
+    stems = [key[len(p) :] for p in _PREFIXES if key.startswith(p)]
+    stems += [key[: -len(s)] for s in _SUFFIXES if key.endswith(s)]
+    return any(len(stem) >= MIN_TYPO_LENGTH and stem in known for stem in stems)
 
 
 def _found(text: str, entries: list[SkillEntry], corrected_from: str | None = None) -> FoundSkill:

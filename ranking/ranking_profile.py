@@ -70,6 +70,12 @@ class SkillLeg(_Frozen):
     # a profile title of the job title's occupation ("Bookkeeping Clerk" for "Accounts Payable
     # Clerk", through the indexed title_occupations) counts like a skill of this similarity
     title_occupation_similarity: Annotated[float, Field(ge=0, le=2)] = 0.0
+    # a profile title holding every word of the query (filler words aside) counts like a skill
+    # this similar (0: off)
+    title_match_similarity: Annotated[float, Field(ge=0, le=5)] = 0.0
+    # the raw score that is full evidence (a skill of similarity `full_score`): min-max never
+    # stretches a window of weaker matches up to 1 (0: plain min-max)
+    full_score: Annotated[float, Field(ge=0, le=10)] = 0.0
 
 
 class VectorLeg(_Frozen):
@@ -98,7 +104,7 @@ class JobPostReading(_Frozen):
     enabled: bool = False
     neighbours: Annotated[int, Field(ge=1, le=500)] = 40
     power: Annotated[float, Field(ge=0, le=10)] = 3.0
-    min_similarity: Annotated[float, Field(ge=-1, le=1)] = 0.3
+    min_similarity: Annotated[float, Field(ge=0, le=1)] = 0.3
     top_skills: Annotated[int, Field(ge=1, le=100)] = 30
     weight: Annotated[float, Field(ge=0, le=10)] = 2.0
     # ... and this instead when the query, or one of its comma-separated parts, names a skill
@@ -106,6 +112,20 @@ class JobPostReading(_Frozen):
     # its holders (kept below the named skill's own score, 1 + the skill leg's exact_boost)
     named_skill_weight: Annotated[float, Field(ge=0, le=10)] = 0.5
     explain_posts: Annotated[int, Field(ge=0, le=50)] = 10  # past posts named in explain
+
+
+class FeedbackReading(_Frozen):
+    """Pseudo-relevance feedback over skills, for a marketplace without past job posts
+    (`ranking.skill_feedback`): a first pass ranks; the skills over-represented among its
+    `top_hits` (their share there times their rarity among the candidates) are read as what the
+    query needs, the `top_skills` heaviest scaled to sum to 1, and a second pass adds `weight`
+    times the share a profile holds, as job-post evidence would. It costs a second `_msearch`,
+    and runs only when the past job posts said nothing and the query names no skill outright."""
+
+    enabled: bool = False
+    top_hits: Annotated[int, Field(ge=1, le=200)] = 20
+    top_skills: Annotated[int, Field(ge=1, le=100)] = 20
+    weight: Annotated[float, Field(ge=0, le=10)] = 2.0
 
 
 class QueryReading(_Frozen):
@@ -119,6 +139,8 @@ class QueryReading(_Frozen):
     job_titles: bool = False
     # the skills of the nearest past job posts (a job-post index must exist)
     job_posts: JobPostReading = JobPostReading()
+    # ... else the skills over-represented among a first pass's top hits
+    feedback: FeedbackReading = FeedbackReading()
 
 
 class BadgeMultipliers(_Frozen):

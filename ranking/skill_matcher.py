@@ -111,6 +111,8 @@ def skill_leg_query(
     occupations: Sequence[str] = (),
     occupation_similarity: float = 0.0,
     post_skills: Sequence[tuple[str, float]] = (),
+    title_text: str = "",
+    title_match_similarity: float = 0.0,
 ) -> dict[str, Any] | None:
     """dis_max over constant_score term queries, one per matched skill; None when none matched.
 
@@ -118,6 +120,10 @@ def skill_leg_query(
     it outweighs holding several of its neighbours (each adds `tie_breaker` times its own). A
     title of an occupation the query's job title names (`title_occupations`) counts like one
     more skill of `occupation_similarity`: being that job is as telling as holding its tools.
+
+    A profile title that holds every word of `title_text` (the query without its filler
+    words) adds `title_match_similarity`, beside the dis_max: "Virtual Assistant" for "virtual
+    assistant" is strong evidence even when the profile's skills are only loosely related.
 
     `post_skills` (skill id, score) are what past job posts say the query needs
     (ranking.job_post_evidence): each held one adds its score, beside the dis_max, so a
@@ -140,6 +146,9 @@ def skill_leg_query(
         for skill_id, score in post_skills
         if score > 0
     ]
+    if title_text and title_match_similarity > 0:  # the title says every word the query says
+        says = {"match": {"title": {"query": title_text, "operator": "and"}}}
+        covered.append({"constant_score": {"filter": says, "boost": title_match_similarity}})
     dis_max = {"dis_max": {"tie_breaker": tie_breaker, "queries": clauses}} if clauses else None
     if not covered:
         return dis_max

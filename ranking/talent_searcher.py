@@ -22,6 +22,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
 
 from domain.encoder import Encoder
+from domain.skill_mentions import FILLER_WORDS, tokens
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from mappings.index_contract import DEFAULT_NAMESPACE, PROFILES, IndexNamespace
 from mappings.profile_vectors import PROFILE_VECTOR_FIELD, has_profile_vectors
@@ -33,8 +34,9 @@ from ranking.lexical_query import lexical_query
 from ranking.query_analysis import exact_skill_ids, query_parts, skill_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
-from ranking.ranking_profile import JobPostReading, QueryClass, RankingProfile
+from ranking.ranking_profile import QueryClass, QueryReading, RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
+from ranking.skill_feedback import feedback_evidence
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
 
 BASE_SOURCE = [
@@ -126,6 +128,7 @@ class SearchPlan:
     expansions: list[str]
     query_skills: list[SkillMatch]
     understanding: QueryUnderstanding = field(default_factory=QueryUnderstanding)
+    names_skill: bool = False  # the query, or a listed part, names a skill outright
 
 
 class TalentSearcher:
@@ -253,8 +256,12 @@ class TalentSearcher:
         profile: RankingProfile,
         include_diversity: bool = False,
         highlight: bool = False,
+        feedback: JobPostEvidence | None = None,
     ) -> SearchPlan:
-        """Build the `_msearch` bodies; timing of the embedding is kept by the caller."""
+        """Build the `_msearch` bodies; timing of the embedding is kept by the caller.
+
+        `feedback` (a first pass's skills, ranking.skill_feedback) stands in for job-post
+        evidence when the past posts said nothing."""
         filters = filter_clauses(query.filters, query.as_of, self.enabled_countries)
         source = BASE_SOURCE + (DIVERSITY_SOURCE if include_diversity else [])
         text = (query.text or "").strip()
@@ -290,6 +297,8 @@ class TalentSearcher:
             kept = [m for m in matches if m.id not in {e.id for e in extra}]
             matches = sorted([*kept, *extra], key=lambda m: (-m.similarity, m.id))
         evidence = self.post_evidence(vectors[: len(texts) - len(query.skills)], profile)
+        if evidence is None and feedback is not None:
+            evidence = feedback
         if evidence is not None:
             understanding = dataclasses.replace(understanding, job_posts=evidence)
         leg_queries: dict[str, dict[str, Any]] = {}
@@ -305,7 +314,9 @@ class TalentSearcher:
             skill_cfg.exact_boost,
             title.occupations if title is not None and title.whole_query else (),
             skill_cfg.title_occupation_similarity,
-            post_skill_scores(evidence, profile.query.job_posts, bool(named)),
+            post_skill_scores(evidence, profile.query, bool(named)),
+            title_words(text),
+            skill_cfg.title_match_similarity,
         )
         if skill_query is not None and skill_cfg.weight > 0:
             leg_queries["skill"] = skill_query
@@ -344,7 +355,15 @@ class TalentSearcher:
                 )
         if vector_leg and "vector" not in leg_queries:
             understanding = dataclasses.replace(understanding, vector_leg="no profile vectors")
-        return SearchPlan(bodies, list(leg_queries), calibrated, expansions, matches, understanding)
+        return SearchPlan(
+            bodies,
+            list(leg_queries),
+            calibrated,
+            expansions,
+            matches,
+            understanding,
+            names_skill=bool(named),
+        )
 
     def post_evidence(
         self, vectors: npt.NDArray[np.float32], profile: RankingProfile
@@ -399,6 +418,21 @@ class TalentSearcher:
             plan, responses, profile.for_query_class(plan.understanding.query_class)
         )
         timings["fusion"] = (time.perf_counter() - started) * 1000
+        reading = profile.query.feedback
+        if reading.enabled and plan.understanding.job_posts is None and not plan.names_skill:
+            started = time.perf_counter()
+            ranked = [h.id for h in hits]
+            found = feedback_evidence(ranked, sources, reading, self.matcher.ids)
+            if found is not None:
+                label = self.matcher.label
+                labelled = [PostSkill(s.id, s.weight, label(s.id)) for s in found.skills]
+                found = dataclasses.replace(found, skills=labelled)
+                plan = self.plan(query, profile, include_diversity, highlight, feedback=found)
+                responses = self._msearch(plan.bodies)
+                hits, sources = rank_responses(
+                    plan, responses, profile.for_query_class(plan.understanding.query_class)
+                )
+            timings["feedback"] = (time.perf_counter() - started) * 1000
         for name, response in zip(plan.legs, responses, strict=False):
             timings[f"engine_{name}"] = float(response.get("took", 0))
         return SearchResult(
@@ -450,15 +484,24 @@ def query_class_of(title: TitleMatch | None) -> QueryClass | None:
     return "job_title" if title is not None and title.whole_query else None
 
 
+def title_words(text: str) -> str:
+    """The words a profile title must hold to say what the query says (filler words aside)."""
+    return " ".join(w for w in tokens(text) if w.casefold() not in FILLER_WORDS)
+
+
 def post_skill_scores(
-    evidence: JobPostEvidence | None, reading: JobPostReading, names_skill: bool
+    evidence: JobPostEvidence | None, reading: QueryReading, names_skill: bool
 ) -> list[tuple[str, float]]:
-    """The skill leg's score for holding each skill the past posts vote for: a query that names
-    a skill outright weighs them `named_skill_weight` (they only reorder that skill's holders),
-    any other query `weight`."""
+    """The skill leg's score for holding each skill the evidence votes for. Past posts: a
+    query that names a skill outright weighs them `named_skill_weight` (they only reorder that
+    skill's holders), any other query `weight`. Feedback: its own `weight`."""
     if evidence is None:
         return []
-    weight = reading.named_skill_weight if names_skill else reading.weight
+    posts = reading.job_posts
+    if evidence.source == "feedback":
+        weight = reading.feedback.weight
+    else:
+        weight = posts.named_skill_weight if names_skill else posts.weight
     return [(s.id, s.weight * weight) for s in evidence.skills]
 
 

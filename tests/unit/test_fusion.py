@@ -13,7 +13,8 @@ from ranking.fusion import Candidate, LegHits, fuse, normalise_leg, prior_multip
 from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
 
 BADGES = [None, "rising_talent", "top_rated", "top_rated_plus", "expert_vetted"]
-DEFAULT = load_profile("default")
+# plain min-max on every leg (the default profile's skill leg names a full score: see below)
+DEFAULT = load_profile("default").with_overrides({"legs": {"skill": {"full_score": 0.0}}})
 NEUTRAL = DEFAULT.with_overrides(
     {
         "badges": dict.fromkeys(
@@ -271,3 +272,17 @@ def test_hits_are_explained_on_demand_from_their_own_row() -> None:
     assert by_id["a"].legs["skill"].raw is None and by_id["a"].legs["skill"].normalised == 0.0
     assert by_id["b"].legs["skill"].normalised == 1.0 and by_id["b"].legs["lexical"].raw == 1.0
     assert by_id["c"].explain()["parts"]["lexical_leg"] == 0.0
+
+
+def test_a_full_score_keeps_weak_evidence_weak() -> None:
+    """A skill leg whose best match falls short of `full_score` is not stretched up to 1; a
+    window that reaches it is plain min-max."""
+    strict = DEFAULT.with_overrides({"legs": {"skill": {"full_score": 1.0}}})
+    weak = LegHits({"a": 0.5, "b": 0.3}, [0.5, 0.3, 0.1])
+    plain = fuse({"skill": weak}, {d: Candidate(d) for d in "ab"}, DEFAULT)
+    assert plain[0].legs["skill"].normalised == 1.0
+    scaled = fuse({"skill": weak}, {d: Candidate(d) for d in "ab"}, strict)
+    assert scaled[0].id == "a" and scaled[0].legs["skill"].normalised == pytest.approx(4 / 9)
+    strong = LegHits({"a": 2.0, "b": 0.3}, [2.0, 0.3, 0.1])
+    assert fuse({"skill": strong}, {d: Candidate(d) for d in "ab"}, strict)[0].score > 0
+    assert fuse({"skill": strong}, {"a": Candidate("a")}, strict)[0].legs["skill"].normalised == 1
