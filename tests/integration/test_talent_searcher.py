@@ -27,7 +27,9 @@ from tests.factories import certification, fake_encode, profile, write_jsonl
 from tests.integration.conftest import Engine
 
 pytestmark = pytest.mark.integration
-DEFAULT = load_profile("default")
+# plain min-max on the skill leg: these tiny corpora hold only weak skill matches, which the
+# default's full_score keeps weak (tests/unit/test_fusion.py), and the legs are what is tested
+DEFAULT = load_profile("default").with_overrides({"legs": {"skill": {"full_score": 0.0}}})
 
 
 def _corpus() -> list[dict[str, Any] | str]:
