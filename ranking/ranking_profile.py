@@ -117,15 +117,15 @@ class JobPostReading(_Frozen):
 class FeedbackReading(_Frozen):
     """Pseudo-relevance feedback over skills, for a marketplace without past job posts
     (`ranking.skill_feedback`): a first pass ranks; the skills over-represented among its
-    `top_hits` (their share there times their rarity among the candidates) are read as what the
-    query needs, the `top_skills` heaviest scaled to sum to 1, and a second pass adds `weight`
+    `top_hits` (votes of 1/sqrt(rank) times their rarity among all profiles) are read as what
+    the query needs, the `top_skills` heaviest scaled to sum to 1, and a second pass adds `weight`
     times the share a profile holds, as job-post evidence would. It costs a second `_msearch`,
     and runs only when the past job posts said nothing and the query names no skill outright."""
 
     enabled: bool = False
-    top_hits: Annotated[int, Field(ge=1, le=200)] = 20
+    top_hits: Annotated[int, Field(ge=1, le=200)] = 50
     top_skills: Annotated[int, Field(ge=1, le=100)] = 20
-    weight: Annotated[float, Field(ge=0, le=10)] = 2.0
+    weight: Annotated[float, Field(ge=0, le=10)] = 4.0
 
 
 class QueryReading(_Frozen):
@@ -139,7 +139,7 @@ class QueryReading(_Frozen):
     job_titles: bool = False
     # the skills of the nearest past job posts (a job-post index must exist)
     job_posts: JobPostReading = JobPostReading()
-    # ... else the skills over-represented among a first pass's top hits
+    # ... else the skills over-represented among a first pass's top hits (a second pass)
     feedback: FeedbackReading = FeedbackReading()
 
 

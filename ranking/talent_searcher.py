@@ -36,7 +36,7 @@ from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
 from ranking.ranking_profile import QueryClass, QueryReading, RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
-from ranking.skill_feedback import feedback_evidence
+from ranking.skill_feedback import SkillCounts, feedback_evidence
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
 
 BASE_SOURCE = [
@@ -145,6 +145,7 @@ class TalentSearcher:
     ) -> None:
         self.client = client
         self.job_posts = job_posts
+        self.skill_counts = SkillCounts(client, index)
         self.vocabulary = vocabulary
         self.interpreter = QueryInterpreter(vocabulary)
         self.matcher = matcher
@@ -419,10 +420,16 @@ class TalentSearcher:
         )
         timings["fusion"] = (time.perf_counter() - started) * 1000
         reading = profile.query.feedback
-        if reading.enabled and plan.understanding.job_posts is None and not plan.names_skill:
+        if (
+            reading.enabled
+            and (query.text or "").strip()  # a browse (filters only) reads nothing
+            and plan.understanding.job_posts is None
+            and not plan.names_skill
+        ):
             started = time.perf_counter()
             ranked = [h.id for h in hits]
-            found = feedback_evidence(ranked, sources, reading, self.matcher.ids)
+            frequencies = self.skill_counts.current()
+            found = feedback_evidence(ranked, sources, reading, frequencies, self.matcher.ids)
             if found is not None:
                 label = self.matcher.label
                 labelled = [PostSkill(s.id, s.weight, label(s.id)) for s in found.skills]

@@ -368,6 +368,12 @@ def tune_command(
         def plan(text: str, profile: RankingProfile) -> SearchPlan:
             return searcher.plan(SearchQuery(text), profile)
 
+        if base.query.feedback.enabled:
+            console.print(
+                "[yellow]tune scores one pass per query: skill feedback (query.feedback, a "
+                "second pass when no past job post speaks) is not in its figures[/]"
+            )
+
         evaluator = CachedEvaluator(plan, searcher._msearch, judgments, metric)
         fusion = sum(p.level == "fusion" for p in space)
         out.print(

@@ -28,8 +28,11 @@ from tests.integration.conftest import Engine
 
 pytestmark = pytest.mark.integration
 # plain min-max on the skill leg: these tiny corpora hold only weak skill matches, which the
-# default's full_score keeps weak (tests/unit/test_fusion.py), and the legs are what is tested
-DEFAULT = load_profile("default").with_overrides({"legs": {"skill": {"full_score": 0.0}}})
+# default's full_score keeps weak (tests/unit/test_fusion.py), and the legs are what is tested;
+# one pass (skill feedback's second pass has its own tests: tests/unit/test_skill_feedback.py)
+DEFAULT = load_profile("default").with_overrides(
+    {"legs": {"skill": {"full_score": 0.0}}, "query": {"feedback": {"enabled": False}}}
+)
 
 
 def _corpus() -> list[dict[str, Any] | str]:

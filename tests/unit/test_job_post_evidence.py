@@ -28,6 +28,7 @@ from ranking.job_post_evidence import JobPostEvidence, JobPosts, JobPostSource, 
 from ranking.query_analysis import skill_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import (
+    FeedbackReading,
     JobPostReading,
     QueryReading,
     RankingProfileError,
@@ -282,7 +283,8 @@ def test_a_post_skill_of_no_weight_adds_no_clause() -> None:
 def test_post_skill_scores_weigh_the_shares() -> None:
     evidence = JobPostEvidence([], [PostSkill("php", 0.75), PostSkill("laravel", 0.25)])
     reading = QueryReading(
-        job_posts=JobPostReading(enabled=True, weight=4.0, named_skill_weight=0.5)
+        job_posts=JobPostReading(enabled=True, weight=4.0, named_skill_weight=0.5),
+        feedback=FeedbackReading(enabled=True, weight=2.0),
     )
     assert post_skill_scores(evidence, reading, names_skill=False) == [
         ("php", 3.0),

@@ -9,7 +9,7 @@ import pytest
 
 from ranking.query_understanding import is_ordinary_word
 from ranking.ranking_profile import FeedbackReading
-from ranking.skill_feedback import feedback_evidence
+from ranking.skill_feedback import SkillFrequencies, feedback_evidence
 
 READING = FeedbackReading(enabled=True, top_hits=3, top_skills=10, weight=2.0)
 
@@ -18,37 +18,48 @@ def sources(*skills: list[str]) -> dict[str, dict[str, Any]]:
     return {f"p{i}": {"skill_ids": s} for i, s in enumerate(skills)}
 
 
-def test_skills_the_top_hits_share_more_than_the_window_are_read() -> None:
+# 100 profiles: "common" is everywhere, "php" and "laravel" in 10, "excel" in 50
+FREQUENCIES = SkillFrequencies(100, {"common": 100, "php": 10, "laravel": 10, "excel": 50})
+
+
+def test_skills_the_top_hits_share_are_weighted_by_rank_and_rarity() -> None:
     window = sources(
         ["php", "laravel", "common"],
-        ["php", "laravel", "common"],
-        ["php", "common"],
-        ["common", "excel"],
-        ["common", "excel"],
+        ["php", "common", "excel"],
+        ["laravel", "common", "excel"],
         ["common", "word"],
     )
-    found = feedback_evidence(list(window), window, READING)
+    found = feedback_evidence(list(window), window, READING, FREQUENCIES)
     assert found is not None and found.source == "feedback" and found.posts == []
     weights = {s.id: s.weight for s in found.skills}
-    assert set(weights) == {"php", "laravel"}  # "common" is everywhere: no evidence
-    # share among the top hits times log-rarity among the six candidates
-    php, laravel = 1.0 * math.log(7 / 4), 2 / 3 * math.log(7 / 3)
-    assert weights["php"] == pytest.approx(php / (php + laravel))
+    # "common" has idf 0; "word" is one top hit's (noise)
+    assert set(weights) == {"php", "laravel", "excel"}
+    php = (1 + 1 / math.sqrt(2)) * FREQUENCIES.idf("php")
+    laravel = (1 + 1 / math.sqrt(3)) * FREQUENCIES.idf("laravel")
+    excel = (1 / math.sqrt(2) + 1 / math.sqrt(3)) * FREQUENCIES.idf("excel")
+    assert weights["php"] == pytest.approx(php / (php + laravel + excel))
+    assert weights["php"] > weights["laravel"] > weights["excel"]  # rank, then rarity
     assert sum(weights.values()) == pytest.approx(1.0)
 
 
 def test_a_skill_only_one_top_hit_holds_is_noise() -> None:
-    window = sources(["rare"], ["x"], ["y"], ["z"])
-    assert feedback_evidence(list(window), window, READING) is None
+    window = sources(["php"], ["x"], ["y"], ["z"])
+    assert feedback_evidence(list(window), window, READING, FREQUENCIES) is None
 
 
 def test_known_limits_the_skills_and_top_skills_caps_them() -> None:
-    window = sources(["a", "b", "c"], ["a", "b", "c"], ["a", "b", "c"], ["d"], ["e"])
-    found = feedback_evidence(list(window), window, READING, known=["a", "b"])
-    assert found is not None and {s.id for s in found.skills} == {"a", "b"}
-    capped = feedback_evidence(list(window), window, READING.model_copy(update={"top_skills": 1}))
-    assert capped is not None and [s.id for s in capped.skills] == ["a"]  # equal: by id
-    assert feedback_evidence([], window, READING) is None
+    window = sources(["php", "laravel", "excel"], ["php", "laravel", "excel"], ["d"], ["e"])
+    found = feedback_evidence(list(window), window, READING, FREQUENCIES, known=["php", "excel"])
+    assert found is not None and {s.id for s in found.skills} == {"php", "excel"}
+    one = READING.model_copy(update={"top_skills": 1})
+    capped = feedback_evidence(list(window), window, one, FREQUENCIES)
+    assert capped is not None and [s.id for s in capped.skills] == ["laravel"]  # equal: by id
+    assert feedback_evidence([], window, READING, FREQUENCIES) is None
+
+
+def test_an_unknown_skill_counts_as_rare() -> None:
+    assert FREQUENCIES.idf("never-seen") == pytest.approx(math.log(101))
+    assert FREQUENCIES.idf("common") == pytest.approx(math.log(101 / 101))
 
 
 @pytest.mark.parametrize("word", ["redesign", "designing", "management", "website"])
