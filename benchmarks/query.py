@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/query.py --count 100000 --engine embedded|opensearch
     .venv/bin/python benchmarks/query.py --backend-url URL --reuse [--compare-onnx]
     .venv/bin/python benchmarks/query.py --profile default --baseline default-v2
+    .venv/bin/python benchmarks/query.py --job-posts 20000   # with a job-post index to read
 
 Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles, client phrasings
 like "Shopify store redesign"; half of them with filters):
@@ -49,11 +50,14 @@ from domain.encoder import Encoder, model_encoder, model_key, onnx_encoder, quer
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.bulk_loading import BulkSettings
 from indexer.demo_corpus import DEFAULT_AS_OF, generate_profiles, write_demo_corpus
+from indexer.demo_job_posts import write_demo_job_posts
 from indexer.document_builder import DocumentBuilder
 from indexer.index_aliases import alias_target
 from indexer.indexing_run import run_index
+from indexer.job_post_indexing import run_job_post_index
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
+from ranking.job_post_evidence import JobPostSource
 from ranking.query_analysis import query_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import RankingProfile, load_profile
@@ -171,6 +175,27 @@ def ensure_indexed(
         )
     elapsed = time.perf_counter() - started
     console.print(f"indexed {summary.indexed} profiles in {elapsed:.0f} s")
+
+
+def ensure_job_posts(
+    client: OpenSearch, count: int, workdir: Path, namespace: IndexNamespace
+) -> None:
+    """Index `count` demo job posts (none: no job-post index, as a new marketplace has)."""
+    if count <= 0:
+        return
+    posts = workdir / "job-posts.jsonl"
+    write_demo_job_posts(posts, count)
+    summary = run_job_post_index(
+        client,
+        posts,
+        io.StringIO(),
+        SkillVocabulary.load_default().copy(),
+        model_encoder(),
+        EmbeddingCache(TalentSettings().embedding_cache_path),
+        model_key(),
+        namespace=namespace,
+    )
+    console.print(f"indexed {summary.indexed} job posts in {summary.seconds:.0f} s")
 
 
 def measure(
@@ -333,6 +358,9 @@ def main(
         None, "--baseline", help="Also time this profile against --profile, interleaved."
     ),
     fusion_repeat: int = typer.Option(20, help="Fusion replays per query on saved responses."),
+    job_posts: int = typer.Option(
+        0, help="Demo job posts to index and read (0: no job-post index)."
+    ),
     compare: bool = typer.Option(
         False, "--compare-onnx", help="Also compare torch and ONNX query embedding."
     ),
@@ -345,6 +373,7 @@ def main(
         client = make_client(running.url, EngineSettings(url=running.url, timeout_s=120))
         namespace = settings.index_namespace
         ensure_indexed(client, count, reuse, workdir, namespace)
+        ensure_job_posts(client, job_posts, workdir, namespace)
         encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
         searcher = TalentSearcher(
             client,
@@ -354,6 +383,7 @@ def main(
             settings.certification_registry.enabled_countries(),
             index=namespace.profiles.alias,
             request_timeout_s=120,
+            job_posts=JobPostSource(client, namespace.job_posts.alias),
         )
         for query in mix[:10]:  # warm-up: model, connections, engine caches
             searcher.search(query, profile)
@@ -367,7 +397,8 @@ def main(
         engine_mb = rss_mb(running.pids)
 
     table = Table(
-        title=f"{len(mix)} queries at {count} profiles, engine {running.name} ({running.url}), "
+        title=f"{len(mix)} queries at {count} profiles and {job_posts} job posts, engine "
+        f"{running.name} ({running.url}), "
         f"embedding {settings.query_embedding_backend}, torch threads {torch.get_num_threads()}"
     )
     for column in ("stage", "p50 ms", "p99 ms"):

@@ -105,7 +105,7 @@ class JobPostReading(_Frozen):
     neighbours: Annotated[int, Field(ge=1, le=500)] = 40
     power: Annotated[float, Field(ge=0, le=10)] = 3.0
     min_similarity: Annotated[float, Field(ge=0, le=1)] = 0.3
-    top_skills: Annotated[int, Field(ge=1, le=100)] = 30
+    top_skills: Annotated[int, Field(ge=1, le=100)] = 10
     weight: Annotated[float, Field(ge=0, le=10)] = 2.0
     # ... and this instead when the query, or one of its comma-separated parts, names a skill
     # outright ("Python", "JS"): the client said what they need, so the posts only reorder
