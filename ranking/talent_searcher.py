@@ -425,6 +425,7 @@ class TalentSearcher:
             and (query.text or "").strip()  # a browse (filters only) reads nothing
             and plan.understanding.job_posts is None
             and not plan.names_skill
+            and not only_role_words(plan.understanding)
         ):
             started = time.perf_counter()
             ranked = [h.id for h in hits]
@@ -489,6 +490,13 @@ def query_class_of(title: TitleMatch | None) -> QueryClass | None:
     """The query's class (`RankingProfile.query_classes`): `job_title` when an O*NET job title
     is the whole query, else None (the profile's own settings)."""
     return "job_title" if title is not None and title.whole_query else None
+
+
+def only_role_words(understanding: QueryUnderstanding) -> bool:
+    """Whether the query is role and filler words alone ("developer"): nothing to learn what it
+    needs from, so a first pass's shared skills would only amplify its own order."""
+    u = understanding
+    return bool(u.role_words) and not u.rest and not u.skills
 
 
 def title_words(text: str) -> str:

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from ranking.query_understanding import is_ordinary_word
+from ranking.query_understanding import QueryUnderstanding, is_ordinary_word
 from ranking.ranking_profile import FeedbackReading
 from ranking.skill_feedback import SkillFrequencies, feedback_evidence
+from ranking.talent_searcher import only_role_words
 
 READING = FeedbackReading(enabled=True, top_hits=3, top_skills=10, weight=2.0)
 
@@ -70,3 +71,10 @@ def test_ordinary_words_are_not_typos(word: str) -> None:
 @pytest.mark.parametrize("word", ["pyhton", "javascirpt", "wordpres", "kubernets"])
 def test_misspelt_skills_are_not_ordinary_words(word: str) -> None:
     assert not is_ordinary_word(word)
+
+
+def test_a_query_of_role_words_alone_gets_no_feedback() -> None:
+    """ "developer" says nothing a first pass's shared skills could sharpen."""
+    assert only_role_words(QueryUnderstanding(role_words=["developer"]))
+    assert not only_role_words(QueryUnderstanding(role_words=["developer"], rest=["bakery"]))
+    assert not only_role_words(QueryUnderstanding())  # not read at all: feedback may run
