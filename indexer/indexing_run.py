@@ -140,7 +140,7 @@ def run_index(
                 on_line(1)
         client.indices.refresh(index=targets[profiles])
         if mode == "rebuild":
-            _verify_count(client, targets[profiles], len(tracker.indexed_ids))
+            verify_count(client, targets[profiles], len(tracker.indexed_ids))
 
         _write_skills(
             client,
@@ -209,10 +209,15 @@ def _record_result(
         tracker.indexed_ids.add(doc_id)
         summary.indexed += 1
         return
+    _reject(backend_reject(result, line), summary, rejects)
+
+
+def backend_reject(result: dict[str, Any], line: int) -> Reject:
+    """The reject for a document the engine refused in a bulk request (its result item)."""
     error = result.get("error") or result.get("exception") or "unknown bulk failure"
     if isinstance(error, dict):
         error = f"{error.get('type')}: {error.get('reason')}"
-    _reject(Reject(line, doc_id, "(backend)", f"backend refused it: {error}"), summary, rejects)
+    return Reject(line, str(result.get("_id")), "(backend)", f"backend refused it: {error}")
 
 
 def _reject(reject: Reject, summary: RunSummary, rejects: IO[str]) -> None:
@@ -220,7 +225,8 @@ def _reject(reject: Reject, summary: RunSummary, rejects: IO[str]) -> None:
     rejects.write(reject.to_json() + "\n")
 
 
-def _verify_count(client: OpenSearch, index: str, expected: int) -> None:
+def verify_count(client: OpenSearch, index: str, expected: int) -> None:
+    """Refuse to swap in `index` unless it holds exactly the documents the run indexed."""
     actual = int(client.count(index=index)["count"])
     if actual != expected:
         raise VerificationError(f"{index} holds {actual} documents, expected {expected}")

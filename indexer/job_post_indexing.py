@@ -21,7 +21,6 @@ from opensearchpy import OpenSearch
 from domain.encoder import Encoder
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.bulk_loading import BulkSettings, bulk_load
-from indexer.errors import VerificationError
 from indexer.index_aliases import (
     alias_target,
     cluster_layout,
@@ -29,6 +28,7 @@ from indexer.index_aliases import (
     delete_unaliased,
     swap_in,
 )
+from indexer.indexing_run import backend_reject, verify_count
 from indexer.job_post_input import JobPostInput
 from indexer.profile_reader import Reject, read_objects
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
@@ -121,19 +121,13 @@ def run_job_post_index(
                 indexed.add(doc_id)
                 summary.indexed += 1
             else:
-                error = result.get("error") or "unknown bulk failure"
-                if isinstance(error, dict):
-                    error = f"{error.get('type')}: {error.get('reason')}"
-                reject = Reject(line, doc_id, "(backend)", f"backend refused it: {error}")
                 summary.rejected += 1
-                rejects.write(reject.to_json() + "\n")
+                rejects.write(backend_reject(result, line).to_json() + "\n")
             if on_line:
                 on_line(1)
         client.indices.refresh(index=target)
         if mode == "rebuild":
-            actual = int(client.count(index=target)["count"])
-            if actual != len(indexed):
-                raise VerificationError(f"{target} holds {actual} posts, expected {len(indexed)}")
+            verify_count(client, target, len(indexed))
             swap_in(client, {kind: target})
             summary.deleted_leftovers += delete_unaliased(client, [kind])
     except Exception:

@@ -9,15 +9,14 @@ The weights are scaled to sum to 1, so the skill leg adds `weight` times the sha
 evidence a profile holds: coverage, on an absolute scale, whatever the query.
 
 The posts are held in memory as a normalised matrix (like the skill vocabulary), loaded from the
-job-post alias, and read again when that alias moves (checked at most every JOB_POST_REFRESH_S),
-so a rebuilt or rolled-back job-post index reaches a running API without a restart.
+job-post alias, and read again when that alias moves or its count changes (ranking.live_index,
+checked at most every JOB_POST_REFRESH_S), so a rebuilt, rolled-back or grown job-post index
+reaches a running API without a restart.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,9 +25,9 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import TransportError
 
 from domain.encoder import EMBEDDING_DIM
+from ranking.live_index import LiveIndexReader, sorted_pages
 from ranking.ranking_profile import JobPostReading
 
 #: How often a searcher asks whether the job-post alias moved (one `_alias` call).
@@ -104,23 +103,11 @@ class JobPosts:
         titles: list[str] = []
         skills: list[list[str]] = []
         vectors: list[list[float]] = []
-        body: dict[str, Any] = {
-            "size": 2000,
-            "sort": [{"id": "asc"}],
-            "_source": ["id", "title", "skill_ids", "embedding"],
-            "query": {"match_all": {}},
-        }
-        while True:
-            hits = client.search(index=alias, body=body)["hits"]["hits"]
-            for hit in hits:
-                src = hit["_source"]
-                ids.append(src["id"])
-                titles.append(src["title"])
-                skills.append(list(src.get("skill_ids", [])))
-                vectors.append(src["embedding"])
-            if len(hits) < body["size"]:
-                break
-            body["search_after"] = hits[-1]["sort"]
+        for src in sorted_pages(client, alias, ["id", "title", "skill_ids", "embedding"], 2000):
+            ids.append(src["id"])
+            titles.append(src["title"])
+            skills.append(list(src.get("skill_ids", [])))
+            vectors.append(src["embedding"])
         empty = np.zeros((0, EMBEDDING_DIM), np.float32)
         return cls(ids, titles, skills, np.asarray(vectors, np.float32) if vectors else empty)
 
@@ -155,49 +142,10 @@ class JobPosts:
         return JobPostEvidence(posts[: reading.explain_posts], skills)
 
 
-class JobPostSource:
-    """The job posts behind an alias, read once and again whenever the alias moves.
-
-    `current()` costs nothing between checks; a check is one `_alias` call, and a load happens
-    only when the alias points at another index (a rebuild or a rollback) or the index's count
-    changed (an upsert that added posts; one that only replaced posts waits for a rebuild). No
-    alias (a marketplace without job posts) gives None: the ranking behaves as without them.
-    """
+class JobPostSource(LiveIndexReader[JobPosts]):
+    """The job posts behind an alias (ranking.live_index: read again when the alias moves or
+    its count changes). No alias (a marketplace without job posts) gives None: the ranking
+    then behaves as without them."""
 
     def __init__(self, client: OpenSearch, alias: str, refresh_s: float = JOB_POST_REFRESH_S):
-        self.client = client
-        self.alias = alias
-        self.refresh_s = refresh_s
-        self._lock = threading.Lock()
-        self._version: tuple[str | None, int] = (None, 0)  # the index read, and its count
-        self._posts: JobPosts | None = None
-        self._checked_at = float("-inf")
-
-    def current(self) -> JobPosts | None:
-        if time.monotonic() - self._checked_at < self.refresh_s:
-            return self._posts
-        with self._lock:
-            if time.monotonic() - self._checked_at >= self.refresh_s:
-                self._refresh()
-                self._checked_at = time.monotonic()
-        return self._posts
-
-    def _refresh(self) -> None:
-        try:
-            found = self.client.indices.get_alias(name=self.alias, ignore=[404])
-        except TransportError:
-            return  # keep what we have; ask again at the next check
-        index = None if "error" in found or found.get("status") == 404 else min(found, default=None)
-        try:  # an upsert adds posts without moving the alias: the count says so
-            count = int(self.client.count(index=index)["count"]) if index is not None else 0
-        except TransportError:
-            return
-        if (index, count) == self._version:
-            return
-        posts = None
-        if index is not None:
-            try:
-                posts = JobPosts.from_index(self.client, index)
-            except TransportError:
-                return
-        self._version, self._posts = (index, count), posts
+        super().__init__(client, alias, JobPosts.from_index, refresh_s)

@@ -7,23 +7,22 @@ the query's skills, as job-post evidence would be (ranking.job_post_evidence). E
 scaled by the skill's rarity among all profiles (idf: a skill every profile lists says nothing),
 and a skill only one top hit holds is noise. `feedback_evidence` is pure; `SkillCounts` reads
 the profiles' skill frequencies from the engine (one terms aggregation, again when the profiles
-alias moves or its count changes, checked at most every SKILL_COUNTS_REFRESH_S).
+alias moves or its count changes: ranking.live_index, checked at most every
+SKILL_COUNTS_REFRESH_S).
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import TransportError
 
 from ranking.job_post_evidence import JobPostEvidence, PostSkill
+from ranking.live_index import LiveIndexReader
 from ranking.ranking_profile import FeedbackReading
 
 SKILL_COUNTS_REFRESH_S: Final = 30.0
@@ -74,44 +73,17 @@ def feedback_evidence(
     return JobPostEvidence([], [PostSkill(s, v / weight) for s, v in best], source="feedback")
 
 
-class SkillCounts:
-    """The profiles' skill frequencies behind an alias, counted again when it changes."""
+class SkillCounts(LiveIndexReader[SkillFrequencies]):
+    """The profiles' skill frequencies behind an alias (ranking.live_index: counted again when
+    the alias moves or its count changes)."""
 
     def __init__(self, client: OpenSearch, alias: str, refresh_s: float = SKILL_COUNTS_REFRESH_S):
-        self.client = client
-        self.alias = alias
-        self.refresh_s = refresh_s
-        self._lock = threading.Lock()
-        self._version: tuple[str | None, int] = (None, -1)
-        self._frequencies = SkillFrequencies(0, {})
-        self._checked_at = float("-inf")
+        super().__init__(client, alias, skill_frequencies, refresh_s)
 
-    def current(self) -> SkillFrequencies:
-        if time.monotonic() - self._checked_at < self.refresh_s:
-            return self._frequencies
-        with self._lock:
-            if time.monotonic() - self._checked_at >= self.refresh_s:
-                self._refresh()
-                self._checked_at = time.monotonic()
-        return self._frequencies
 
-    def _refresh(self) -> None:
-        try:
-            found = self.client.indices.get_alias(name=self.alias, ignore=[404])
-            index = None if "error" in found or found.get("status") == 404 else min(found)
-            if index is None:
-                self._version, self._frequencies = (None, 0), SkillFrequencies(0, {})
-                return
-            total = int(self.client.count(index=index)["count"])
-            if (index, total) == self._version:
-                return
-            body = {
-                "size": 0,
-                "aggs": {"skills": {"terms": {"field": "skill_ids", "size": _MAX_SKILLS}}},
-            }
-            response = self.client.search(index=index, body=body)
-            buckets = response["aggregations"]["skills"]["buckets"]
-        except (TransportError, KeyError):
-            return  # keep what we have; ask again at the next check
-        counts = {b["key"]: int(b["doc_count"]) for b in buckets}
-        self._version, self._frequencies = (index, total), SkillFrequencies(total, counts)
+def skill_frequencies(client: OpenSearch, index: str) -> SkillFrequencies:
+    """How many of `index`'s profiles list each skill: one terms aggregation."""
+    body = {"size": 0, "aggs": {"skills": {"terms": {"field": "skill_ids", "size": _MAX_SKILLS}}}}
+    buckets = client.search(index=index, body=body)["aggregations"]["skills"]["buckets"]
+    total = int(client.count(index=index)["count"])
+    return SkillFrequencies(total, {b["key"]: int(b["doc_count"]) for b in buckets})

@@ -19,6 +19,7 @@ from opensearchpy import OpenSearch
 
 from domain.encoder import EMBEDDING_DIM
 from mappings.index_contract import SKILLS
+from ranking.live_index import sorted_pages
 
 
 @dataclass(frozen=True)
@@ -57,22 +58,10 @@ class SkillMatcher:
         ids: list[str] = []
         labels: list[str] = []
         vectors: list[list[float]] = []
-        body: dict[str, Any] = {
-            "size": 1000,
-            "sort": [{"id": "asc"}],
-            "_source": ["id", "label", "embedding"],
-            "query": {"match_all": {}},
-        }
-        while True:
-            hits = client.search(index=alias, body=body)["hits"]["hits"]
-            for hit in hits:
-                src = hit["_source"]
-                ids.append(src["id"])
-                labels.append(src["label"])
-                vectors.append(src["embedding"])
-            if len(hits) < body["size"]:
-                break
-            body["search_after"] = hits[-1]["sort"]
+        for src in sorted_pages(client, alias, ["id", "label", "embedding"], 1000):
+            ids.append(src["id"])
+            labels.append(src["label"])
+            vectors.append(src["embedding"])
         empty = np.zeros((0, EMBEDDING_DIM), np.float32)
         matrix = np.asarray(vectors, dtype=np.float32) if vectors else empty
         return cls(ids, labels, matrix)

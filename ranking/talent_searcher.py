@@ -36,7 +36,7 @@ from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
 from ranking.ranking_profile import QueryClass, QueryReading, RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
-from ranking.skill_feedback import SkillCounts, feedback_evidence
+from ranking.skill_feedback import SkillCounts, SkillFrequencies, feedback_evidence
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
 
 BASE_SOURCE = [
@@ -429,7 +429,7 @@ class TalentSearcher:
         ):
             started = time.perf_counter()
             ranked = [h.id for h in hits]
-            frequencies = self.skill_counts.current()
+            frequencies = self.skill_counts.current() or SkillFrequencies(0, {})
             found = feedback_evidence(ranked, sources, reading, frequencies, self.matcher.ids)
             if found is not None:
                 label = self.matcher.label

@@ -23,7 +23,6 @@ from domain.skill_vocabulary import SkillVocabulary
 from indexer.demo_corpus import write_demo_corpus
 from indexer.demo_job_posts import write_demo_job_posts
 from indexer.document_builder import DocumentBuilder
-from indexer.index_aliases import cluster_layout
 from indexer.indexing_run import run_index
 from indexer.job_post_indexing import run_job_post_index
 from indexer.skill_embeddings import EmbeddingCache
@@ -44,6 +43,7 @@ from talent_search.engine_process import (
 )
 from talent_search.index_commands import (
     _count_lines,
+    _layout,
     _policy,
     _print_job_post_summary,
     _print_summary,
@@ -127,7 +127,7 @@ def demo(
         )
         encoder = model_encoder(settings.embedding_batch_size)
         embedding_cache = EmbeddingCache(settings.embedding_cache_path)
-        layout = cluster_layout(backend.client, settings.index_shards, settings.index_replicas)
+        layout = _layout(backend.client, settings)
         rejects_path = profiles.with_name(profiles.name + ".rejects.jsonl")
         with _progress() as progress, rejects_path.open("w") as rej:
             task = progress.add_task("indexing profiles", total=_count_lines(profiles))

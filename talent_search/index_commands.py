@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from opensearchpy import OpenSearch
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -26,6 +27,7 @@ from indexer.indexing_run import RunSummary, run_index
 from indexer.job_post_indexing import JobPostRunSummary, run_job_post_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.index_contract import ShardLayout
 from ranking.job_post_evidence import JOB_POST_REFRESH_S
 from talent_search.cli_support import _backend_or_exit, _fail, _progress, console, out
 
@@ -62,6 +64,15 @@ def _as_of(value: str | None) -> date:
 def _policy(path: Path | None, settings: TalentSettings) -> BadgePolicy:
     chosen = path or settings.badge_policy_file
     return BadgePolicy.from_yaml(chosen) if chosen else BadgePolicy()
+
+
+def _bulk_settings(settings: TalentSettings) -> BulkSettings:
+    return BulkSettings(chunk_size=settings.bulk_chunk_size, max_retries=settings.bulk_max_retries)
+
+
+def _layout(client: OpenSearch, settings: TalentSettings) -> ShardLayout:
+    """The shards and replicas of a new index: the settings', else the cluster's contract."""
+    return cluster_layout(client, settings.index_shards, settings.index_replicas)
 
 
 def _count_lines(path: Path) -> int:
@@ -104,14 +115,10 @@ def index_load(
                 cache,
                 model_key(),
                 mode="rebuild" if rebuild else "upsert",
-                bulk=BulkSettings(
-                    chunk_size=settings.bulk_chunk_size, max_retries=settings.bulk_max_retries
-                ),
+                bulk=_bulk_settings(settings),
                 on_line=lambda n: progress.advance(task, n),
                 namespace=settings.index_namespace,
-                layout=cluster_layout(
-                    backend.client, settings.index_shards, settings.index_replicas
-                ),
+                layout=_layout(backend.client, settings),
                 profile_vectors=settings.profile_vectors_choice,
             )
         except (IndexerError, EmbeddingError) as exc:
@@ -182,14 +189,10 @@ def index_job_posts(
                 EmbeddingCache(settings.embedding_cache_path),
                 model_key(),
                 mode="rebuild" if rebuild else "upsert",
-                bulk=BulkSettings(
-                    chunk_size=settings.bulk_chunk_size, max_retries=settings.bulk_max_retries
-                ),
+                bulk=_bulk_settings(settings),
                 on_line=lambda n: progress.advance(task, n),
                 namespace=settings.index_namespace,
-                layout=cluster_layout(
-                    backend.client, settings.index_shards, settings.index_replicas
-                ),
+                layout=_layout(backend.client, settings),
             )
         except (IndexerError, EmbeddingError) as exc:
             raise _fail(f"{exc}; the aliases were not changed") from exc
