@@ -1,12 +1,12 @@
 """What a query needs, read from the marketplace's past job posts.
 
-A client types a job post's title ("Php Laravel Website Design and Error Fixing"); past posts
-with similar titles carry the skills their clients tagged. The nearest past titles (MiniLM
-cosine, the query's own embedding: no extra model call) vote for their skills, each vote
-weighted by the post's similarity raised to `power` (the nearest posts count most) and by the
-skill's rarity among the posts (idf: "Web Development" is tagged on everything and says little).
-The weights are scaled to sum to 1, so the skill leg adds `weight` times the share of that
-evidence a profile holds: coverage, on an absolute scale, whatever the query.
+A client types a job post's title ("Laravel developer to fix checkout errors on our bakery
+site"); past posts with similar titles carry the skills their clients tagged. The nearest past
+titles (MiniLM cosine, the query's own embedding: no extra model call) vote for their skills,
+each vote weighted by the post's similarity raised to `power` (the nearest posts count most) and
+by the skill's rarity among the posts (idf: "Web Development" is tagged on everything and says
+little). The weights are scaled to sum to 1, so the skill leg adds `weight` times the share of
+that evidence a profile holds: coverage, on an absolute scale, whatever the query.
 
 The posts are held in memory as a normalised matrix (like the skill vocabulary), loaded from the
 job-post alias, and read again when that alias moves or its count changes (ranking.live_index,
