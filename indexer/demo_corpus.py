@@ -96,7 +96,7 @@ import json
 import math
 import random
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -1127,13 +1127,24 @@ def write_demo_corpus(
 
     ``on_progress(n)`` is called every 1,000 lines and once at the end.
     """
+    return write_json_lines(path, generate_profiles(count, seed=seed, as_of=as_of), on_progress)
+
+
+def write_json_lines(
+    path: Path,
+    rows: Iterable[dict[str, Any]],
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Stream `rows` to `path`, one compact JSON object a line (the demo files' format: the
+    same bytes for the same rows); return the number written. ``on_progress(n)`` is called
+    every 1,000 lines and once at the end."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     encode = _ENCODER.encode
     with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for profile in generate_profiles(count, seed=seed, as_of=as_of):
-            handle.write(encode(profile))
+        for row in rows:
+            handle.write(encode(row))
             handle.write("\n")
             written += 1
             if on_progress is not None and written % _PROGRESS_EVERY == 0:

@@ -30,7 +30,6 @@ version, as for the profiles.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import string
@@ -41,17 +40,23 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from indexer.demo_corpus import _NO_SKILL, _choice, _Occupation, _pick, _tables, _yaml
+from indexer.demo_corpus import (
+    _NO_SKILL,
+    _choice,
+    _Occupation,
+    _pick,
+    _tables,
+    _yaml,
+    write_json_lines,
+)
 
 __all__ = ["demo_job_posts", "write_demo_job_posts"]
 
-_PROGRESS_EVERY: Final = 1000
 _FIRST_DAY: Final = date(2025, 1, 1).toordinal()
 _DAYS: Final = date(2026, 10, 31).toordinal() - _FIRST_DAY + 1
 _COUNT_WEIGHTS: Final = (12, 20, 22, 18, 12, 9, 7)  # 2..8 tags
 _COUNT_CUM: Final = tuple(sum(_COUNT_WEIGHTS[: i + 1]) for i in range(len(_COUNT_WEIGHTS)))
 _MAX_ROLE_CHARS: Final = 40
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _ASK_FIELDS: Final = frozenset({"skill", "a_skill", "task", "business"})
 _ROLE_FIELDS: Final = frozenset({"role", "a_role", "task", "business"})
 
@@ -432,17 +437,4 @@ def write_demo_job_posts(
 
     ``on_progress(n)`` is called every 1,000 lines and once at the end.
     """
-    out_file = Path(out_file)
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    encode = _ENCODER.encode
-    with out_file.open("w", encoding="utf-8", newline="\n") as handle:
-        for post in demo_job_posts(count, seed=seed):
-            handle.write(encode(post))
-            handle.write("\n")
-            written += 1
-            if on_progress is not None and written % _PROGRESS_EVERY == 0:
-                on_progress(written)
-    if on_progress is not None and written % _PROGRESS_EVERY != 0:
-        on_progress(written)
-    return written
+    return write_json_lines(Path(out_file), demo_job_posts(count, seed=seed), on_progress)

@@ -9,7 +9,7 @@ shells' commands find, and serves the API with the public demo keys.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -57,13 +57,7 @@ def generate_demo(
     seed: Annotated[int, typer.Option()] = 42,
 ) -> None:
     """Write a deterministic, realistic demo corpus built from O*NET and ESCO."""
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    with _progress() as progress:
-        task = progress.add_task("generating profiles", total=count)
-        written = write_demo_corpus(
-            out_file, count, seed=seed, on_progress=lambda n: progress.update(task, completed=n)
-        )
-    out.print(f"wrote {written} profiles to {out_file}")
+    _generate("profiles", write_demo_corpus, out_file, count, seed)
 
 
 def generate_demo_job_posts(
@@ -72,13 +66,18 @@ def generate_demo_job_posts(
     seed: Annotated[int, typer.Option()] = 42,
 ) -> None:
     """Write deterministic past job posts (titles and tagged skills) from the demo occupations."""
+    _generate("job posts", write_demo_job_posts, out_file, count, seed)
+
+
+def _generate(what: str, write: Callable[..., int], out_file: Path, count: int, seed: int) -> None:
+    """Write `count` generated `what` with a progress bar, and say where."""
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with _progress() as progress:
-        task = progress.add_task("generating job posts", total=count)
-        written = write_demo_job_posts(
+        task = progress.add_task(f"generating {what}", total=count)
+        written = write(
             out_file, count, seed=seed, on_progress=lambda n: progress.update(task, completed=n)
         )
-    out.print(f"wrote {written} job posts to {out_file}")
+    out.print(f"wrote {written} {what} to {out_file}")
 
 
 def demo(
