@@ -112,6 +112,10 @@ class JobPostReading(_Frozen):
     # its holders (kept below the named skill's own score, 1 + the skill leg's exact_boost)
     named_skill_weight: Annotated[float, Field(ge=0, le=10)] = 0.5
     explain_posts: Annotated[int, Field(ge=0, le=50)] = 10  # past posts named in explain
+    # when the posts speak, the skill leg keeps at most this many of the query's own nearest
+    # skills (`legs.skill.top_k_skills` otherwise): the posts are the stronger evidence of what
+    # it needs, and every skill kept is one more clause the engine scores
+    top_k_skills: Annotated[int, Field(ge=1, le=256)] = 256
 
 
 class FeedbackReading(_Frozen):

@@ -287,8 +287,14 @@ class TalentSearcher:
         skill_cfg = profile.legs.skill
         if title is not None and skill_cfg.title_top_k != top_k:  # the class's own top-k
             title = self.find_title(text, skill_cfg.title_top_k, understanding, parts)
+        evidence = self.post_evidence(vectors[: len(texts) - len(query.skills)], profile)
+        top_k_skills = skill_cfg.top_k_skills
+        if evidence is not None:  # the posts spoke: they, not the nearest skills, carry the query
+            top_k_skills = min(top_k_skills, profile.query.job_posts.top_k_skills)
+        elif feedback is not None:
+            evidence = feedback
         matches = self.matcher.nearest(
-            vectors, skill_cfg.top_k_skills, skill_cfg.min_similarity, exact_ids=exact
+            vectors, top_k_skills, skill_cfg.min_similarity, exact_ids=exact
         )
         if title is not None:
             understanding = dataclasses.replace(
@@ -297,9 +303,6 @@ class TalentSearcher:
             extra = self.title_matches(title, skill_cfg.title_similarity, matches)
             kept = [m for m in matches if m.id not in {e.id for e in extra}]
             matches = sorted([*kept, *extra], key=lambda m: (-m.similarity, m.id))
-        evidence = self.post_evidence(vectors[: len(texts) - len(query.skills)], profile)
-        if evidence is None and feedback is not None:
-            evidence = feedback
         if evidence is not None:
             understanding = dataclasses.replace(understanding, job_posts=evidence)
         leg_queries: dict[str, dict[str, Any]] = {}

@@ -374,6 +374,26 @@ def test_no_posts_or_reading_off_means_no_evidence_and_no_post_clauses() -> None
         assert "bool" not in skill_leg or _covered(skill_leg) == {}
 
 
+def test_when_the_posts_speak_the_skill_leg_keeps_fewer_of_the_querys_own_skills() -> None:
+    """Ten skills near the query: all ten join the skill leg without posts (legs.skill), at
+    most `query.job_posts.top_k_skills` of them, the nearest, when the posts said something."""
+    ids = [f"near{i}" for i in range(10)]
+    vectors = np.stack([at(0.9 - i / 100, 10 + i) for i in range(len(ids))])
+    searcher = TalentSearcher(
+        cast(OpenSearch, None),
+        SkillVocabulary.load_default(),
+        SkillMatcher(ids, [i.title() for i in ids], vectors),
+        QueryEmbedder(lambda texts: np.stack([QUERY[0] for _ in texts])),
+        job_posts=_FixedPosts(posts((0.9, ["near9"]), (0.8, ["near8"]))),
+    )
+    capped = READS_POSTS.with_overrides({"query": {"job_posts": {"top_k_skills": 3}}})
+    with_posts = searcher.plan(SearchQuery("web shop"), capped)
+    assert with_posts.understanding.job_posts is not None
+    assert [m.id for m in with_posts.query_skills] == ["near0", "near1", "near2"]
+    without = capped.with_overrides({"query": {"job_posts": {"enabled": False}}})
+    assert [m.id for m in searcher.plan(SearchQuery("web shop"), without).query_skills] == ids
+
+
 def test_learned_skill_ids_are_the_profiles_skills_a_query_part_names() -> None:
     searcher = _searcher(None)
 
