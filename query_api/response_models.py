@@ -206,6 +206,10 @@ class ClientInfo(_Strict):
 
     client: str
     tier: Tier
+    page_modules: list[str] = Field(
+        default_factory=list,
+        description="The pages' extra modules this tier loads (URLs that work for a while).",
+    )
 
 
 class RankingProfileCatalog(_Strict):

@@ -641,7 +641,7 @@ def test_request_ids_are_echoed_or_made(api: TestClient) -> None:
 
 
 def test_openapi_documents_the_tiers_and_the_search_models(api: TestClient) -> None:
-    schema = api.get("/openapi.json").json()
+    schema = api.get("/openapi.json", headers=ENTERPRISE).json()
     assert "X-API-Key" in json.dumps(schema["components"]["securitySchemes"])
     assert {"EnterpriseSearchResponse", "SearchResponse", "ErrorResponse"} <= set(
         schema["components"]["schemas"]
