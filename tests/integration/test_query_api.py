@@ -567,6 +567,28 @@ def test_skill_suggestions_come_from_the_vocabulary_for_every_tier(api: TestClie
     assert len(limited["suggestions"]) == 3
 
 
+def test_skill_suggestions_put_skills_profiles_hold_first_and_task_phrases_last(
+    api: TestClient,
+) -> None:
+    """ "quickb" offers QuickBooks (held by an indexed profile) before QuickBASIC; "reac" offers
+    no ESCO task phrase ("react to mining emergencies"); a prefix only phrases match still
+    gets them."""
+    api.get("/v1/search", params={"q": "bookkeeping"}, headers=STANDARD)  # the searcher is up
+
+    def labels(prefix: str) -> list[str]:
+        response = api.get(
+            "/v1/skills/suggest", params={"prefix": prefix, "limit": 25}, headers=STANDARD
+        )
+        assert response.status_code == 200, response.text
+        return [s["label"] for s in response.json()["suggestions"]]
+
+    quickb = labels("quickb")
+    assert quickb[0] == "Intuit QuickBooks" and "QuickBASIC" in quickb
+    reac = labels("reac")
+    assert reac[0] == "React" and not [label for label in reac if label.startswith("react ")]
+    assert "react to mining emergencies" in labels("react to m")
+
+
 def test_skill_suggestions_never_mention_certification(api: TestClient) -> None:
     for prefix in ["divers", "minority", "woman", "women", "veteran", "lgbt", "wbenc", "nmsdc",
                    "navoba", "certif", "black-owned", "disability"]:  # fmt: skip
