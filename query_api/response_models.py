@@ -158,6 +158,11 @@ class EnterpriseSearchResponse(SearchResponse):
 
 class EngineerSearchResponse(SearchResponse):
     results: list[EngineerResultTile]  # type: ignore[assignment]
+    policy_warnings: list[str] = Field(
+        default_factory=list,
+        description="Where the ranking (the profile with any overrides) breaks the badge "
+        "policy: a multiplier below 1, or a lower badge above a higher one. Allowed, but said.",
+    )
 
 
 class ErrorDetail(_Strict):
@@ -217,6 +222,11 @@ class RankingProfileCatalog(_Strict):
 
     default: str = Field(description="The profile that ranks requests naming none.")
     profiles: list[RankingProfile]
+    policy_warnings: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per profile name, where it breaks the badge policy (a multiplier below "
+        "1, or a lower badge above a higher one); profiles that keep it are not listed.",
+    )
     invalid: list[ErrorDetail] = Field(
         default_factory=list,
         description="Profile files that failed to load (`field` is the profile name).",

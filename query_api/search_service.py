@@ -276,6 +276,7 @@ class SearchService:
                     for hit, fields in zip(page, tiles, strict=True)
                 ],
                 took_ms=_elapsed(started),
+                policy_warnings=profile.badges.policy_problems(),
             ), result.timings_ms
         return SearchResponse(
             **common,

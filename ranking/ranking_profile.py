@@ -6,6 +6,7 @@ response names the profile and version that ranked it, so results are reproducib
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -143,11 +144,32 @@ class QueryReading(_Frozen):
     feedback: FeedbackReading = FeedbackReading()
 
 
+#: The marketplace's own order of its badges, highest first.
+BADGE_ORDER: Final = ("expert_vetted", "top_rated_plus", "top_rated", "rising_talent")
+
+
 class BadgeMultipliers(_Frozen):
     expert_vetted: Multiplier = 1.15
     top_rated_plus: Multiplier = 1.10
     top_rated: Multiplier = 1.06
     rising_talent: Multiplier = 1.03
+
+    def policy_problems(self) -> list[str]:
+        """Where these multipliers break the badge policy: every multiplier at least 1 (below
+        1 punishes the badge) and in badge order (a lower badge above a higher one inverts the
+        marketplace's order). Allowed (promoting new talent is a policy choice), but said."""
+        problems = [
+            f"badges.{name} is {value:g}, below 1: it demotes the badge"
+            for name in BADGE_ORDER
+            if (value := getattr(self, name)) < 1
+        ]
+        for higher, lower in itertools.pairwise(BADGE_ORDER):
+            if getattr(self, lower) > getattr(self, higher):
+                problems.append(
+                    f"badges.{lower} ({getattr(self, lower):g}) is above badges.{higher} "
+                    f"({getattr(self, higher):g}): it inverts the badge order"
+                )
+        return problems
 
     def for_badge(self, badge: str | None) -> float:
         if badge is None or badge not in Badge.__members__.values():

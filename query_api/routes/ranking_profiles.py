@@ -35,7 +35,13 @@ def ranking_profiles(state: State, client: EngineerClient) -> RankingProfileCata
         except RankingProfileError as exc:
             invalid.append(ErrorDetail(field=name, message=str(exc)))
     default = state.service.default_profile.name
-    return RankingProfileCatalog(default=default, profiles=profiles, invalid=invalid)
+    warnings = {p.name: p.badges.policy_problems() for p in profiles}
+    return RankingProfileCatalog(
+        default=default,
+        profiles=profiles,
+        invalid=invalid,
+        policy_warnings={name: problems for name, problems in warnings.items() if problems},
+    )
 
 
 @router.post(

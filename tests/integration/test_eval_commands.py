@@ -149,6 +149,42 @@ def test_eval_compare_writes_report_and_plot(env: Path) -> None:
     assert alone["overall"] == data["overall"]  # same profile, same index: same numbers
 
 
+def test_eval_piped_prints_whole_tables_times_runs_alike_and_names_badge_policy_breaks(
+    env: Path,
+) -> None:
+    """Off a terminal (CliRunner's stdout is a pipe) no cell is cut at 80 columns; the
+    one-time warm-up is timed apart from the profiles' runs; a profile that demotes a badge or
+    inverts their order is evaluated, with a warning naming the setting."""
+    index(env, CORPUS)
+    judgments = env / "judgments.csv"
+    judgments.write_text(JUDGMENTS)
+    profiles = env / "state" / "ranking-profiles"
+    profiles.mkdir(parents=True)
+    promoting = load_profile("default").with_overrides(
+        {"name": "promote-new", "badges": {"expert_vetted": 0.62, "rising_talent": 1.3}}
+    )
+    (profiles / "promote-new.yaml").write_text(promoting.to_yaml())
+    result = invoke(
+        "eval", "--judgments", str(judgments), "--profile", "promote-new", "--compare", "default",
+        "--out", str(env / "reports"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "\N{HORIZONTAL ELLIPSIS}" not in result.stdout, result.stdout
+    assert re.search(
+        r"│ overall\s+│\s+4 │(\s+[\d.]+ │){4}\s+[+-][\d.]+ │ \d+/\d+/\d+ │", result.stdout
+    ), result.stdout
+    assert any(len(line) > 80 for line in result.stdout.splitlines())  # sized for the content
+    assert re.search(
+        r"promote-new searched them in [\d.]+ s, default in [\d.]+ s \(after [\d.]+ s, once, "
+        r"loading the query model and embedding the queries\)",
+        flat(result.stdout),
+    )
+    warning = flat(result.output)
+    assert f"promote-new v{promoting.version} breaks the badge policy" in warning
+    assert "badges.expert_vetted is 0.62, below 1" in warning
+    assert "badges.rising_talent (1.3) is above badges.top_rated (1.06)" in warning
+
+
 def test_eval_refuses_bad_input_with_exit_2(env: Path) -> None:
     good = env / "good.csv"
     good.write_text(JUDGMENTS)
