@@ -357,13 +357,34 @@ def _read_corpus(path: Path) -> tuple[list[dict[str, Any]], int, int]:
     return list(profiles.values()), rejected, duplicates
 
 
+def _demo_corpus_or_exit() -> Path:
+    """The corpus `talent-search demo` indexed ($TALENT_SEARCH_STATE_DIR/demo-profiles-N.jsonl),
+    when it is the only one there; otherwise exit 2 saying what to pass."""
+    state_dir = TalentSettings().state_dir
+    found = sorted(state_dir.glob("demo-profiles-*.jsonl"))
+    if len(found) == 1:
+        console.print(f"--profiles not given: using the demo's corpus {escape(str(found[0]))}")
+        return found[0]
+    listed = f" ({', '.join(escape(p.name) for p in found)} are there)" if found else ""
+    raise _fail(
+        "--profiles: give the profiles JSONL you indexed; the demo's corpus is "
+        f"{escape(str(state_dir))}/demo-profiles-N.jsonl{listed}",
+        code=2,
+    )
+
+
 def build_judgments(
-    profiles_file: Annotated[
-        Path, typer.Option("--profiles", help="Profiles JSONL: the corpus you index.")
-    ],
     out_file: Annotated[
         Path, typer.Option("--out", dir_okay=False, help="Where to write the judgments CSV.")
     ],
+    profiles_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--profiles",
+            help="Profiles JSONL: the corpus you indexed. Default: the demo's corpus, "
+            "$TALENT_SEARCH_STATE_DIR/demo-profiles-N.jsonl, when there is one.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Sampling seed (the set is deterministic).")] = 7,
     max_queries_per_family: Annotated[
         int, typer.Option(min=0, help="At most this many queries per family.")
@@ -373,6 +394,8 @@ def build_judgments(
     ] = MAX_RELEVANT,
 ) -> None:
     """Build a dev relevance set from ESCO/O*NET aliases against a profiles file."""
+    if profiles_file is None:
+        profiles_file = _demo_corpus_or_exit()
     if not profiles_file.is_file():
         raise _fail(f"profiles file {escape(str(profiles_file))} does not exist", code=2)
     try:

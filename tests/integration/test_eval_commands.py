@@ -271,6 +271,24 @@ def test_build_judgments_then_eval_on_a_generated_corpus(env: Path) -> None:
     assert data["overall"]["recall@50"] > 0
 
 
+def test_build_judgments_defaults_to_the_demos_corpus_and_says_where_it_is(env: Path) -> None:
+    state = env / "state"
+    lost = invoke("build-judgments", "--out", str(env / "dev.csv"))
+    assert lost.exit_code == 2
+    assert f"thedemo'scorpusis{state}/demo-profiles-N.jsonl" in "".join(lost.output.split())
+    state.mkdir(parents=True, exist_ok=True)
+    corpus = write_jsonl(state / "demo-profiles-150.jsonl", list(generate_profiles(150, seed=42)))
+    dev = str(env / "dev.csv")
+    built = invoke("build-judgments", "--out", dev, "--max-queries-per-family", "3")
+    assert built.exit_code == 0, built.output
+    assert f"--profilesnotgiven:usingthedemo'scorpus{corpus}" in "".join(built.output.split())
+    assert load_judgments(env / "dev.csv").queries
+    write_jsonl(state / "demo-profiles-300.jsonl", [])
+    two = invoke("build-judgments", "--out", str(env / "dev.csv"))
+    assert two.exit_code == 2
+    assert "demo-profiles-150.jsonl,demo-profiles-300.jsonl" in "".join(two.output.split())
+
+
 def test_build_judgments_refuses_a_missing_file(env: Path) -> None:
     result = invoke("build-judgments", "--profiles", str(env / "no.jsonl"), "--out", "x.csv")
     assert result.exit_code == 2
