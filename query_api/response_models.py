@@ -227,6 +227,11 @@ class RankingProfileCatalog(_Strict):
         description="Per profile name, where it breaks the badge policy (a multiplier below "
         "1, or a lower badge above a higher one); profiles that keep it are not listed.",
     )
+    settings: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each described setting's one-line description, by dotted path "
+        "(`badges.expert_vetted`), from the ranking profile model.",
+    )
     invalid: list[ErrorDetail] = Field(
         default_factory=list,
         description="Profile files that failed to load (`field` is the profile name).",

@@ -14,6 +14,7 @@ from ranking.ranking_profile import (
     RankingProfileError,
     available_profiles,
     load_profile,
+    setting_descriptions,
 )
 
 router = APIRouter(tags=["ranking"])
@@ -41,6 +42,7 @@ def ranking_profiles(state: State, client: EngineerClient) -> RankingProfileCata
         profiles=profiles,
         invalid=invalid,
         policy_warnings={name: problems for name, problems in warnings.items() if problems},
+        settings=setting_descriptions(),
     )
 
 

@@ -434,6 +434,25 @@ def ndcg_shown(page: Page, side: str) -> float:
     return float(value)
 
 
+def test_the_workbench_describes_every_slider_and_profile(page: Page, base_url: str) -> None:
+    sign_in(page, base_url + "/workbench", "demo-engineer-key", "relevance_engineer")
+    expect(page.locator("#side-a select.profile")).to_have_value("default")
+    page.select_option("#side-b select.profile", "default-v2")
+    v2 = load_profile("default-v2").description.split(". ")[0]
+    expect(page.locator("#side-b .profile-about")).to_contain_text(v2)
+    expect(page.locator("#side-a .profile-about")).not_to_have_text("No description.")
+    helps = page.locator("#side-a .slider-help")
+    expect(helps).to_have_count(len(page.locator("#side-a .sliders input").all()))
+    for text in helps.all_inner_texts():
+        assert len(text) > 20, text  # every slider says what it does
+    jss = page.locator('#side-a .slider-help[data-path="jss_prior.weight"]')
+    expect(jss).to_contain_text("JSS prior strength")
+    expect(page.locator("#side-a .sliders label", has_text="JSS prior weight")).to_be_visible()
+    expect(page.locator("#side-a .policy-warning")).to_be_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "workbench-descriptions.png", full_page=True)
+
+
 def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     page: Page, base_url: str, tmp_path: Path
 ) -> None:
@@ -483,6 +502,13 @@ def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     expect(page.locator('#side-a .hit[data-id="go-ev"] .delta')).to_have_class("delta up")
     expect(page.locator("#side-b .status")).to_contain_text("with slider overrides")
     expect(page.locator("#side-a .status")).not_to_contain_text("overrides")
+    # allowed, but said: the override demotes the badge and puts it below Top Rated Plus
+    warning = page.locator("#side-b .policy-warning")
+    expect(warning).to_contain_text("badges.expert_vetted is 0.5, below 1")
+    expect(warning).to_contain_text("inverts the badge order")
+    expect(page.locator("#side-a .policy-warning")).to_be_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "workbench-badge-policy-warning.png", full_page=True)
     assert ndcg_shown(page, "b") == pytest.approx(ndcg_at_k(after, ratings))
     assert ndcg_shown(page, "b") > ndcg_shown(page, "a")
 
