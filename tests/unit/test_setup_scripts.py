@@ -182,3 +182,9 @@ def test_setup_drops_setuptools_editable_notice_and_no_other_warning() -> None:
         check=True,
     )
     assert done.stdout.strip() == "['another backend warning']", done.stderr
+
+
+def test_the_readmes_first_screen_says_what_the_first_run_costs() -> None:
+    first_screen = "\n".join((ROOT / "README.md").read_text().splitlines()[:40])
+    for cost in ("5.8 GB", "minutes", "root", "sudo", "Chromium"):
+        assert cost in first_screen, cost
