@@ -172,14 +172,15 @@ def test_a_search_shows_tiles_with_matched_skills_and_safe_highlights(
     assert tile_ids(page) == ["go-new"]
     expect(page.locator('.tile[data-id="go-new"] .jss')).to_have_text("No JSS yet")
 
-    # A page beyond the ranking window gets the API's 422 as a clear message.
+    # A page beyond the last is brought back to the last (the API would refuse it).
     page.fill("#max-rate", "")
     search(page, "python")
     page.fill("#page-input", "999")
     page.click("#go-page")
-    error = page.locator("#search-error")
-    expect(error).to_contain_text("beyond the ranked results")
-    expect(error).to_contain_text("window of 200")
+    expect(page.locator("body")).to_have_attribute("data-searching", "false")
+    expect(page.locator("#page-info")).to_have_text("Page 1 of 1")
+    expect(page.locator("#page-input")).to_have_value("1")
+    expect(page.locator("#search-error")).to_be_hidden()
 
     # The key is kept for the browser session.
     page.reload()
