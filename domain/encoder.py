@@ -58,8 +58,12 @@ def load_model() -> SentenceTransformer:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
     except ImportError as exc:  # pragma: no cover - a broken install
         raise EmbeddingError(f"the embedding model package is missing: {exc}") from exc
+    # Quiet once, here, for every command: transformers draws a "Loading weights" bar on
+    # stderr for a model that loads in well under a second.
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     return SentenceTransformer(str(model_path()), device="cpu")
 
 

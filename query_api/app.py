@@ -27,6 +27,7 @@ from query_api.api_settings import ApiSettings
 from query_api.deps import AppState, key_gate
 from query_api.errors import install_error_handlers
 from query_api.observability import ApiMetrics, RequestContext, configure_logging
+from query_api.page_grants import PageGrants
 from query_api.routes import keys, operations, pages, profiles, ranking_profiles, search, skills
 from query_api.search_service import SearchService
 from query_api.searcher_provider import SearcherProvider
@@ -141,11 +142,13 @@ def create_app(
         ),
         lifespan=lifespan,
         # Served from the package (`/docs`, the pages router), never from a CDN; no ReDoc
-        # (CDN-only).
+        # (CDN-only). `/openapi.json` is the pages router's too: one document per tier.
+        openapi_url=None,
         docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
     )
+    app.state.page_grants = PageGrants()
     install_error_handlers(app, settings.retry_after_s)
     app.add_middleware(
         RequestContext, metrics=metrics, max_body_bytes=settings.max_body_bytes, gate=key_gate

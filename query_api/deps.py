@@ -1,8 +1,10 @@
 """The routes' dependencies: the app's state, who the caller is, and what their tier may use.
 
 `CurrentClient` authenticates; `SearchClient` also refuses parameters the tier may not use,
-before they are validated (so a forbidden parameter gets 403, never a 422 that describes it);
-`EngineerClient` admits relevance engineers only.
+before they are validated (so a forbidden parameter gets 403, never a 422 that describes it),
+and a query parameter given twice that takes one value. To a standard client the diversity
+parameters do not exist: its request is validated against the model without them, so it gets
+exactly the 422 any unknown parameter gets. `EngineerClient` admits relevance engineers only.
 """
 
 from __future__ import annotations
@@ -16,15 +18,31 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.security import APIKeyHeader
+from pydantic import ValidationError
 from starlette.types import Scope
 
 from query_api.api_keys import ApiClient, KeyStore, Tier
 from query_api.api_settings import ApiSettings
-from query_api.errors import UNAUTHORIZED, Forbidden, Unauthorized, error_response
+from query_api.errors import (
+    UNAUTHORIZED,
+    Forbidden,
+    InvalidParameters,
+    Unauthorized,
+    error_response,
+    safe_name,
+)
 from query_api.observability import ApiMetrics
-from query_api.search_request import DIVERSITY_PARAMS, ENGINEER_PARAMS
+from query_api.response_models import ErrorDetail
+from query_api.search_request import (
+    DIVERSITY_PARAMS,
+    ENGINEER_PARAMS,
+    LIST_PARAMS,
+    StandardSearchBody,
+    StandardSearchParams,
+)
 from query_api.search_service import SearchService
 from query_api.searcher_provider import SearcherProvider
 
@@ -86,23 +104,66 @@ CurrentClient = Annotated[ApiClient, Depends(authenticate)]
 
 
 def check_tier_params(names: set[str], tier: Tier) -> None:
-    """403 for parameters the tier may not use, decided on parameter names alone."""
-    if names & DIVERSITY_PARAMS and not tier.sees_diversity:
-        raise Forbidden(DIVERSITY_FORBIDDEN)
+    """403 for parameters the tier may not use, decided on parameter names alone.
+
+    Only tiers that know the diversity filter exists are told it is not theirs; a standard
+    client's diversity parameter is an unknown parameter (`hidden_params_as_unknown`).
+    """
     if names & ENGINEER_PARAMS and not tier.tunes_ranking:
         raise Forbidden(ENGINEER_FORBIDDEN)
+    if names & DIVERSITY_PARAMS and not tier.sees_diversity and tier is not Tier.STANDARD:
+        raise Forbidden(DIVERSITY_FORBIDDEN)
+
+
+STANDARD_LIST_PARAMS = LIST_PARAMS - DIVERSITY_PARAMS
+
+
+def refuse_repeated(request: Request, list_params: frozenset[str]) -> None:
+    """422 for a query parameter given twice that takes one value (`page=1&page=2`)."""
+    query = request.query_params
+    repeated = sorted(k for k in query if k not in list_params and len(query.getlist(k)) > 1)
+    if repeated:
+        raise InvalidParameters(
+            "invalid parameters: " + ", ".join(safe_name(k) for k in repeated),
+            [
+                ErrorDetail(field=safe_name(k), message="given more than once: give it once")
+                for k in repeated
+            ],
+        )
+
+
+def hidden_params_as_unknown(request: Request, body: Any) -> None:
+    """A standard client's request, validated without the diversity fields: the same 422 as
+    for any unknown parameter (with every other error of the request)."""
+    try:
+        if request.method == "POST":
+            StandardSearchBody.model_validate(body)
+        else:
+            query = request.query_params
+            StandardSearchParams.model_validate(
+                {k: query.getlist(k) if k in STANDARD_LIST_PARAMS else query[k] for k in query}
+            )
+    except ValidationError as exc:
+        where = "body" if request.method == "POST" else "query"
+        raise RequestValidationError(
+            [{**e, "loc": (where, *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from None
 
 
 async def search_access(request: Request, client: CurrentClient) -> ApiClient:
     """Runs before parameter validation, so a forbidden parameter gets 403, never a 422."""
     names = set(request.query_params.keys())
+    body: Any = None
     if request.method == "POST":
-        body: Any = None
-        with suppress(ValueError):
+        with suppress(ValueError, RecursionError):
             body = await request.json()
         if isinstance(body, dict):
             names |= set(body)
     check_tier_params(names, client.tier)
+    standard = client.tier is Tier.STANDARD
+    refuse_repeated(request, STANDARD_LIST_PARAMS if standard else LIST_PARAMS)
+    if standard and names & DIVERSITY_PARAMS:
+        hidden_params_as_unknown(request, body)
     return client
 
 

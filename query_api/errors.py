@@ -131,6 +131,43 @@ def error_response(
 
 
 VALUE_ERROR_PREFIX = "Value error, "
+# A client-chosen name (an unknown parameter's) is echoed at most this long, escaped; a 422
+# lists at most MAX_DETAILS of its errors.
+MAX_NAME_CHARS = 64
+MAX_DETAILS = 20
+# FastAPI's answer to a body it could not decode at all (nested too deeply for the parser).
+UNPARSABLE_BODY = "There was an error parsing the body"
+NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
+JSON_OBJECT_EXAMPLE = '{"q": "python developer"}'
+
+
+MAX_MESSAGE_CHARS = 300
+
+
+def safe_name(name: str, limit: int = MAX_NAME_CHARS) -> str:
+    """`name` as it may be echoed: control and non-printable characters escaped, capped."""
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in name
+    )
+    if len(escaped) > limit:
+        return escaped[: limit - 1] + "…"
+    return escaped
+
+
+def _body_error(error: Mapping[str, Any], content_type: str | None) -> ErrorDetail:
+    """The body as a whole is not a JSON object: say what it is and what is expected."""
+    value = error.get("input")
+    if isinstance(value, bytes):
+        got = f"Content-Type: {safe_name(content_type)}" if content_type else "no Content-Type"
+        message = f"the body must be JSON sent with Content-Type: application/json ({got})"
+    else:
+        kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(
+            type(value), "a number"
+        )
+        message = f"the body must be one JSON object, not {kind}"
+    return ErrorDetail(field="body", message=f"{message}, e.g. {JSON_OBJECT_EXAMPLE}")
+
+
 # How to fix an error of a kind whose pydantic message does not say it.
 FIX_HINTS = {
     "extra_forbidden": "unknown parameter: check its spelling (every parameter is listed at /docs)",
@@ -160,25 +197,33 @@ def _json_error(error: Mapping[str, Any], body: Any) -> ErrorDetail:
     )
 
 
-def validation_details(errors: Sequence[Any], body: Any = None) -> list[ErrorDetail]:
+def validation_details(
+    errors: Sequence[Any], body: Any = None, content_type: str | None = None
+) -> list[ErrorDetail]:
     """One detail per invalid field, named as the client wrote it (`skills[2]`, `min_rate`).
 
-    A malformed JSON body is reported on `body` with its line and column; an error about
-    several fields (min_rate above max_rate) names the field its context gives.
+    A malformed JSON body is reported on `body` with its line and column, and so is a body that
+    is not a JSON object; an error about several fields (min_rate above max_rate) names the
+    field its context gives. Names are escaped and capped, and so is the number of details.
     """
     details = []
-    for error in errors:
+    for error in errors[:MAX_DETAILS]:
         if error.get("type") == "json_invalid":
             details.append(_json_error(error, body))
             continue
-        loc = [str(part) for part in error.get("loc", ()) if part not in {"query", "body"}]
+        if tuple(error.get("loc", ())) == ("body",) and error.get("type") in NOT_AN_OBJECT:
+            details.append(_body_error(error, content_type))
+            continue
+        loc = [
+            safe_name(str(part)) for part in error.get("loc", ()) if part not in {"query", "body"}
+        ]
         field = ""
         for part in loc:
             field += f"[{part}]" if part.isdigit() else (f".{part}" if field else part)
         if not field:
             field = str((error.get("ctx") or {}).get("field") or "")
         message = str(error.get("msg", "invalid value")).removeprefix(VALUE_ERROR_PREFIX)
-        message = FIX_HINTS.get(str(error.get("type")), message)
+        message = safe_name(FIX_HINTS.get(str(error.get("type")), message), MAX_MESSAGE_CHARS)
         # Never echo the rejected value: it could be long or hold control characters.
         details.append(ErrorDetail(field=field or None, message=message))
     return details
@@ -196,14 +241,26 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = validation_details(exc.errors(), exc.body)
+        errors = exc.errors()
+        details = validation_details(errors, exc.body, request.headers.get("content-type"))
         fields = ", ".join(sorted({d.field for d in details if d.field})) or "request"
+        if len(errors) > MAX_DETAILS:
+            fields += f" and {len(errors) - MAX_DETAILS} more"
         return error_response(
             request, 422, "invalid_parameters", f"invalid parameters: {fields}", details
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+            detail = ErrorDetail(
+                field="body",
+                message="the body could not be parsed: it is nested too deeply or is not "
+                f"JSON. Send one JSON object, e.g. {JSON_OBJECT_EXAMPLE}",
+            )
+            return error_response(
+                request, 422, "invalid_parameters", "invalid parameters: body", [detail]
+            )
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(
             request, exc.status_code, code, str(exc.detail), headers=exc.headers or None

@@ -78,6 +78,11 @@ def _route_label(scope: Scope) -> str:
     return str(path) if path else "unmatched"
 
 
+# Every /v1/ answer is one client's data: no cache keeps it, and no browser sniffs it as
+# anything but the JSON it says it is.
+API_HEADERS = ((b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"))
+
+
 class RequestContext:
     """ASGI middleware: request id, access log, metrics, and the body-size limit.
 
@@ -109,6 +114,7 @@ class RequestContext:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        api = str(scope.get("path", "")).startswith("/v1/")
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -118,6 +124,7 @@ class RequestContext:
                 message["headers"] = [
                     *message["headers"],
                     (b"x-request-id", request_id.encode()),
+                    *(API_HEADERS if api else ()),
                 ]
             await send(message)
 

@@ -158,6 +158,11 @@ class EnterpriseSearchResponse(SearchResponse):
 
 class EngineerSearchResponse(SearchResponse):
     results: list[EngineerResultTile]  # type: ignore[assignment]
+    policy_warnings: list[str] = Field(
+        default_factory=list,
+        description="Where the ranking (the profile with any overrides) breaks the badge "
+        "policy: a multiplier below 1, or a lower badge above a higher one. Allowed, but said.",
+    )
 
 
 class ErrorDetail(_Strict):
@@ -206,6 +211,10 @@ class ClientInfo(_Strict):
 
     client: str
     tier: Tier
+    page_modules: list[str] = Field(
+        default_factory=list,
+        description="The pages' extra modules this tier loads (URLs that work for a while).",
+    )
 
 
 class RankingProfileCatalog(_Strict):
@@ -213,6 +222,16 @@ class RankingProfileCatalog(_Strict):
 
     default: str = Field(description="The profile that ranks requests naming none.")
     profiles: list[RankingProfile]
+    policy_warnings: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per profile name, where it breaks the badge policy (a multiplier below "
+        "1, or a lower badge above a higher one); profiles that keep it are not listed.",
+    )
+    settings: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each described setting's one-line description, by dotted path "
+        "(`badges.expert_vetted`), from the ranking profile model.",
+    )
     invalid: list[ErrorDetail] = Field(
         default_factory=list,
         description="Profile files that failed to load (`field` is the profile name).",

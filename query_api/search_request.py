@@ -71,16 +71,24 @@ def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-class SearchParams(BaseModel):
-    """Search parameters, the same in the query string and the JSON body."""
+class StandardSearchParams(BaseModel):
+    """Search parameters, the same in the query string and the JSON body, for every tier.
+
+    A standard client's request is validated against this model alone (see
+    `query_api.deps.search_access`), so a diversity parameter is as unknown to it as any other.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     q: QueryText | None = Field(
         default=None, description="Free text: skills or a job title. Optional with filters."
     )
-    skills: Annotated[list[SkillText], Field(max_length=MAX_SKILLS)] = Field(
-        default_factory=list, description="Skills the talent must hold (any of them)."
+    skills: Annotated[
+        list[SkillText], BeforeValidator(_split_commas), Field(max_length=MAX_SKILLS)
+    ] = Field(
+        default_factory=list,
+        description=f"Skills the talent must hold (any of them), at most {MAX_SKILLS}: "
+        "comma-separated or repeated.",
     )
     badges: Annotated[
         list[Badge], BeforeValidator(_split_commas), AfterValidator(_unique), Field(max_length=4)
@@ -97,7 +105,9 @@ class SearchParams(BaseModel):
     # No upper bound here: a page beyond the ranking window gets a 422 from the search service
     # that says where the last page is (which depends on `size` and the ranking profile).
     page: int = Field(
-        default=1, ge=1, description="1-based page number, within the ranking window."
+        default=1,
+        ge=1,
+        description="1-based page number, within the ranking window.",
     )
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
     sort: Sort = "relevance"
@@ -105,13 +115,9 @@ class SearchParams(BaseModel):
     ranking_profile: ProfileName | None = Field(
         default=None, description="Relevance engineers only: a named ranking profile."
     )
-    diversity_certified: bool = Field(default=False, description="Enterprise clients only.")
-    diversity_categories: Annotated[
-        list[DiversityCategory], BeforeValidator(_split_commas), AfterValidator(_unique)
-    ] = Field(default_factory=list, description="Enterprise clients only.")
 
     @model_validator(mode="after")
-    def _rate_bounds(self) -> SearchParams:
+    def _rate_bounds(self) -> StandardSearchParams:
         if (
             self.min_rate is not None
             and self.max_rate is not None
@@ -125,6 +131,15 @@ class SearchParams(BaseModel):
                 {"field": "min_rate", "max_rate": f"{self.max_rate:g}"},
             )
         return self
+
+
+class SearchParams(StandardSearchParams):
+    """Search parameters with the Diversity-Certified filter (enterprise; 403 for engineers)."""
+
+    diversity_certified: bool = Field(default=False, description="Enterprise clients only.")
+    diversity_categories: Annotated[
+        list[DiversityCategory], BeforeValidator(_split_commas), AfterValidator(_unique)
+    ] = Field(default_factory=list, description="Enterprise clients only.")
 
 
 class LegOverride(BaseModel):
@@ -176,3 +191,14 @@ class SearchBody(SearchParams):
     """The JSON body of `POST /v1/search`: the query parameters plus ranking overrides."""
 
     ranking_overrides: RankingOverrides | None = None
+
+
+class StandardSearchBody(StandardSearchParams):
+    """What a standard client's JSON body is validated against (no diversity fields)."""
+
+    ranking_overrides: RankingOverrides | None = None
+
+
+# The query-string parameters that may be given more than once (each a list); any other
+# parameter given twice is a 422, never silently its last value.
+LIST_PARAMS = frozenset({"skills", "badges", "country", "diversity_categories"})

@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.badges import Badge
 from query_api.api_keys import ApiClient, Tier
-from query_api.errors import InvalidParameters, engine_timeouts_as_504
+from query_api.errors import InvalidParameters, engine_timeouts_as_504, safe_name
 from query_api.response_models import (
     DidYouMean,
     DiversityBadge,
@@ -201,10 +201,10 @@ class SearchService:
                 [
                     ErrorDetail(
                         field="page",
-                        message=f"page={params.page} is beyond the results: they are ranked "
-                        f"within a window of {profile.window}, so with size={params.size} "
-                        f"the last page is {last}. Ask for page={last} or lower, or narrow "
-                        "the query or add filters to see other talent.",
+                        message=f"page={safe_name(str(params.page), 12)} is beyond the results: "
+                        f"they are ranked within a window of {profile.window}, so with "
+                        f"size={params.size} the last page is {last}. Ask for page={last} or "
+                        "lower, or narrow the query or add filters to see other talent.",
                     )
                 ],
             )
@@ -276,6 +276,7 @@ class SearchService:
                     for hit, fields in zip(page, tiles, strict=True)
                 ],
                 took_ms=_elapsed(started),
+                policy_warnings=profile.badges.policy_problems(),
             ), result.timings_ms
         return SearchResponse(
             **common,

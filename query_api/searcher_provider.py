@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from opensearchpy import OpenSearch
@@ -56,6 +56,14 @@ class SearcherProvider:
     def suggester(self) -> SkillSuggester:
         """Skill autocomplete over the searcher's vocabulary, built on first use (about 1 s)."""
         return SkillSuggester.from_vocabulary(self.vocabulary)
+
+    def skill_counts(self) -> Mapping[str, int]:
+        """How many indexed profiles hold each skill (read once, checked again every few
+        seconds); empty until a searcher exists, and never builds one (autocomplete stays
+        fast while the engine is away)."""
+        searcher = self._searcher
+        frequencies = searcher.skill_counts.current() if searcher is not None else None
+        return frequencies.counts if frequencies is not None else {}
 
     def searcher(self) -> TalentSearcher:
         """The current searcher; raises NotIndexed, BackendTimeout or a connection error."""

@@ -6,6 +6,7 @@ response names the profile and version that ranked it, so results are reproducib
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -48,7 +49,9 @@ class _Frozen(BaseModel):
 
 
 class LexicalLeg(_Frozen):
-    weight: Weight = 0.35
+    weight: Weight = Field(
+        default=0.35, description="How much the lexical (BM25) leg counts in the fused relevance."
+    )
     # constant score added for holding a skill the query names (by any alias) ...
     skill_boost: Annotated[float, Field(ge=0, le=20)] = 2.0
     # ... and for a title that names it ("React.js Developer" for "react"); 0 turns either off
@@ -56,7 +59,11 @@ class LexicalLeg(_Frozen):
 
 
 class SkillLeg(_Frozen):
-    weight: Weight = 0.65
+    weight: Weight = Field(
+        default=0.65,
+        description="How much the skill-similarity leg (query skills held, by similarity) "
+        "counts in the fused relevance.",
+    )
     top_k_skills: Annotated[int, Field(ge=1, le=256)] = 48
     tie_breaker: Annotated[float, Field(ge=0, le=1)] = 0.2
     min_similarity: Annotated[float, Field(ge=-1, le=1)] = 0.35
@@ -147,11 +154,41 @@ class QueryReading(_Frozen):
     feedback: FeedbackReading = FeedbackReading()
 
 
+#: The marketplace's own order of its badges, highest first.
+BADGE_ORDER: Final = ("expert_vetted", "top_rated_plus", "top_rated", "rising_talent")
+
+
 class BadgeMultipliers(_Frozen):
-    expert_vetted: Multiplier = 1.15
-    top_rated_plus: Multiplier = 1.10
-    top_rated: Multiplier = 1.06
-    rising_talent: Multiplier = 1.03
+    expert_vetted: Multiplier = Field(
+        default=1.15,
+        description="Relevance times this for Expert-Vetted talent (keep it the highest).",
+    )
+    top_rated_plus: Multiplier = Field(
+        default=1.10, description="Relevance times this for Top Rated Plus talent."
+    )
+    top_rated: Multiplier = Field(
+        default=1.06, description="Relevance times this for Top Rated talent."
+    )
+    rising_talent: Multiplier = Field(
+        default=1.03, description="Relevance times this for Rising Talent (below 1 demotes it)."
+    )
+
+    def policy_problems(self) -> list[str]:
+        """Where these multipliers break the badge policy: every multiplier at least 1 (below
+        1 punishes the badge) and in badge order (a lower badge above a higher one inverts the
+        marketplace's order). Allowed (promoting new talent is a policy choice), but said."""
+        problems = [
+            f"badges.{name} is {value:g}, below 1: it demotes the badge"
+            for name in BADGE_ORDER
+            if (value := getattr(self, name)) < 1
+        ]
+        for higher, lower in itertools.pairwise(BADGE_ORDER):
+            if getattr(self, lower) > getattr(self, higher):
+                problems.append(
+                    f"badges.{lower} ({getattr(self, lower):g}) is above badges.{higher} "
+                    f"({getattr(self, higher):g}): it inverts the badge order"
+                )
+        return problems
 
     def for_badge(self, badge: str | None) -> float:
         if badge is None or badge not in Badge.__members__.values():
@@ -163,8 +200,14 @@ class BadgeMultipliers(_Frozen):
 class JssPrior(_Frozen):
     """final *= 1 + weight * clamp((jss - pivot) / (100 - pivot), -1, 1); missing JSS is neutral."""
 
-    weight: Annotated[float, Field(ge=0, le=1)] = 0.10
-    pivot: Annotated[float, Field(ge=0, lt=100)] = 90
+    weight: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.10,
+        description="JSS prior strength: a JSS of 100 multiplies by 1 + weight, one far below "
+        "the pivot by 1 - weight; no JSS is neutral.",
+    )
+    pivot: Annotated[float, Field(ge=0, lt=100)] = Field(
+        default=90, description="The JSS that neither lifts nor lowers a score."
+    )
     missing: Literal["neutral"] = "neutral"
 
     def multiplier(self, jss: float | None) -> float:
@@ -358,6 +401,22 @@ def available_profiles(directory: Path | None = None, *, user_dir: Path | None =
     """Profile names in `directory`, or (by default) in every `profile_directories(user_dir)`."""
     directories = (directory,) if directory is not None else profile_directories(user_dir)
     return sorted({p.stem for d in directories for p in d.glob("*.yaml")})
+
+
+def setting_descriptions(
+    model: type[BaseModel] = RankingProfile, prefix: str = ""
+) -> dict[str, str]:
+    """Each setting's one-line description from the model (dotted path -> text), for the
+    workbench's sliders."""
+    found: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        nested = info.annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel):
+            found |= setting_descriptions(nested, path + ".")
+        elif info.description:
+            found[path] = info.description
+    return found
 
 
 def load_profile(

@@ -26,6 +26,12 @@ parameter: its trial plans the bodies again and sends the engine only the bodies
 seen. Engine trials are spread evenly (`engine_share` of them sample new request values); the
 others keep the request values of the best trial so far and sample fusion and boosts only.
 
+**Badge policy.** By default every badge multiplier stays at least 1 (its grid starts at 1)
+and in the marketplace's badge order (expert_vetted >= top_rated_plus >= top_rated >=
+rising_talent): a trial whose sampled multipliers break the order is scored with them sorted
+back into it (`keep_badge_order`). A tuned profile that demotes Expert-Vetted talent would be
+a policy change made by accident; `badge_policy=False` (`tune --allow-badge-reorder`) lifts it.
+
 Pure: the engine is reached only through the `plan` and `msearch` callables given to
 `CachedEvaluator`, so everything here is testable without a server.
 """
@@ -35,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import hashlib
+import itertools
 import json
 import math
 import random
@@ -66,6 +73,7 @@ from ranking.evaluation import (
 )
 from ranking.fusion import FusionInputs, fuse_inputs
 from ranking.ranking_profile import (
+    BADGE_ORDER,
     QUERY_CLASSES,
     ClassSettings,
     QueryClass,
@@ -88,6 +96,7 @@ __all__ = [
     "TuningResult",
     "cross_validate",
     "is_fusion_only",
+    "keep_badge_order",
     "plot_tuning",
     "profile_fields",
     "request_key",
@@ -454,6 +463,7 @@ def search_space(
     params: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
     classes: Sequence[str] = (),
+    badge_policy: bool = True,
 ) -> list[Parameter]:
     """The parameters to search, from the model's fields and the base profile's values.
 
@@ -463,6 +473,8 @@ def search_space(
     fields (exact paths, groups such as `badges` or `query_classes.job_title`, or wildcards such
     as `legs.*.weight`) and may name a default-excluded one; `exclude` removes fields. A name
     that matches no field, or names only unsearchable ones, raises TuningError naming it.
+    With `badge_policy`, badge multipliers are searched from 1 up, and a base profile that
+    breaks the policy raises TuningError.
     """
     unknown_classes = sorted(set(classes) - set(QUERY_CLASSES))
     if unknown_classes:
@@ -500,12 +512,45 @@ def search_space(
             raise TuningError(f"--params: {name} is metadata, not a ranking setting")
     if not chosen:
         raise TuningError("no parameter left to search (check --params and --exclude)")
+    tunes_badges = any(spec.path.startswith("badges.") for spec in chosen)
+    if badge_policy and tunes_badges and base.badges.policy_problems():
+        raise TuningError(
+            f"the base profile {base.name} breaks the badge policy ("
+            + "; ".join(base.badges.policy_problems())
+            + "): fix it, or tune with --allow-badge-reorder"
+        )
+    if badge_policy:
+        chosen = [
+            dataclasses.replace(spec, low=max(spec.low, 1.0), low_strict=False)
+            if spec.path.startswith("badges.") and spec.low is not None
+            else spec
+            for spec in chosen
+        ]
     return [
         grid_parameter(
             spec, _base_value(base, spec.path), "fusion" if is_fusion_only(spec.path) else "request"
         )
         for spec in chosen
     ]
+
+
+def keep_badge_order(values: Mapping[str, Any], base: RankingProfile) -> dict[str, Any]:
+    """`values` with the badge multipliers it sets sorted back into badge order when they break
+    it (the ones it does not set keep the base's values, and bound the others)."""
+    paths = [f"badges.{name}" for name in BADGE_ORDER]
+    current = [float(values.get(f"badges.{n}", getattr(base.badges, n))) for n in BADGE_ORDER]
+    if all(a >= b for a, b in itertools.pairwise(current)):
+        return dict(values)
+    free = [i for i, p in enumerate(paths) if p in values]
+    for i, value in zip(free, sorted((current[i] for i in free), reverse=True), strict=True):
+        current[i] = value
+    fixed = [i for i in range(len(paths)) if i not in free]
+    for i in free:
+        ceiling = min((current[j] for j in fixed if j < i), default=math.inf)
+        floor = max((current[j] for j in fixed if j > i), default=-math.inf)
+        if floor <= ceiling:
+            current[i] = min(max(current[i], floor), ceiling)
+    return dict(values) | {paths[i]: current[i] for i in free}
 
 
 def _meta(path: str) -> bool:
@@ -934,6 +979,7 @@ def study(
     engine_share: float = 0.25,
     label: str = "all queries",
     on_trial: Callable[[TrialEvent], None] | None = None,
+    badge_policy: bool = True,
 ) -> StudyResult:
     """Search `space` on `queries`: `trials` trials, the first one the base profile.
 
@@ -991,6 +1037,8 @@ def study(
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             trial = tpe.ask()
             values = {p.path: p.suggest(trial) for p in space}
+        if badge_policy:
+            values = keep_badge_order(values, base)
         key = json.dumps(values, sort_keys=True)
         sent = evaluator.bodies_sent
         if key not in scores:
@@ -1012,6 +1060,10 @@ def study(
             if best_values[parameter.path] == parameter.base:
                 continue
             candidate = best_values | {parameter.path: parameter.base}
+            if badge_policy:
+                candidate = keep_badge_order(candidate, base)
+                if candidate[parameter.path] != parameter.base:
+                    continue  # it cannot go back alone without breaking the badge order
             score = evaluator.mean(_profile_for(base, candidate), queries)
             if score >= best_score - TIE_EPS:
                 best_values, best_score = candidate, max(best_score, score)
@@ -1187,6 +1239,7 @@ def cross_validate(
     seed: int,
     engine_share: float = 0.25,
     on_trial: Callable[[TrialEvent], None] | None = None,
+    badge_policy: bool = True,
 ) -> TuningResult:
     """K studies on K-1 folds each, scored on the held-out fold; then one on every query.
 
@@ -1205,7 +1258,16 @@ def cross_validate(
         train = [q for q in judgments.queries if q not in held_out]
         label = f"fold {number}/{folds}"
         result = study(
-            space, base, evaluator, train, trials, seed + number, engine_share, label, on_trial
+            space,
+            base,
+            evaluator,
+            train,
+            trials,
+            seed + number,
+            engine_share,
+            label,
+            on_trial,
+            badge_policy,
         )
         tuned_profile = _profile_for(base, result.best_values)
         fold_base = evaluator.ranked_ids(base, test, RUN_DEPTH)
@@ -1229,6 +1291,7 @@ def cross_validate(
         engine_share,
         "all queries",
         on_trial,
+        badge_policy,
     )
     base_report, tuned_report = evaluate(base_run, judgments), evaluate(tuned_run, judgments)
     return TuningResult(

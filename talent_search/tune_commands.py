@@ -55,6 +55,7 @@ from talent_search.cli_support import (
     _searcher,
     console,
     out,
+    print_table,
 )
 from talent_search.eval_commands import (
     _live_index_or_exit,
@@ -100,9 +101,10 @@ def _space_or_exit(
     params: list[str] | None,
     exclude: list[str] | None,
     classes: Sequence[str] = (),
+    badge_policy: bool = True,
 ) -> list[Parameter]:
     try:
-        return search_space(base, _names(params), _names(exclude) or [], classes)
+        return search_space(base, _names(params), _names(exclude) or [], classes, badge_policy)
     except TuningError as exc:
         raise _fail(escape(str(exc)), 2) from exc
 
@@ -330,6 +332,15 @@ def tune_command(
             "--allow-missing", help="Tune even when some judged profiles are not indexed."
         ),
     ] = False,
+    allow_badge_reorder: Annotated[
+        bool,
+        typer.Option(
+            "--allow-badge-reorder",
+            help="Let badge multipliers go below 1 or out of badge order (a policy change: by "
+            "default each stays >= 1 and expert_vetted >= top_rated_plus >= top_rated >= "
+            "rising_talent).",
+        ),
+    ] = False,
 ) -> None:
     """Tune a ranking profile on judged queries, with a cross-validated estimate of the gain."""
     started = time.perf_counter()
@@ -338,7 +349,9 @@ def tune_command(
     judgments = _load_judgments_or_exit(judgments_file)
     base = _ranking_or_exit(base_name, "--base")
     _out_name_or_exit(base, out_name)
-    _space_or_exit(base, params, exclude, list(QUERY_CLASSES))  # names checked before the engine
+    badge_policy = not allow_badge_reorder
+    # names (and the base's badges) checked before the engine
+    _space_or_exit(base, params, exclude, list(QUERY_CLASSES), badge_policy)
     try:
         stratified_folds(judgments, folds, seed)
     except TuningError as exc:
@@ -360,7 +373,7 @@ def tune_command(
         _check_judged_profiles(client, alias, live, judgments, allow_missing)
         searcher = _searcher(client, settings)
         classes = _query_classes(searcher, base, judgments)
-        space = _space_or_exit(base, params, exclude, sorted(classes))
+        space = _space_or_exit(base, params, exclude, sorted(classes), badge_policy)
         needed = _TEXTS_PER_QUERY * len(judgments)
         if needed > 1024:  # QueryEmbedder's default capacity
             searcher.embedder = QueryEmbedder(searcher.embedder._encode, max_entries=needed)
@@ -382,18 +395,28 @@ def tune_command(
             f"{len(space)} parameters: {fusion} fusion (in memory), {len(space) - fusion} "
             f"request (engine); base {base.name} v{base.version}; index {live}"
         )
+        if any(p.path.startswith("badges.") for p in space):
+            out.print(
+                "badge multipliers stay >= 1 and in badge order (expert_vetted >= "
+                "top_rated_plus >= top_rated >= rising_talent); --allow-badge-reorder lifts this"
+                if badge_policy
+                else "[yellow]--allow-badge-reorder: badge multipliers may go below 1 and out "
+                "of badge order[/]"
+            )
         if classes:
             out.print(
                 "query classes, each with its own settings in the search: "
                 + ", ".join(f"{name} ({count} queries)" for name, count in sorted(classes.items()))
             )
         try:
-            result = _tune(evaluator, space, base, judgments, folds, trials, seed, engine_share)
+            result = _tune(
+                evaluator, space, base, judgments, folds, trials, seed, engine_share, badge_policy
+            )
         except SearchError as exc:
             raise _fail(escape(str(exc))) from exc
-    out.print(_folds_table(result, base, out_name))
+    print_table(_folds_table(result, base, out_name))
     out.print(_split_line(result))
-    out.print(_changes_table(result))
+    print_table(_changes_table(result))
 
     json_path, png_path = _report_paths(reports, f"tune-{out_name}")
     c = result.comparison
@@ -511,6 +534,7 @@ def _tune(
     trials: int,
     seed: int,
     engine_share: float,
+    badge_policy: bool,
 ) -> TuningResult:
     with _progress() as progress:
         planning = progress.add_task("planning and embedding queries", total=len(judgments))
@@ -531,7 +555,15 @@ def _tune(
 
         try:
             return cross_validate(
-                space, base, evaluator, folds, trials, seed, engine_share, on_trial=advance
+                space,
+                base,
+                evaluator,
+                folds,
+                trials,
+                seed,
+                engine_share,
+                on_trial=advance,
+                badge_policy=badge_policy,
             )
         except TuningError as exc:
             raise _fail(escape(str(exc)), 2) from exc

@@ -15,7 +15,10 @@ const PAGE_SIZE = 10;
 const SUGGESTIONS = 8;
 const $ = (id) => document.getElementById(id);
 
-let diversity = null; // the enterprise-only module, loaded for enterprise keys only
+// The tier's extra modules (`page_modules` of GET /v1/me, served only with their grant); each
+// may add filters (mount), request parameters (params), a tile badge (badge) and facet counts
+// (showFacets). Most tiers have none.
+const extensions = [];
 let page = 1;
 let lastPages = 1;
 let sequence = 0;
@@ -53,7 +56,7 @@ function searchParams(pageNumber) {
   const countries = splitList($("country").value).map((c) => c.toUpperCase());
   if (countries.length) params.push(["country", countries.join(",")]);
   if ($("sort").value !== "relevance") params.push(["sort", $("sort").value]);
-  if (diversity) params.push(...diversity.params());
+  for (const extension of extensions) params.push(...extension.params());
   params.push(["page", String(pageNumber)], ["size", String(PAGE_SIZE)]);
   return params;
 }
@@ -199,7 +202,7 @@ function tileNode(tile) {
     }),
     el("span", { class: "rate", text: money(tile.hourly_rate_usd) }),
     el("span", { class: "country", text: tile.country }),
-    diversity ? diversity.badge(tile) : null,
+    ...extensions.map((extension) => extension.badge(tile)),
   );
   const node = el(
     "li",
@@ -272,7 +275,7 @@ function render(body) {
   $("page-input").max = String(lastPages);
   $("pager").hidden = body.total === 0;
   renderDidYouMean(body);
-  if (diversity) diversity.showFacets(body.facets.diversity_categories);
+  for (const extension of extensions) extension.showFacets(body.facets);
 }
 
 async function search(pageNumber) {
@@ -291,6 +294,7 @@ async function search(pageNumber) {
       err instanceof ApiError && err.status === 422 && err.details.some((d) => d.field === "page")
         ? new ApiError(422, err.code, "That page is beyond the ranked results.", err.details)
         : err;
+    $("page-input").value = "";
     if (err.status === 401) error.message = "Your key is no longer accepted: change key.";
     showMessage(box, error);
     $("results").replaceChildren();
@@ -303,13 +307,22 @@ async function search(pageNumber) {
 function wire() {
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    $("page-input").value = ""; // a new search starts on page 1, whatever was typed there
     search(1);
   });
   $("prev-page").addEventListener("click", () => search(Math.max(1, page - 1)));
   $("next-page").addEventListener("click", () => search(page + 1));
+  // A page outside 1..last is brought inside it, so the box never holds a page the API would
+  // refuse (and the form never keeps a value it cannot submit).
   const goToPage = () => {
     const wanted = Number.parseInt($("page-input").value, 10);
-    if (Number.isInteger(wanted) && wanted >= 1) search(wanted);
+    if (!Number.isInteger(wanted)) {
+      $("page-input").value = "";
+      return;
+    }
+    const clamped = Math.min(Math.max(wanted, 1), lastPages);
+    $("page-input").value = String(clamped);
+    search(clamped);
   };
   $("go-page").addEventListener("click", goToPage);
   const skills = $("skills");
@@ -335,9 +348,10 @@ function wire() {
 
 setUpKey(async (me) => {
   $("sign-in-hint").hidden = true;
-  if (me.tier === "enterprise") {
-    diversity = await import("./diversity.js");
-    diversity.mount($("diversity-slot"));
+  for (const url of me.page_modules ?? []) {
+    const extension = await import(url);
+    extension.mount($("filters"));
+    extensions.push(extension);
   }
   wire();
   $("search-form").hidden = false;

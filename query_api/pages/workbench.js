@@ -18,7 +18,7 @@ const SLIDERS = [
   { path: "badges.top_rated", label: "top_rated", min: 0.5, max: 3, step: 0.01 },
   { path: "badges.rising_talent", label: "rising_talent", min: 0.5, max: 3, step: 0.01 },
   { group: "JSS prior" },
-  { path: "jss_prior.weight", label: "weight", min: 0, max: 1, step: 0.01 },
+  { path: "jss_prior.weight", label: "JSS prior weight", min: 0, max: 1, step: 0.01 },
 ];
 const PART_CLASSES = new Set(["lexical_leg", "skill_leg", "base", "badge_boost", "jss_prior"]);
 const $ = (id) => document.getElementById(id);
@@ -26,6 +26,8 @@ const $ = (id) => document.getElementById(id);
 // The profile side B opens on (when it exists): the BM25-only baseline.
 const COMPARE_WITH = "bm25";
 const profiles = new Map(); // name -> full profile settings (GET /v1/ranking-profiles)
+let settingHelp = {}; // dotted path -> the setting's one-line description, from the model
+let policyWarnings = {}; // profile name -> where it breaks the badge policy
 let judgments = null; // Map(query -> Map(docid -> rating)), from a Quepid CSV
 let query = "";
 const sides = {};
@@ -54,7 +56,26 @@ function overrides(side) {
   return changed ? out : null;
 }
 
+/** The profile's description (its first sentence) and any badge-policy break, under its name. */
+function describeProfile(side) {
+  const profile = profiles.get(side.select.value);
+  const text = (profile?.description ?? "").trim();
+  side.about.textContent = text.split(/(?<=\.)\s/)[0] || "No description.";
+  side.about.title = text;
+}
+
+/** Where the ranking this side shows breaks the badge policy (profile or sliders), or nothing. */
+function showPolicy(side) {
+  const warnings = side.body?.policy_warnings ?? policyWarnings[side.select.value] ?? [];
+  side.policy.hidden = warnings.length === 0;
+  side.policy.textContent = warnings.length
+    ? `Badge policy: ${warnings.join("; ")}. Allowed (promoting new talent is a policy choice), ` +
+      "but it changes the marketplace's order."
+    : "";
+}
+
 function resetSliders(side) {
+  describeProfile(side);
   const profile = profiles.get(side.select.value);
   for (const [path, input] of side.sliders) {
     const value = read(profile, path);
@@ -99,7 +120,13 @@ function buildSide(id, defaultProfile) {
       dataset: { path: def.path },
     });
     sliders.set(def.path, input);
-    grid.append(el("label", { text: def.label, title: def.path }), input, el("output"));
+    const help = settingHelp[def.path] ?? "";
+    grid.append(
+      el("label", { text: def.label, title: `${def.path}: ${help}` }),
+      input,
+      el("output"),
+      el("div", { class: "slider-help", text: help, dataset: { path: def.path } }),
+    );
   }
   const name = el("input", {
     type: "text",
@@ -125,6 +152,8 @@ function buildSide(id, defaultProfile) {
     ndcg: el("span", { class: "ndcg", text: `nDCG@${NDCG_K} —` }),
     status: el("div", { class: "summary status" }),
     message: el("div", { class: "side-message", hidden: true }),
+    about: el("div", { class: "profile-about" }),
+    policy: el("div", { class: "message info policy-warning", hidden: true }),
     hits: el("ol", { class: "hits" }),
     body: null,
     sequence: 0,
@@ -132,6 +161,8 @@ function buildSide(id, defaultProfile) {
   side.search = debounce(() => runSide(side), DEBOUNCE_MS);
   root.replaceChildren(
     el("h2", {}, `Side ${id.toUpperCase()}`, select, side.ndcg),
+    side.about,
+    side.policy,
     grid,
     el("div", { class: "side-actions" }, reset, name, version, save),
     side.message,
@@ -139,8 +170,11 @@ function buildSide(id, defaultProfile) {
     side.hits,
   );
   resetSliders(side);
+  showPolicy(side);
   select.addEventListener("change", () => {
+    side.body = null;
     resetSliders(side);
+    showPolicy(side);
     runSide(side);
   });
   for (const input of sliders.values()) {
@@ -181,6 +215,7 @@ async function runSide(side) {
     showMessage(side.message, err);
   }
   renderAll();
+  showPolicy(side);
   side.root.dataset.overridden = String(Boolean(side.body?.ranking.overridden));
   side.root.dataset.state = "ready";
 }
@@ -380,6 +415,8 @@ async function start() {
     return;
   }
   for (const profile of catalog.profiles) profiles.set(profile.name, profile);
+  settingHelp = catalog.settings ?? {};
+  policyWarnings = catalog.policy_warnings ?? {};
   if (catalog.invalid.length) {
     const problem = { message: "Some ranking profile files did not load:", details: catalog.invalid };
     showMessage($("bench-error"), problem, "info");

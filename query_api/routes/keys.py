@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from query_api.deps import CurrentClient
 from query_api.errors import ERROR_RESPONSES
@@ -17,5 +17,6 @@ router = APIRouter(tags=["keys"])
     response_model=ClientInfo,
     responses={401: ERROR_RESPONSES[401]},
 )
-def me(client: CurrentClient) -> ClientInfo:
-    return ClientInfo(client=client.name, tier=client.tier)
+def me(request: Request, client: CurrentClient) -> ClientInfo:
+    modules = request.app.state.page_grants.module_urls(client.tier)
+    return ClientInfo(client=client.name, tier=client.tier, page_modules=modules)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import pathlib
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from query_api.api_keys import DEMO_KEYS
 from query_api.deps import State
+from query_api.page_grants import MODULES_PATH, PageGrants
 from query_api.response_models import DemoKey, PageConfig
+from query_api.tier_openapi import openapi_for
 
 PAGES_DIR = pathlib.Path(__file__).parent.parent / "pages"
 SWAGGER_UI_DIR = pathlib.Path(__file__).parent.parent / "swagger_ui"
@@ -63,11 +66,29 @@ def page_config(state: State) -> PageConfig:
     )
 
 
+@router.get("/openapi.json")
+def openapi_document(request: Request, state: State) -> JSONResponse:
+    """The OpenAPI document of the caller's tier (`X-API-Key`; without one, standard's)."""
+    client = state.keys.authenticate(request.headers.get("x-api-key"))
+    return JSONResponse(openapi_for(request.app.openapi(), client.tier if client else None))
+
+
 @router.get("/docs")
 def docs_page() -> FileResponse:
     return FileResponse(PAGES_DIR / "docs.html", headers=PAGE_HEADERS)
 
 
-# After the routes: `/pages/config` is a route, the rest of `/pages/` are files.
+@router.get(MODULES_PATH + "/{name}")
+def tier_module(request: Request, name: str, grant: str | None = None) -> FileResponse:
+    """A tier's page module, with the grant `/v1/me` gave; otherwise the 404 of a missing file."""
+    grants: PageGrants = request.app.state.page_grants
+    path = grants.file(name, grant)
+    if path is None:
+        raise StarletteHTTPException(status_code=404, detail="Not Found")
+    return FileResponse(path, headers=PAGE_HEADERS)
+
+
+# After the routes: `/pages/config` and the tier modules are routes, the rest of `/pages/` are
+# files.
 router.mount("/pages", PageFiles(directory=PAGES_DIR), name="pages")
 router.mount("/swagger-ui", PageFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")

@@ -14,6 +14,7 @@ from ranking.ranking_profile import (
     RankingProfileError,
     available_profiles,
     load_profile,
+    setting_descriptions,
 )
 
 router = APIRouter(tags=["ranking"])
@@ -35,7 +36,14 @@ def ranking_profiles(state: State, client: EngineerClient) -> RankingProfileCata
         except RankingProfileError as exc:
             invalid.append(ErrorDetail(field=name, message=str(exc)))
     default = state.service.default_profile.name
-    return RankingProfileCatalog(default=default, profiles=profiles, invalid=invalid)
+    warnings = {p.name: p.badges.policy_problems() for p in profiles}
+    return RankingProfileCatalog(
+        default=default,
+        profiles=profiles,
+        invalid=invalid,
+        policy_warnings={name: problems for name, problems in warnings.items() if problems},
+        settings=setting_descriptions(),
+    )
 
 
 @router.post(

@@ -17,8 +17,10 @@ router = APIRouter(tags=["search"])
     "/v1/skills/suggest",
     summary="Skill autocomplete: skills whose name or an alias starts with the prefix.",
     description=(
-        "From the skill vocabulary in memory (ESCO, O*NET, linguist), never from the "
-        "profiles: the same answer for every tier, and nothing about certification."
+        "From the skill vocabulary in memory (ESCO, O*NET, linguist), ranked by how many "
+        "indexed profiles hold each skill (then shorter names first); ESCO's long task "
+        "phrases only when nothing else matches. The same answer for every tier, and "
+        "nothing about certification."
     ),
     response_model=SkillSuggestions,
     responses={code: ERROR_RESPONSES[code] for code in (401, 422)},
@@ -32,7 +34,8 @@ def suggest_skills(
     client: CurrentClient,
     limit: Annotated[int, Query(ge=1, le=25, description="At most this many.")] = 10,
 ) -> SkillSuggestions:
-    found = state.searcher_provider.suggester().suggest(prefix, limit)
+    provider = state.searcher_provider
+    found = provider.suggester().suggest(prefix, limit, provider.skill_counts())
     return SkillSuggestions(
         prefix=prefix,
         suggestions=[SkillSuggestionItem(id=s.id, label=s.label, matched=s.matched) for s in found],

@@ -19,6 +19,7 @@ operations routes show nothing internal to callers without the operator credenti
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,6 +190,37 @@ def test_standard_profile_tiles_reveal_nothing_about_certification(
     second = without_certs.get(f"/v1/profiles/{profile_id}", headers=STANDARD)
     assert_no_certification_data(first)
     assert comparable(first) == comparable(second)
+
+
+@pytest.mark.parametrize(
+    ("headers", "sees_diversity"),
+    [({}, False), ({"X-API-Key": "not-a-key"}, False), (STANDARD, False), (ENTERPRISE, True)],
+)
+def test_each_tier_is_served_its_own_openapi_document(
+    twin_apis: tuple[TestClient, TestClient], headers: dict[str, str], sees_diversity: bool
+) -> None:
+    """A standard client's document does not say the diversity filter exists; enterprise's
+    (and an engineer's, refused the filter with a 403 that names it) does."""
+    with_certs, without_certs = twin_apis
+    first = with_certs.get("/openapi.json", headers=headers)
+    assert first.status_code == 200
+    assert comparable(first) == comparable(without_certs.get("/openapi.json", headers=headers))
+    document = first.json()
+    schemas = set(document["components"]["schemas"])
+    search_params = {p["name"] for p in document["paths"]["/v1/search"]["get"]["parameters"]}
+    if sees_diversity:
+        assert {"DiversityBadge", "DiversityCategory", "EnterpriseSearchResponse"} <= schemas
+        assert "diversity_certified" in search_params
+        assert first.json() == with_certs.get("/openapi.json", headers=ENGINEER).json()
+    else:
+        assert "iversity" not in first.text
+        assert not {s for s in schemas if s.startswith("Enterprise")}
+        assert {"SearchResponse", "SearchBody", "ErrorResponse", "EngineerSearchResponse"} <= (
+            schemas
+        )
+        assert {"q", "skills", "page", "explain"} <= search_params
+        for ref in re.findall(r'"#/components/schemas/([^"]+)"', first.text):
+            assert ref in schemas, f"{ref} is referenced but not defined"
 
 
 # --- side channels: one client's traffic and another's answers -------------------------------

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +69,17 @@ def test_index_subcommands(env: Path) -> None:
     found = invoke("search", "python developer", "--explain")
     assert found.exit_code == 0, found.output
     assert f"ranked by default v{load_profile('default').version}" in found.stdout
-    assert "Senior Python Developer" in found.stdout and '"final_score"' in found.stdout
+    assert "Senior Python Developer" in found.stdout
+    # a readable table per hit, not a JSON document per hit
+    assert '"final_score"' not in found.stdout and "score breakdown" in found.stdout
+    times = "\N{MULTIPLICATION SIGN}"
+    assert f"lexical leg: raw → norm {times}w" in found.stdout and "Python 1.00" in found.stdout
+    assert f"none {times}1" in found.stdout and f"JSS 95 {times}1.050" in found.stdout
+    assert len(found.stdout.splitlines()) < 40
+    document = json.loads(invoke("search", "python developer", "--json").stdout)
+    assert document["query"] == "python developer" and "query_understanding" in document
+    [hit] = [h for h in document["hits"] if h["id"] == "a"]
+    assert {"final_score", "legs", "badge", "jss_prior", "matched_skills"} <= set(hit)
     assert invoke("search", "python", "--profile", "nope").exit_code == 2
 
 
@@ -115,3 +128,15 @@ def test_index_help_says_index_file_as_the_readme_does() -> None:
     assert "index FILE [OPTIONS] | COMMAND [ARGS]..." in result.output
     for command in ("load", "rollback", "delete", "update-stats", "status"):
         assert command in result.output
+
+
+def test_loading_the_model_draws_no_progress_bar() -> None:
+    """transformers' "Loading weights" bar is quieted where the model loads, for every command."""
+    code = "from domain.encoder import load_model; load_model(); print('loaded')"
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "loaded"
+    assert "Loading weights" not in done.stderr and "it/s" not in done.stderr, done.stderr

@@ -149,6 +149,42 @@ def test_eval_compare_writes_report_and_plot(env: Path) -> None:
     assert alone["overall"] == data["overall"]  # same profile, same index: same numbers
 
 
+def test_eval_piped_prints_whole_tables_times_runs_alike_and_names_badge_policy_breaks(
+    env: Path,
+) -> None:
+    """Off a terminal (CliRunner's stdout is a pipe) no cell is cut at 80 columns; the
+    one-time warm-up is timed apart from the profiles' runs; a profile that demotes a badge or
+    inverts their order is evaluated, with a warning naming the setting."""
+    index(env, CORPUS)
+    judgments = env / "judgments.csv"
+    judgments.write_text(JUDGMENTS)
+    profiles = env / "state" / "ranking-profiles"
+    profiles.mkdir(parents=True)
+    promoting = load_profile("default").with_overrides(
+        {"name": "promote-new", "badges": {"expert_vetted": 0.62, "rising_talent": 1.3}}
+    )
+    (profiles / "promote-new.yaml").write_text(promoting.to_yaml())
+    result = invoke(
+        "eval", "--judgments", str(judgments), "--profile", "promote-new", "--compare", "default",
+        "--out", str(env / "reports"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "\N{HORIZONTAL ELLIPSIS}" not in result.stdout, result.stdout
+    assert re.search(
+        r"│ overall\s+│\s+4 │(\s+[\d.]+ │){4}\s+[+-][\d.]+ │ \d+/\d+/\d+ │", result.stdout
+    ), result.stdout
+    assert any(len(line) > 80 for line in result.stdout.splitlines())  # sized for the content
+    assert re.search(
+        r"promote-new searched them in [\d.]+ s, default in [\d.]+ s \(after [\d.]+ s, once, "
+        r"loading the query model and embedding the queries\)",
+        flat(result.stdout),
+    )
+    warning = flat(result.output)
+    assert f"promote-new v{promoting.version} breaks the badge policy" in warning
+    assert "badges.expert_vetted is 0.62, below 1" in warning
+    assert "badges.rising_talent (1.3) is above badges.top_rated (1.06)" in warning
+
+
 def test_eval_refuses_bad_input_with_exit_2(env: Path) -> None:
     good = env / "good.csv"
     good.write_text(JUDGMENTS)
@@ -233,6 +269,24 @@ def test_build_judgments_then_eval_on_a_generated_corpus(env: Path) -> None:
     assert data["judged_profiles_not_indexed"] == 0
     assert data["query_count"] == len(judgments)
     assert data["overall"]["recall@50"] > 0
+
+
+def test_build_judgments_defaults_to_the_demos_corpus_and_says_where_it_is(env: Path) -> None:
+    state = env / "state"
+    lost = invoke("build-judgments", "--out", str(env / "dev.csv"))
+    assert lost.exit_code == 2
+    assert f"thedemo'scorpusis{state}/demo-profiles-N.jsonl" in "".join(lost.output.split())
+    state.mkdir(parents=True, exist_ok=True)
+    corpus = write_jsonl(state / "demo-profiles-150.jsonl", list(generate_profiles(150, seed=42)))
+    dev = str(env / "dev.csv")
+    built = invoke("build-judgments", "--out", dev, "--max-queries-per-family", "3")
+    assert built.exit_code == 0, built.output
+    assert f"--profilesnotgiven:usingthedemo'scorpus{corpus}" in "".join(built.output.split())
+    assert load_judgments(env / "dev.csv").queries
+    write_jsonl(state / "demo-profiles-300.jsonl", [])
+    two = invoke("build-judgments", "--out", str(env / "dev.csv"))
+    assert two.exit_code == 2
+    assert "demo-profiles-150.jsonl,demo-profiles-300.jsonl" in "".join(two.output.split())
 
 
 def test_build_judgments_refuses_a_missing_file(env: Path) -> None:

@@ -172,14 +172,15 @@ def test_a_search_shows_tiles_with_matched_skills_and_safe_highlights(
     assert tile_ids(page) == ["go-new"]
     expect(page.locator('.tile[data-id="go-new"] .jss')).to_have_text("No JSS yet")
 
-    # A page beyond the ranking window gets the API's 422 as a clear message.
+    # A page beyond the last is brought back to the last (the API would refuse it).
     page.fill("#max-rate", "")
     search(page, "python")
     page.fill("#page-input", "999")
     page.click("#go-page")
-    error = page.locator("#search-error")
-    expect(error).to_contain_text("beyond the ranked results")
-    expect(error).to_contain_text("window of 200")
+    expect(page.locator("body")).to_have_attribute("data-searching", "false")
+    expect(page.locator("#page-info")).to_have_text("Page 1 of 1")
+    expect(page.locator("#page-input")).to_have_value("1")
+    expect(page.locator("#search-error")).to_be_hidden()
 
     # The key is kept for the browser session.
     page.reload()
@@ -229,6 +230,7 @@ def test_the_diversity_filter_is_for_enterprise_keys_only(
     assert searches and all("badges=top_rated_plus" in r.url for r in searches)
     leaks = [r.url for r in requests if "diversity" in (r.url + (r.post_data or "")).lower()]
     assert leaks == []
+    assert not [r.url for r in requests if "/pages/enterprise/" in r.url]
 
     # The key carries over to the workbench, which tells a non-engineer it is not for them.
     standard.goto(base_url + "/workbench")
@@ -236,6 +238,45 @@ def test_the_diversity_filter_is_for_enterprise_keys_only(
     expect(standard.locator("#engineers-only")).to_contain_text("relevance engineers only")
     assert not [r for r in requests if "/v1/ranking-profiles" in r.url]
     context.close()
+
+
+def test_a_standard_key_cannot_download_or_discover_the_enterprise_page_code(
+    base_url: str,
+) -> None:
+    """The search page's own files say nothing about diversity; the enterprise module is served
+    only with the grant /v1/me gives an enterprise key, and answers any other request with the
+    404 of a missing file."""
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        for path in ("/", "/pages/search.js", "/pages/common.js", "/pages/style.css"):
+            response = http.get(path)
+            assert response.status_code == 200 and "iversity" not in response.text, path
+        missing = http.get("/pages/no-such-file.js")
+        assert missing.status_code == 404
+        standard = http.get("/v1/me", headers={"X-API-Key": "demo-standard-key"}).json()
+        assert standard["page_modules"] == []
+        [module] = http.get("/v1/me", headers={"X-API-Key": "demo-enterprise-key"}).json()[
+            "page_modules"
+        ]
+        assert module.startswith("/pages/enterprise/diversity.js?grant=")
+        grant = module.partition("grant=")[2]
+        expires, _, signature = grant.partition(".")
+        for refused in (
+            "/pages/diversity.js",
+            "/pages/enterprise/diversity.js",
+            "/pages/enterprise/diversity.css",
+            f"/pages/enterprise/diversity.js?grant={expires}.{'0' * len(signature)}",
+            f"/pages/enterprise/diversity.js?grant={int(expires) + 1}.{signature}",
+            f"/pages/enterprise/other.js?grant={grant}",
+        ):
+            response = http.get(refused)
+            assert response.status_code == 404, refused
+            assert response.json()["error"] | {"request_id": None} == missing.json()["error"] | {
+                "request_id": None
+            }
+        for granted in (module, module.replace(".js?", ".css?")):
+            response = http.get(granted)
+            assert response.status_code == 200 and "iversity" in response.text, granted
+            assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_did_you_mean_offers_the_corrected_search(page: Page, base_url: str) -> None:
@@ -302,6 +343,37 @@ def test_the_pager_never_offers_a_page_beyond_the_window(
         expect(page.locator("#page-input")).to_have_attribute("max", "2")
 
 
+def test_the_pager_clamps_a_page_beyond_the_last_and_never_traps_the_form(
+    page: Page, clone_url: str, tmp_path: Path
+) -> None:
+    """ "Go to page 21" of 2 goes to page 2; a page typed out of range never blocks a new search
+    (the browser's form validation used to refuse every later search, silently)."""
+    app = make_app(clone_url, tmp_path)
+    with served_over_http(app) as url:
+        service = app.state.talent.service
+        service.default_profile = service.default_profile.with_overrides({"window": 11})
+        sign_in(page, url + "/", "demo-standard-key", "standard")
+        search(page, "")
+        expect(page.locator("#page-info")).to_have_text("Page 1 of 2")
+        page.fill("#page-input", "21")
+        page.click("#go-page")
+        expect(page.locator("#page-info")).to_have_text("Page 2 of 2")
+        expect(page.locator("#page-input")).to_have_value("2")
+        expect(page.locator("#search-error")).to_be_hidden()
+        page.fill("#page-input", "21")  # typed, not sent: a new search must still go through
+        page.fill("#min-jss", "150")  # out of the field's range: the API names it
+        search(page, "")
+        expect(page.locator("#search-error")).to_be_visible()
+        expect(page.locator("#search-error")).to_contain_text("min_jss")
+        page.fill("#min-jss", "")
+        search(page, "")
+        expect(page.locator("#search-error")).to_be_hidden()
+        expect(page.locator("#page-info")).to_have_text("Page 1 of 2")
+        expect(page.locator("#page-input")).to_have_value("")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "search-pager-after-page-21.png")
+
+
 def test_demo_keys_are_shown_only_when_the_demo_serves_the_pages(
     page: Page, base_url: str, clone_url: str, tmp_path: Path
 ) -> None:
@@ -363,6 +435,25 @@ def ndcg_shown(page: Page, side: str) -> float:
     return float(value)
 
 
+def test_the_workbench_describes_every_slider_and_profile(page: Page, base_url: str) -> None:
+    sign_in(page, base_url + "/workbench", "demo-engineer-key", "relevance_engineer")
+    expect(page.locator("#side-a select.profile")).to_have_value("default")
+    page.select_option("#side-b select.profile", "default-v2")
+    v2 = load_profile("default-v2").description.split(". ")[0]
+    expect(page.locator("#side-b .profile-about")).to_contain_text(v2)
+    expect(page.locator("#side-a .profile-about")).not_to_have_text("No description.")
+    helps = page.locator("#side-a .slider-help")
+    expect(helps).to_have_count(len(page.locator("#side-a .sliders input").all()))
+    for text in helps.all_inner_texts():
+        assert len(text) > 20, text  # every slider says what it does
+    jss = page.locator('#side-a .slider-help[data-path="jss_prior.weight"]')
+    expect(jss).to_contain_text("JSS prior strength")
+    expect(page.locator("#side-a .sliders label", has_text="JSS prior weight")).to_be_visible()
+    expect(page.locator("#side-a .policy-warning")).to_be_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "workbench-descriptions.png", full_page=True)
+
+
 def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     page: Page, base_url: str, tmp_path: Path
 ) -> None:
@@ -412,6 +503,13 @@ def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     expect(page.locator('#side-a .hit[data-id="go-ev"] .delta')).to_have_class("delta up")
     expect(page.locator("#side-b .status")).to_contain_text("with slider overrides")
     expect(page.locator("#side-a .status")).not_to_contain_text("overrides")
+    # allowed, but said: the override demotes the badge and puts it below Top Rated Plus
+    warning = page.locator("#side-b .policy-warning")
+    expect(warning).to_contain_text("badges.expert_vetted is 0.5, below 1")
+    expect(warning).to_contain_text("inverts the badge order")
+    expect(page.locator("#side-a .policy-warning")).to_be_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "workbench-badge-policy-warning.png", full_page=True)
     assert ndcg_shown(page, "b") == pytest.approx(ndcg_at_k(after, ratings))
     assert ndcg_shown(page, "b") > ndcg_shown(page, "a")
 
@@ -536,6 +634,13 @@ def test_the_docs_render_from_the_package_under_the_pages_csp(page: Page, base_u
     page.goto(f"{base_url}/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Talent search API")
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    page.locator(".opblock-summary-path", has_text="/v1/search").first.click()
+    expect(page.locator(".parameters-col_name", has_text="min_jss")).to_be_visible()
+    # Without a key (or with a standard one) the document has no diversity parameter; with the
+    # enterprise key the pages keep, it has.
+    expect(page.locator(".parameters-col_name", has_text="diversity_certified")).to_have_count(0)
+    sign_in(page, base_url + "/", "demo-enterprise-key", "enterprise")
+    page.goto(f"{base_url}/docs")
     page.locator(".opblock-summary-path", has_text="/v1/search").first.click()
     expect(page.locator(".parameters-col_name", has_text="diversity_certified")).to_be_visible()
     assert requested and all(url.startswith(base_url) for url in requested), requested

@@ -66,7 +66,7 @@ def test_a_search_without_a_key_or_with_an_unknown_key_gets_401(api: TestClient)
         assert "X-API-Key" in body["message"]
 
 
-def test_a_standard_key_using_a_diversity_parameter_gets_403_before_validation(
+def test_an_engineer_key_using_a_diversity_parameter_gets_403_before_validation(
     api: TestClient,
 ) -> None:
     for params in (
@@ -75,11 +75,41 @@ def test_a_standard_key_using_a_diversity_parameter_gets_403_before_validation(
         {"diversity_categories": "not-a-category"},  # 403, not a 422 listing the categories
         {"diversity_certified": "false"},
     ):
-        for headers in (STANDARD, ENGINEER):
-            body = error(api.get("/v1/search", params=params, headers=headers), 403)
-            assert "Enterprise Suite clients" in body["message"]
-    body = error(api.post("/v1/search", json={"diversity_certified": True}, headers=STANDARD), 403)
+        body = error(api.get("/v1/search", params=params, headers=ENGINEER), 403)
+        assert "Enterprise Suite clients" in body["message"]
+    body = error(api.post("/v1/search", json={"diversity_certified": True}, headers=ENGINEER), 403)
     assert "Enterprise Suite clients" in body["message"]
+
+
+def unknown_parameter_answer(response: Any, hidden: str) -> dict[str, Any]:
+    """The error body with the parameter's name replaced, and without the request id."""
+    body = error(response, 422)
+    body.pop("request_id")
+    return json.loads(json.dumps(body).replace(hidden, "NAME"))
+
+
+@pytest.mark.parametrize(
+    ("params", "hidden"),
+    [
+        ({"q": "python", "diversity_certified": "true"}, "diversity_certified"),
+        ({"diversity_categories": "woman_owned"}, "diversity_categories"),
+        ({"diversity_categories": "not-a-category"}, "diversity_categories"),
+        ({"diversity_certified": "false", "page": "0"}, "diversity_certified"),
+        ({"diversity_certified": "maybe", "size": "99"}, "diversity_certified"),
+    ],
+)
+def test_a_standard_keys_diversity_parameter_is_answered_as_any_unknown_parameter(
+    api: TestClient, params: dict[str, str], hidden: str
+) -> None:
+    """Not a 403 that names the filter: to a standard client the feature does not exist."""
+    unknown = {("colour" if k == hidden else k): v for k, v in params.items()}
+    for send in (
+        lambda p: api.get("/v1/search", params=p, headers=STANDARD),
+        lambda p: api.post("/v1/search", json=p, headers=STANDARD),
+    ):
+        got = unknown_parameter_answer(send(params), hidden)
+        assert got == unknown_parameter_answer(send(unknown), "colour")
+        assert "iversity" not in json.dumps(got) and "nterprise" not in json.dumps(got)
 
 
 def test_ranking_overrides_and_explain_are_for_relevance_engineers_only(api: TestClient) -> None:
@@ -383,6 +413,83 @@ def test_no_error_message_keeps_pydantics_value_error_prefix(api: TestClient) ->
         assert all(not d["message"].startswith("Value error") for d in body["details"])
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type", "expected"),
+    [
+        (b"[1, 2]", "application/json", "one JSON object, not an array"),
+        (b'"python"', "application/json", "one JSON object, not a string"),
+        (b"3", "application/json", "one JSON object, not a number"),
+        (b'{"q": "go"}', "text/plain", "Content-Type: application/json (Content-Type: text/plain)"),
+        (b"[" * 5000 + b"]" * 5000, "application/json", "nested too deeply"),
+        (b'{"q":' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json", "nested too deeply"),
+    ],
+)
+def test_a_body_that_is_not_one_json_object_gets_a_422_on_body_saying_what_is_expected(
+    api: TestClient, content: bytes, content_type: str, expected: str
+) -> None:
+    response = api.post(
+        "/v1/search", content=content, headers=STANDARD | {"content-type": content_type}
+    )
+    body = error(response, 422)
+    assert body["code"] == "invalid_parameters"
+    assert body["message"] == "invalid parameters: body"
+    [detail] = body["details"]
+    assert detail["field"] == "body"
+    assert expected in detail["message"] and '{"q": "python developer"}' in detail["message"]
+
+
+@pytest.mark.parametrize("name", ["page", "size", "q", "sort", "min_rate"])
+def test_a_single_valued_parameter_given_twice_is_a_422_naming_it(
+    api: TestClient, name: str
+) -> None:
+    values = {"page": "1", "size": "5", "q": "go", "sort": "jss", "min_rate": "5"}[name]
+    response = api.get(f"/v1/search?{name}={values}&{name}={values}", headers=STANDARD)
+    body = error(response, 422)
+    assert body["details"] == [{"field": name, "message": "given more than once: give it once"}]
+
+
+def test_get_and_post_share_one_limit_on_skills(api: TestClient) -> None:
+    skills = [f"skill{i}" for i in range(21)]
+    for response in (
+        api.get("/v1/search", params={"skills": ",".join(skills)}, headers=STANDARD),
+        api.get("/v1/search", params={"skills": skills}, headers=STANDARD),
+        api.post("/v1/search", json={"skills": skills}, headers=STANDARD),
+        api.post("/v1/search", json={"skills": [",".join(skills)]}, headers=STANDARD),
+    ):
+        assert [d["field"] for d in error(response, 422)["details"]] == ["skills"]
+    commas = api.get("/v1/search", params={"skills": "Go,PostgreSQL"}, headers=STANDARD)
+    repeated = api.get("/v1/search", params={"skills": ["Go", "PostgreSQL"]}, headers=STANDARD)
+    assert result_ids(commas) == result_ids(repeated)
+
+
+def test_422s_escape_and_cap_what_they_echo(api: TestClient) -> None:
+    name = "col\x1b[31mour\u202e" + "x" * 5000
+    body = error(api.get("/v1/search", params={name: "1"}, headers=STANDARD), 422)
+    [detail] = body["details"]
+    for echoed in (detail["field"], body["message"]):
+        assert "\x1b" not in echoed and "\u202e" not in echoed
+        assert "col\\x1b[31mour\\u202e" in echoed
+    assert len(detail["field"]) <= 64 and len(body["message"]) <= 100
+    for params in ({"page": "1" * 4000}, {"country": "X" * 4000}, {"min_rate": "9" * 4000}):
+        response = api.get("/v1/search", params=params, headers=STANDARD)
+        assert response.status_code == 422 and len(response.text) < 1000, response.text[:200]
+    many = {f"unknown{i}": "1" for i in range(200)}
+    body = error(api.get("/v1/search", params=many, headers=STANDARD), 422)
+    assert len(body["details"]) == 20 and body["message"].endswith("and 180 more")
+
+
+def test_api_responses_are_never_cached_or_sniffed(api: TestClient) -> None:
+    for response in (
+        api.get("/v1/search", params={"q": "go"}, headers=STANDARD),
+        api.get("/v1/search", params={"page": "0"}, headers=STANDARD),
+        api.get("/v1/search", params={"q": "go"}),
+        api.get("/v1/me", headers=ENTERPRISE),
+        api.get("/v1/skills/suggest", params={"prefix": "pyt"}, headers=STANDARD),
+    ):
+        assert response.headers["cache-control"] == "no-store", response.url
+        assert response.headers["x-content-type-options"] == "nosniff", response.url
+
+
 def test_an_unknown_parameter_says_how_to_fix_it(api: TestClient) -> None:
     body = error(api.get("/v1/search", params={"colour": "blue"}, headers=STANDARD), 422)
     assert body["details"][0]["field"] == "colour"
@@ -460,6 +567,28 @@ def test_skill_suggestions_come_from_the_vocabulary_for_every_tier(api: TestClie
     assert len(limited["suggestions"]) == 3
 
 
+def test_skill_suggestions_put_skills_profiles_hold_first_and_task_phrases_last(
+    api: TestClient,
+) -> None:
+    """ "quickb" offers QuickBooks (held by an indexed profile) before QuickBASIC; "reac" offers
+    no ESCO task phrase ("react to mining emergencies"); a prefix only phrases match still
+    gets them."""
+    api.get("/v1/search", params={"q": "bookkeeping"}, headers=STANDARD)  # the searcher is up
+
+    def labels(prefix: str) -> list[str]:
+        response = api.get(
+            "/v1/skills/suggest", params={"prefix": prefix, "limit": 25}, headers=STANDARD
+        )
+        assert response.status_code == 200, response.text
+        return [s["label"] for s in response.json()["suggestions"]]
+
+    quickb = labels("quickb")
+    assert quickb[0] == "Intuit QuickBooks" and "QuickBASIC" in quickb
+    reac = labels("reac")
+    assert reac[0] == "React" and not [label for label in reac if label.startswith("react ")]
+    assert "react to mining emergencies" in labels("react to m")
+
+
 def test_skill_suggestions_never_mention_certification(api: TestClient) -> None:
     for prefix in ["divers", "minority", "woman", "women", "veteran", "lgbt", "wbenc", "nmsdc",
                    "navoba", "certif", "black-owned", "disability"]:  # fmt: skip
@@ -534,7 +663,7 @@ def test_request_ids_are_echoed_or_made(api: TestClient) -> None:
 
 
 def test_openapi_documents_the_tiers_and_the_search_models(api: TestClient) -> None:
-    schema = api.get("/openapi.json").json()
+    schema = api.get("/openapi.json", headers=ENTERPRISE).json()
     assert "X-API-Key" in json.dumps(schema["components"]["securitySchemes"])
     assert {"EnterpriseSearchResponse", "SearchResponse", "ErrorResponse"} <= set(
         schema["components"]["schemas"]

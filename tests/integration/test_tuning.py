@@ -118,6 +118,7 @@ def test_tune_finds_the_known_best_setting_reproducibly_and_writes_a_loadable_pr
     judgments = _judgments_csv(env / "judgments.csv")
     args = ["--judgments", str(judgments), "--out", "tuned-badges", "--trials", "10"]
     args += ["--folds", "2", "--seed", "4", "--report-dir", str(env / "reports")]
+    args += ["--allow-badge-reorder"]  # the known best inverts the badge order, on purpose
     first = _tune(*args)
     assert first.exit_code == 0, first.output
     text = _flat(first.stdout)
@@ -170,6 +171,32 @@ def test_tune_finds_the_known_best_setting_reproducibly_and_writes_a_loadable_pr
     assert listed.status_code == 200, listed.text
     names = [p["name"] for p in listed.json()["profiles"]]
     assert "tuned-badges" in names and "default" in names
+    # and says it breaks the badge order, naming the setting
+    [warning] = listed.json()["policy_warnings"]["tuned-badges"]
+    assert "badges.top_rated_plus" in warning and "inverts the badge order" in warning
+    assert "default" not in listed.json()["policy_warnings"]
+
+
+@pytest.mark.integration
+def test_tune_keeps_badges_at_least_1_and_in_order_by_default_and_says_so(env: Path) -> None:
+    """The same judgments reward ranking expert-vetted talent last: by default the tuner
+    never goes there (the README's example once wrote expert_vetted 0.62)."""
+    judgments = _judgments_csv(env / "judgments.csv")
+    result = _tune(
+        "--judgments", str(judgments), "--out", "kept-order", "--trials", "10", "--folds", "2",
+        "--seed", "4", "--report-dir", str(env / "reports"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "badge multipliers stay >= 1 and in badge order (expert_vetted >= top_rated_plus >= "
+        "top_rated >= rising_talent); --allow-badge-reorder lifts this"
+    ) in _flat(result.stdout)
+    tuned = load_profile("kept-order", user_dir=env / "profiles")
+    assert not tuned.badges.policy_problems(), tuned.badges
+    report = json.loads(_printed(result.stdout, "report").read_text())
+    for trial in report["trial_log"]:
+        badges = load_profile("default").with_overrides(nested(trial["values"])).badges
+        assert not badges.policy_problems(), trial["values"]
 
 
 @pytest.mark.integration

@@ -46,7 +46,13 @@ def test_me_names_the_client_and_tier_of_the_key(api: TestClient) -> None:
     ):
         response = api.get("/v1/me", headers=headers)
         assert response.status_code == 200, response.text
-        assert response.json() == {"client": client, "tier": tier}
+        me = response.json()
+        modules = me.pop("page_modules")
+        assert me == {"client": client, "tier": tier}
+        # only enterprise keys load a page module (the diversity filter), with its grant
+        assert [m.partition("?")[0] for m in modules] == (
+            ["/pages/enterprise/diversity.js"] if tier == "enterprise" else []
+        )
     for headers in ({}, {"X-API-Key": "not-a-key"}):
         assert error(api.get("/v1/me", headers=headers), 401)["code"] == "unauthorized"
 
@@ -155,8 +161,14 @@ def test_the_pages_are_served_with_a_strict_content_security_policy(api: TestCli
         assert marker in response.text
         policy = response.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-    for asset in ("search.js", "workbench.js", "common.js", "diversity.js", "style.css"):
+    for asset in ("search.js", "workbench.js", "common.js", "style.css"):
         assert api.get(f"/pages/{asset}").status_code == 200
+    # the enterprise module only with the grant /v1/me gives an enterprise key
+    assert api.get("/pages/diversity.js").status_code == 404
+    [module] = api.get("/v1/me", headers=ENTERPRISE).json()["page_modules"]
+    granted = api.get(module)
+    assert granted.status_code == 200
+    assert granted.headers["content-security-policy"].startswith("default-src 'self'")
     paths = set(api.get("/openapi.json").json()["paths"])
     assert {"/v1/me", "/v1/ranking-profiles", "/v1/ranking-profiles/export"} <= paths
     assert not {"/", "/workbench"} & paths

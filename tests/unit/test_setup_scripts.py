@@ -4,7 +4,9 @@ setup installs from a lock that covers pyproject's dependencies; test.sh runs pa
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -156,3 +158,33 @@ def test_test_sh_help_names_every_part() -> None:
     )
     for flag in ("--no-setup", "--lint", "--unit", "--integration", "--faults"):
         assert flag in done.stdout
+
+
+def test_setup_drops_setuptools_editable_notice_and_no_other_warning() -> None:
+    """The backend's warnings are recorded as pip's hook runner records them
+    (`catch_warnings(record=True)`), under the filter setup.sh gives its editable install."""
+    script = (ROOT / "scripts" / "setup.sh").read_text()
+    [value] = re.findall(r'^EDITABLE_NOTICE_FILTER="([^"]+)"$', script, re.MULTILINE)
+    assert 'PYTHONWARNINGS="$EDITABLE_NOTICE_FILTER"' in script
+    code = (
+        "import warnings\n"
+        "from setuptools.warnings import InformationOnly\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    InformationOnly.emit('Editable installation.', 'Please be careful with folders')\n"
+        "    warnings.warn('another backend warning', UserWarning)\n"
+        "print([str(w.message).splitlines()[0] for w in seen])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=os.environ | {"PYTHONWARNINGS": value},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "['another backend warning']", done.stderr
+
+
+def test_the_readmes_first_screen_says_what_the_first_run_costs() -> None:
+    first_screen = "\n".join((ROOT / "README.md").read_text().splitlines()[:40])
+    for cost in ("5.8 GB", "minutes", "root", "sudo", "Chromium"):
+        assert cost in first_screen, cost

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pydantic import Field
 
 from ranking.evaluation import Judgment, Judgments
-from ranking.ranking_profile import Legs, RankingProfile
+from ranking.ranking_profile import BADGE_ORDER, Legs, RankingProfile
 from ranking.tuning import (
     DEFAULT_EXCLUDED,
     FUSION_STEPS,
@@ -29,6 +29,7 @@ from ranking.tuning import (
     cross_validate,
     grid_parameter,
     is_fusion_only,
+    keep_badge_order,
     nested,
     profile_fields,
     request_key,
@@ -292,12 +293,13 @@ def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
     engine = FakeEngine()
     judgments = fake_judgments(engine)
     evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
-    space = search_space(BASE)
-    result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5)
+    space = search_space(BASE, badge_policy=False)
+    result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5, badge_policy=False)
     assert result.trials[0].values == {p.path: p.base for p in space}  # the base first
     assert result.best_score > result.base_score
     best = result.best_values
-    # the known best: top-rated-plus lifted above unbadged (1.0) and above expert-vetted
+    # the known best (allowed here: --allow-badge-reorder): top-rated-plus lifted above
+    # unbadged (1.0) and above expert-vetted
     assert best["badges.top_rated_plus"] > max(1.0, best["badges.expert_vetted"])
     for trial in result.trials:
         tuned = BASE.with_overrides(nested(dict(trial.values)))  # validates every value
@@ -310,6 +312,52 @@ def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
         assert evaluator.mean(reverted, judgments.queries) < result.best_score
     # engine trials are spread: a quarter may sample request settings, the rest keep the best's
     assert sum(t.request_sampled for t in result.trials) == 1 + 39 // 4
+
+
+def _badges(values: dict[str, Any]) -> list[float]:
+    return [values.get(f"badges.{n}", getattr(BASE.badges, n)) for n in BADGE_ORDER]
+
+
+def test_by_default_a_study_keeps_every_badge_multiplier_at_least_1_and_in_badge_order() -> None:
+    """The fake's best inverts the order (top-rated-plus above expert-vetted); by default the
+    tuner never goes there, in any trial or in what it writes."""
+    engine = FakeEngine()
+    judgments = fake_judgments(engine)
+    evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
+    space = search_space(BASE)
+    assert all(p.values[0] >= 1 for p in space if p.path.startswith("badges."))
+    result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5)
+    for values in [*(dict(t.values) for t in result.trials), result.best_values]:
+        badges = _badges(values)
+        assert min(badges) >= 1 and badges == sorted(badges, reverse=True), values
+        assert not BASE.with_overrides(nested(values)).badges.policy_problems()
+
+
+def test_keep_badge_order_sorts_the_searched_multipliers_within_the_fixed_ones() -> None:
+    inverted = {"badges.expert_vetted": 1.0, "badges.top_rated_plus": 1.5, "legs.x": 1}
+    # sorted (1.5 for expert-vetted), then top-rated-plus kept at or above top rated (1.06)
+    assert keep_badge_order(inverted, BASE) == {
+        "badges.expert_vetted": 1.5,
+        "badges.top_rated_plus": 1.06,
+        "legs.x": 1,
+    }
+    ordered = {"badges.top_rated": 1.08}
+    assert keep_badge_order(ordered, BASE) == ordered
+    # only rising talent searched: it stays at or below top rated (1.06, fixed)
+    assert keep_badge_order({"badges.rising_talent": 3.0}, BASE) == {"badges.rising_talent": 1.06}
+
+
+def test_a_base_profile_that_breaks_the_badge_policy_is_refused_unless_allowed() -> None:
+    demoting = BASE.with_overrides({"badges": {"expert_vetted": 0.62}})
+    assert demoting.badges.policy_problems() == [
+        "badges.expert_vetted is 0.62, below 1: it demotes the badge",
+        "badges.top_rated_plus (1.1) is above badges.expert_vetted (0.62): it inverts the badge "
+        "order",
+    ]
+    with pytest.raises(TuningError, match="--allow-badge-reorder"):
+        search_space(demoting)
+    assert search_space(demoting, badge_policy=False)
+    assert search_space(demoting, exclude=["badges"])  # the tuner leaves them as they are
 
 
 def test_a_seeded_study_and_cross_validation_reproduce() -> None:

@@ -1,8 +1,9 @@
-// The Diversity-Certified filter and tile badge. Enterprise Suite keys only: search.js imports
-// this module only after GET /v1/me says the key is enterprise, so a standard key never loads
-// it, never shows the filter, and never sends a diversity parameter.
+// The Diversity-Certified filter and tile badge. Enterprise Suite keys only: the API serves this
+// module (and its stylesheet) only with the grant GET /v1/me gives an enterprise key
+// (query_api/page_grants.py), and search.js imports what /v1/me lists. So a standard key never
+// downloads it, never shows the filter, and never sends a diversity parameter.
 
-import { el } from "./common.js";
+import { el } from "/pages/common.js";
 
 // Keep in step with domain.diversity.DiversityCategory; categories the API reports in the
 // enterprise facets but missing here are added on the fly (the list is meant to grow).
@@ -34,8 +35,13 @@ function addCategory(category) {
   list.append(row);
 }
 
-/** Build the filter inside `slot`. */
-export function mount(slot) {
+/** Build the filter at the end of `filters`, and load this module's stylesheet. */
+export function mount(filters) {
+  const sheet = new URL(import.meta.url);
+  sheet.pathname = sheet.pathname.replace(/\.js$/, ".css");
+  document.head.append(el("link", { rel: "stylesheet", href: sheet.href }));
+  const slot = el("div", { id: "diversity-slot" });
+  filters.append(slot);
   certified = el("input", { type: "checkbox", id: "diversity-certified" });
   list = el("div", { id: "diversity-categories" });
   certified.addEventListener("change", () => {
@@ -64,7 +70,8 @@ export function params() {
 }
 
 /** Show the enterprise facet counts next to each category. */
-export function showFacets(buckets = []) {
+export function showFacets(facets) {
+  const buckets = facets.diversity_categories ?? [];
   const counts = new Map(buckets.map((b) => [b.value, b.count]));
   for (const value of counts.keys()) {
     if (!list.querySelector(`[data-category="${CSS.escape(value)}"]`)) addCategory(value);
