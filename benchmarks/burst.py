@@ -1,0 +1,129 @@
+"""Burst: one key floods the API with expensive searches; does anyone else still get served?
+
+    TALENT_SEARCH_STATE_DIR=$(mktemp -d) .venv/bin/python benchmarks/burst.py \
+        --count 2000 --burst 60 --seconds 15
+
+Key A (`demo-standard-key`) sends `--burst` concurrent expensive searches (a 256-character `q`
+of many comma-separated parts plus 20 long skills) for `--seconds`. Meanwhile key B
+(`demo-enterprise-key`, another client) searches one ordinary query at a time, and one loop
+asks `/healthz`, another `/readyz`. It prints, for each of the four, the status counts and the
+latency median, p95 and maximum. Loopback only, bounded in time and in clients. The API is a
+separate process (`talent-search serve --demo-keys`) on an engine started for the run; run the
+same command with PYTHONPATH at another checkout to compare two versions of the code.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import httpx
+import typer
+from api_load import console, ensure_indexed, percentile, start_api
+from bench_engines import bench_engine, engine_name
+from rich.table import Table
+
+# 85 comma-separated parts in 256 characters, and 20 skills of 100 characters.
+EXPENSIVE_Q = ",".join(f"s{i:02d}" for i in range(85))[:256]
+EXPENSIVE_SKILLS = [f"{'x' * 90} skill {i:02d}" for i in range(20)]
+ORDINARY = ["react developer", "python django", "bookkeeping", "logo design", "golang"]
+
+
+class Log:
+    """(latency s, status) per call of one kind; status -1 means no answer (timeout, reset)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, int]] = []
+        self._lock = threading.Lock()
+
+    def call(self, http: httpx.Client, method: str, path: str, **kwargs: Any) -> None:
+        began = time.perf_counter()
+        try:
+            status = http.request(method, path, **kwargs).status_code
+        except httpx.HTTPError:
+            status = -1
+        with self._lock:
+            self.calls.append((time.perf_counter() - began, status))
+
+
+def run_burst(base_url: str, burst: int, seconds: float) -> dict[str, Log]:
+    logs = {name: Log() for name in ("A expensive", "B ordinary", "/healthz", "/readyz")}
+    stop = threading.Event()
+    body = {"q": EXPENSIVE_Q, "skills": EXPENSIVE_SKILLS}
+
+    def flood() -> None:
+        with httpx.Client(base_url=base_url, timeout=120) as http:
+            while not stop.is_set():
+                logs["A expensive"].call(
+                    http, "POST", "/v1/search", json=body, headers={"X-API-Key": "demo-standard-key"}
+                )
+
+    def ordinary() -> None:
+        with httpx.Client(base_url=base_url, timeout=120) as http:
+            i = 0
+            while not stop.is_set():
+                params = {"q": ORDINARY[i % len(ORDINARY)]}
+                headers = {"X-API-Key": "demo-enterprise-key"}
+                logs["B ordinary"].call(http, "GET", "/v1/search", params=params, headers=headers)
+                i += 1
+
+    def probe(path: str) -> None:
+        with httpx.Client(base_url=base_url, timeout=120) as http:
+            while not stop.is_set():
+                logs[path].call(http, "GET", path)
+                time.sleep(0.2)
+
+    threads = [threading.Thread(target=flood, daemon=True) for _ in range(burst)]
+    threads += [threading.Thread(target=ordinary, daemon=True)]
+    threads += [threading.Thread(target=probe, args=(p,), daemon=True) for p in ("/healthz", "/readyz")]
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=180)
+    return logs
+
+
+def main(
+    count: int = typer.Option(2000, help="Profiles in the index (the demo corpus)."),
+    burst: int = typer.Option(60, help="Concurrent expensive searches from key A."),
+    seconds: float = typer.Option(15.0, help="How long key A floods."),
+    port: int = typer.Option(8771, help="The API's port on 127.0.0.1."),
+    engine: str = typer.Option("embedded", help="embedded or opensearch."),
+) -> None:
+    with bench_engine(engine_name(engine)) as bench:
+        ensure_indexed(bench.url, count)
+        api = start_api(bench.url, port)
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            with httpx.Client(base_url=base_url, timeout=120) as http:  # warm each client's path
+                for key in ("demo-standard-key", "demo-enterprise-key"):
+                    http.get("/v1/search", params={"q": "python"}, headers={"X-API-Key": key})
+            logs = run_burst(base_url, burst, seconds)
+        finally:
+            api.terminate()
+            api.wait(timeout=30)
+    table = Table(title=f"burst of {burst} expensive searches from key A for {seconds:g} s")
+    for column in ("calls", "statuses", "median s", "p95 s", "max s"):
+        table.add_column(column)
+    table.add_column("what", justify="left")
+    for name, log in logs.items():
+        latencies = [latency for latency, _ in log.calls] or [float("nan")]
+        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(Counter(s for _, s in log.calls).items()))
+        table.add_row(
+            str(len(log.calls)),
+            statuses,
+            f"{statistics.median(latencies):.3f}",
+            f"{percentile(latencies, 95):.3f}",
+            f"{max(latencies):.3f}",
+            name,
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    typer.run(main)
