@@ -58,7 +58,11 @@ def run_burst(base_url: str, burst: int, seconds: float) -> dict[str, Log]:
         with httpx.Client(base_url=base_url, timeout=120) as http:
             while not stop.is_set():
                 logs["A expensive"].call(
-                    http, "POST", "/v1/search", json=body, headers={"X-API-Key": "demo-standard-key"}
+                    http,
+                    "POST",
+                    "/v1/search",
+                    json=body,
+                    headers={"X-API-Key": "demo-standard-key"},
                 )
 
     def ordinary() -> None:
@@ -78,7 +82,9 @@ def run_burst(base_url: str, burst: int, seconds: float) -> dict[str, Log]:
 
     threads = [threading.Thread(target=flood, daemon=True) for _ in range(burst)]
     threads += [threading.Thread(target=ordinary, daemon=True)]
-    threads += [threading.Thread(target=probe, args=(p,), daemon=True) for p in ("/healthz", "/readyz")]
+    threads += [
+        threading.Thread(target=probe, args=(p,), daemon=True) for p in ("/healthz", "/readyz")
+    ]
     for thread in threads:
         thread.start()
     time.sleep(seconds)
@@ -113,7 +119,9 @@ def main(
     table.add_column("what", justify="left")
     for name, log in logs.items():
         latencies = [latency for latency, _ in log.calls] or [float("nan")]
-        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(Counter(s for _, s in log.calls).items()))
+        statuses = ", ".join(
+            f"{s}: {n}" for s, n in sorted(Counter(s for _, s in log.calls).items())
+        )
         table.add_row(
             str(len(log.calls)),
             statuses,

@@ -8,13 +8,13 @@ before they are validated (so a forbidden parameter gets 403, never a 422 that d
 from __future__ import annotations
 
 import hmac
-import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Request, Security
 from fastapi.responses import Response
 from fastapi.security import APIKeyHeader
@@ -24,6 +24,7 @@ from query_api.api_keys import ApiClient, KeyStore, Tier
 from query_api.api_settings import ApiSettings
 from query_api.errors import UNAUTHORIZED, Forbidden, Unauthorized, error_response
 from query_api.observability import ApiMetrics
+from query_api.search_admission import SearchAdmission
 from query_api.search_request import DIVERSITY_PARAMS, ENGINEER_PARAMS
 from query_api.search_service import SearchService
 from query_api.searcher_provider import SearcherProvider
@@ -58,23 +59,31 @@ class AppState:
     today: Callable[[], date]
     # `talent-search demo` lists the public demo keys on the pages (GET /pages/config).
     show_demo_keys: bool
-    # Admission control: at most this many searches work at once; the rest wait their turn here
-    # instead of piling onto the engine, where a queue would turn into engine timeouts.
-    search_slots: threading.BoundedSemaphore
+    # Admission control: a bounded number of searches work at once; the rest wait their turn
+    # (bounded, fair between clients) instead of piling onto the engine or the thread pool.
+    admission: SearchAdmission
+    # The threads admitted searches run on: their own limiter, not the pool other routes share.
+    search_threads: CapacityLimiter
 
 
-def app_state(request: Request) -> AppState:
+def _state(request: Request) -> AppState:
     state: AppState = request.app.state.talent
     return state
+
+
+async def app_state(request: Request) -> AppState:
+    """On the event loop, like `authenticate`: no route waits for a thread to learn these."""
+    return _state(request)
 
 
 State = Annotated[AppState, Depends(app_state)]
 
 
-def authenticate(
+async def authenticate(
     request: Request, key: Annotated[str | None, Security(api_key_header)]
 ) -> ApiClient:
-    client = app_state(request).keys.authenticate(key)
+    """On the event loop (a hash and a compare): a queue of searches never delays it."""
+    client = _state(request).keys.authenticate(key)
     if client is None:
         raise Unauthorized(UNAUTHORIZED)
     request.state.client_name = client.name
@@ -109,7 +118,7 @@ async def search_access(request: Request, client: CurrentClient) -> ApiClient:
 SearchClient = Annotated[ApiClient, Depends(search_access)]
 
 
-def engineer_access(client: CurrentClient) -> ApiClient:
+async def engineer_access(client: CurrentClient) -> ApiClient:
     if not client.tier.tunes_ranking:
         raise Forbidden(RANKING_PROFILES_FORBIDDEN)
     return client

@@ -31,7 +31,7 @@ from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.job_post_evidence import JobPostEvidence, JobPostSource, PostSkill
 from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
-from ranking.query_analysis import exact_skill_ids, query_parts, skill_parts
+from ranking.query_analysis import embedded_texts, exact_skill_ids, query_parts, skill_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
 from ranking.ranking_profile import QueryClass, QueryReading, RankingProfile
@@ -279,8 +279,8 @@ class TalentSearcher:
         named = exact_skill_ids(parts) + self.learned_skill_ids(text, parts)
         expansions = list(dict.fromkeys(named + understanding.skill_ids))
         exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
-        texts = [*query_parts(text), *query.skills] if text else list(query.skills)
-        vectors = self.embedder.embed(texts, query.cache_partition)
+        query_texts, skill_texts = embedded_texts(text, query.skills)
+        vectors = self.embedder.embed([*query_texts, *skill_texts], query.cache_partition)
         query_class = query_class_of(title)
         top_k = profile.legs.skill.title_top_k
         profile = profile.for_query_class(query_class)  # the class's settings plan the rest
@@ -297,7 +297,7 @@ class TalentSearcher:
             extra = self.title_matches(title, skill_cfg.title_similarity, matches)
             kept = [m for m in matches if m.id not in {e.id for e in extra}]
             matches = sorted([*kept, *extra], key=lambda m: (-m.similarity, m.id))
-        evidence = self.post_evidence(vectors[: len(texts) - len(query.skills)], profile)
+        evidence = self.post_evidence(vectors[: len(query_texts)], profile)
         if evidence is None and feedback is not None:
             evidence = feedback
         if evidence is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -23,10 +24,8 @@ def test_the_guard_sees_a_look_into_the_users_state_dir() -> None:
     before = len(USER_STATE_TOUCHES)
     os.path.isdir(USER_STATE_DIR)  # a stat is not a use
     assert len(USER_STATE_TOUCHES) == before
-    try:
+    with contextlib.suppress(OSError):
         os.listdir(Path(USER_STATE_DIR) / "ranking-profiles")
-    except OSError:
-        pass
     assert USER_STATE_TOUCHES[before:] == [
         f"os.listdir {Path(USER_STATE_DIR) / 'ranking-profiles'}"
     ]
