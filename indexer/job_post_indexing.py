@@ -118,8 +118,9 @@ def run_job_post_index(
             doc_id = str(result.get("_id"))
             line = line_of.pop(doc_id, 0)
             if ok:
-                indexed.add(doc_id)
-                summary.indexed += 1
+                if doc_id not in indexed:  # a later line with its id: still one post
+                    indexed.add(doc_id)
+                    summary.indexed += 1
             else:
                 summary.rejected += 1
                 rejects.write(backend_reject(result, line).to_json() + "\n")
