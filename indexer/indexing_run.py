@@ -20,6 +20,7 @@ from opensearchpy import OpenSearch
 
 from domain.encoder import EMBEDDING_DIM, Encoder
 from indexer.bulk_loading import BulkSettings, bulk_load
+from indexer.certificate_numbers import CertificateNumberInText
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.errors import IndexerError, VerificationError
 from indexer.index_aliases import (
@@ -201,6 +202,9 @@ def _profile_actions(
             continue
         try:
             action = _profile_action(item, builder, summary, tracker, index)
+        except CertificateNumberInText as exc:
+            _reject(Reject(item.line, item.profile.id, exc.field, str(exc)), summary, rejects)
+            continue
         except Exception as exc:  # whatever one line raises is that line's reject
             reason = f"could not be built: {type(exc).__name__}: {str(exc)[:200]}"
             _reject(Reject(item.line, item.profile.id, "(line)", reason), summary, rejects)
