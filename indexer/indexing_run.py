@@ -33,6 +33,7 @@ from indexer.index_aliases import (
 )
 from indexer.profile_reader import ReadProfile, Reject, read_profiles
 from indexer.profile_vectors import ProfileVectoriser
+from indexer.schema_check import check_live_schema
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
 from mappings.index_contract import (
     DEFAULT_NAMESPACE,
@@ -142,6 +143,7 @@ def run_index(
                 body = with_profile_vectors(body, EMBEDDING_DIM)
             create_index(client, kind, name, layout, body)
     else:
+        check_live_schema(client, list(namespace.kinds))
         targets = {kind: kind.alias for kind in namespace.kinds}
         live_mapping = client.indices.get_mapping(index=targets[profiles])
         vectors = any(has_profile_vectors(m) for m in live_mapping.values())
