@@ -136,9 +136,7 @@ def main(
     table.add_column("what", justify="left")
     for name, calls in logs.items():
         latencies = [latency for latency, _ in calls] or [float("nan")]
-        statuses = ", ".join(
-            f"{s}: {n}" for s, n in sorted(Counter(s for _, s in calls).items())
-        )
+        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(Counter(s for _, s in calls).items()))
         table.add_row(
             str(len(calls)),
             statuses,

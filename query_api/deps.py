@@ -22,7 +22,13 @@ from starlette.types import Scope
 
 from query_api.api_keys import ApiClient, KeyStore, Tier
 from query_api.api_settings import ApiSettings
-from query_api.errors import UNAUTHORIZED, Forbidden, Unauthorized, error_response
+from query_api.errors import (
+    UNAUTHORIZED,
+    Forbidden,
+    TooManyRequests,
+    Unauthorized,
+    error_response,
+)
 from query_api.observability import ApiMetrics
 from query_api.search_admission import SearchAdmission
 from query_api.search_request import DIVERSITY_PARAMS, ENGINEER_PARAMS
@@ -139,16 +145,31 @@ def is_operator(request: Request, settings: ApiSettings) -> bool:
 
 
 def key_gate(scope: Scope) -> Response | None:
-    """401 for any `/v1/` request without a known key, before anything reads its body.
+    """401 for any `/v1/` request without a known key, before anything reads its body; and
+    429 for a search from a key that already has its share of searches (the same answer the
+    route gives, without the cost of reading and validating the body: a key that floods the
+    API gets cheap refusals, and everyone else's requests stay served).
 
     FastAPI decodes a JSON body before it runs the route's dependencies, so without this a
     malformed body would get a 422 before the key is checked. Runs in the request middleware.
     """
-    if not str(scope.get("path", "")).startswith("/v1/"):
+    path = str(scope.get("path", ""))
+    if not path.startswith("/v1/"):
         return None
     request = Request(scope)
     state: AppState | None = getattr(request.app.state, "talent", None)
-    if state is not None and state.keys.authenticate(request.headers.get("x-api-key")):
+    client = state.keys.authenticate(request.headers.get("x-api-key")) if state else None
+    if state is not None and client is not None:
+        if path == "/v1/search" and state.admission.refuses(client.name):
+            request.state.client_name = client.name
+            retry = str(state.settings.retry_after_s)
+            return error_response(
+                request,
+                TooManyRequests.status,
+                TooManyRequests.code,
+                state.admission.too_many,
+                headers={"Retry-After": retry},
+            )
         return None
     return error_response(
         request, 401, Unauthorized.code, UNAUTHORIZED, headers={"WWW-Authenticate": "ApiKey"}

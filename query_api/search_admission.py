@@ -45,6 +45,13 @@ class SearchAdmission:
         self._waiting: list[_Waiter] = []  # in arrival order
 
     @property
+    def too_many(self) -> str:
+        return (
+            f"too many searches at once from this key (at most {self.per_client} running "
+            "or waiting); wait for one to finish"
+        )
+
+    @property
     def running(self) -> int:
         return sum(self._running.values())
 
@@ -55,15 +62,16 @@ class SearchAdmission:
     def _in_flight(self, client: str) -> int:
         return self._running[client] + sum(1 for w in self._waiting if w.client == client)
 
+    def refuses(self, client: str) -> bool:
+        """Whether `client` would get 429 now: lets the API refuse before reading the body."""
+        return self._in_flight(client) >= self.per_client
+
     @asynccontextmanager
     async def admit(self, client: str) -> AsyncIterator[None]:
         """Hold a search slot for `client` for the block; raise 429 or 503 instead of waiting
         beyond the bounds."""
-        if self._in_flight(client) >= self.per_client:
-            raise TooManyRequests(
-                f"too many searches at once from this key (at most {self.per_client} running "
-                "or waiting); wait for one to finish"
-            )
+        if self.refuses(client):
+            raise TooManyRequests(self.too_many)
         if self.running < self.slots and not self._waiting:
             self._running[client] += 1
         else:

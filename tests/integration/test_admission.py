@@ -34,6 +34,7 @@ pytestmark = pytest.mark.integration
 
 BURST = 50  # beyond the 40 threads Starlette's pool has for every synchronous route
 HOLD = "hold"
+JSON_CONTENT = {"content-type": "application/json"}
 
 
 class HeldEncoder:
@@ -95,6 +96,11 @@ def test_a_burst_from_one_key_gets_429_while_everyone_else_is_served(
                 assert {r.status_code for r in refused} == {429}
                 assert all(r.headers["retry-after"] == "5" for r in refused)
                 assert refused[0].json()["error"]["code"] == "too_many_requests"
+                # refused before its body is read: a flooding key's requests stay cheap
+                unread = http.post(
+                    "/v1/search", content=b"{not json", headers=STANDARD | JSON_CONTENT
+                )
+                assert unread.status_code == 429 and unread.headers["retry-after"] == "5"
 
                 # while the searches are held, every other route answers
                 assert http.get("/healthz").status_code == 200

@@ -24,11 +24,10 @@ def test_the_guard_sees_a_look_into_the_users_state_dir() -> None:
     before = len(USER_STATE_TOUCHES)
     os.path.isdir(USER_STATE_DIR)  # a stat is not a use
     assert len(USER_STATE_TOUCHES) == before
+    nowhere = Path(USER_STATE_DIR) / "no-such-dir-of-the-guard-test"  # seen, never read
     with contextlib.suppress(OSError):
-        os.listdir(Path(USER_STATE_DIR) / "ranking-profiles")
-    assert USER_STATE_TOUCHES[before:] == [
-        f"os.listdir {Path(USER_STATE_DIR) / 'ranking-profiles'}"
-    ]
+        os.listdir(nowhere)
+    assert USER_STATE_TOUCHES[before:] == [f"os.listdir {nowhere}"]
     del USER_STATE_TOUCHES[before:]  # a deliberate look: this test itself must not fail
     assert is_user_state(Path(USER_STATE_DIR) / "api-keys.json")
     assert not is_user_state(USER_STATE_DIR + "-other")
