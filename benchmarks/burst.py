@@ -1,15 +1,17 @@
 """Burst: one key floods the API with expensive searches; does anyone else still get served?
 
     TALENT_SEARCH_STATE_DIR=$(mktemp -d) .venv/bin/python benchmarks/burst.py \
-        --count 2000 --burst 60 --seconds 15
+        --count 2000 --burst 60 --seconds 20
 
 Key A (`demo-standard-key`) sends `--burst` concurrent expensive searches (a 256-character `q`
 of many comma-separated parts plus 20 long skills) for `--seconds`. Meanwhile key B
 (`demo-enterprise-key`, another client) searches one ordinary query at a time, and one loop
 asks `/healthz`, another `/readyz`. It prints, for each of the four, the status counts and the
-latency median, p95 and maximum. Loopback only, bounded in time and in clients. The API is a
-separate process (`talent-search serve --demo-keys`) on an engine started for the run; run the
-same command with PYTHONPATH at another checkout to compare two versions of the code.
+latency median, p95 and maximum, and the ratio of each median to the same calls' median in a
+quiet phase measured first in the same run (no flood, `--quiet-seconds`). Loopback only,
+bounded in time and in clients. The API is a separate process (`talent-search serve
+--demo-keys`) on an engine started for the run; run the same command with PYTHONPATH at another
+checkout to compare two versions of the code.
 """
 
 from __future__ import annotations
@@ -76,7 +78,9 @@ def flood(base_url: str, burst: int, seconds: float, results: Queue[list[Call]])
 
 
 def run_burst(base_url: str, burst: int, seconds: float) -> dict[str, list[Call]]:
-    """The flood runs in another process, so that its threads never delay the timed calls."""
+    """Key B and the probes for `seconds`, during a flood of `burst` loops (none: quiet).
+
+    The flood runs in another process, so that its threads never delay the timed calls."""
     logs = {name: Log() for name in ("B ordinary", "/healthz", "/readyz")}
     stop = threading.Event()
 
@@ -97,24 +101,54 @@ def run_burst(base_url: str, burst: int, seconds: float) -> dict[str, list[Call]
 
     results: Queue[list[Call]] = multiprocessing.Queue()
     flooder = multiprocessing.Process(target=flood, args=(base_url, burst, seconds, results))
-    flooder.start()
+    if burst:
+        flooder.start()
     threads = [threading.Thread(target=ordinary, daemon=True)]
     for path in ("/healthz", "/readyz"):
         threads.append(threading.Thread(target=probe, args=(path,), daemon=True))
     for thread in threads:
         thread.start()
-    flooded = results.get(timeout=seconds + 300)
+    if burst:
+        flooded = results.get(timeout=seconds + 300)
+        flooder.join(timeout=30)
+    else:
+        time.sleep(seconds)
+        flooded = []
     stop.set()
     for thread in threads:
         thread.join(timeout=180)
-    flooder.join(timeout=30)
     return {"A expensive": flooded} | {name: log.calls for name, log in logs.items()}
+
+
+def print_table(title: str, logs: dict[str, list[Call]], quiet: dict[str, list[Call]]) -> None:
+    table = Table(title=title)
+    for column in ("calls", "statuses", "median s", "p95 s", "max s", "median / quiet"):
+        table.add_column(column)
+    table.add_column("what", justify="left")
+    for name, calls in logs.items():
+        if not calls:
+            continue
+        latencies = [latency for latency, _ in calls]
+        baseline = [latency for latency, _ in quiet.get(name, [])]
+        ratio = statistics.median(latencies) / statistics.median(baseline) if baseline else None
+        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(Counter(s for _, s in calls).items()))
+        table.add_row(
+            str(len(calls)),
+            statuses,
+            f"{statistics.median(latencies):.3f}",
+            f"{percentile(latencies, 95):.3f}",
+            f"{max(latencies):.3f}",
+            f"{ratio:.1f}" if ratio is not None else "",
+            name,
+        )
+    console.print(table)
 
 
 def main(
     count: int = typer.Option(2000, help="Profiles in the index (the demo corpus)."),
     burst: int = typer.Option(60, help="Concurrent expensive searches from key A."),
     seconds: float = typer.Option(15.0, help="How long key A floods."),
+    quiet_seconds: float = typer.Option(10.0, help="The baseline first: no flood, this long."),
     port: int = typer.Option(8771, help="The API's port on 127.0.0.1."),
     engine: str = typer.Option("embedded", help="embedded or opensearch."),
 ) -> None:
@@ -126,26 +160,13 @@ def main(
             with httpx.Client(base_url=base_url, timeout=120) as http:  # warm each client's path
                 for key in ("demo-standard-key", "demo-enterprise-key"):
                     http.get("/v1/search", params={"q": "python"}, headers={"X-API-Key": key})
+            quiet = run_burst(base_url, 0, quiet_seconds)
             logs = run_burst(base_url, burst, seconds)
         finally:
             api.terminate()
             api.wait(timeout=30)
-    table = Table(title=f"burst of {burst} expensive searches from key A for {seconds:g} s")
-    for column in ("calls", "statuses", "median s", "p95 s", "max s"):
-        table.add_column(column)
-    table.add_column("what", justify="left")
-    for name, calls in logs.items():
-        latencies = [latency for latency, _ in calls] or [float("nan")]
-        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(Counter(s for _, s in calls).items()))
-        table.add_row(
-            str(len(calls)),
-            statuses,
-            f"{statistics.median(latencies):.3f}",
-            f"{percentile(latencies, 95):.3f}",
-            f"{max(latencies):.3f}",
-            name,
-        )
-    console.print(table)
+    print_table(f"quiet: no flood, {quiet_seconds:g} s", quiet, {})
+    print_table(f"burst of {burst} expensive searches from key A for {seconds:g} s", logs, quiet)
 
 
 if __name__ == "__main__":
