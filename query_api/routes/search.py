@@ -34,18 +34,17 @@ async def _run_search(state: State, params: SearchParams, client: ApiClient) -> 
     """Wait for a slot on the event loop (no thread held), then search on a thread of the
     searches' own limiter, so searches never take the threads the other routes share."""
     async with state.admission.admit(client.name):
-        response, timings = await anyio.to_thread.run_sync(
+        return await anyio.to_thread.run_sync(
             _search, state, params, client, limiter=state.search_threads
         )
+
+
+def _search(state: State, params: SearchParams, client: ApiClient) -> JSONResponse:
+    """The search and its JSON (rendered here, off the event loop)."""
+    searcher = state.searcher_provider.searcher()
+    response, timings = state.service.search(searcher, params, client, state.today())
     state.metrics.observe_search(timings)
     return JSONResponse(response.model_dump(mode="json"))
-
-
-def _search(
-    state: State, params: SearchParams, client: ApiClient
-) -> tuple[SearchResponse, dict[str, float]]:
-    searcher = state.searcher_provider.searcher()
-    return state.service.search(searcher, params, client, state.today())
 
 
 @router.get(
