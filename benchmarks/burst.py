@@ -4,7 +4,7 @@
         --count 2000 --burst 60 --seconds 20
 
 Key A (`demo-standard-key`) sends `--burst` concurrent expensive searches (a 256-character `q`
-of many comma-separated parts plus 20 long skills) for `--seconds`. Meanwhile key B
+of 64 comma-separated parts plus 20 long skills) for `--seconds`. Meanwhile key B
 (`demo-enterprise-key`, another client) searches one ordinary query at a time, and one loop
 asks `/healthz`, another `/readyz`. It prints, for each of the four, the status counts and the
 latency median, p95 and maximum, and the ratio of each median to the same calls' median in a
@@ -30,7 +30,7 @@ from api_load import console, ensure_indexed, percentile, start_api
 from bench_engines import bench_engine, engine_name
 from rich.table import Table
 
-# 85 comma-separated parts in 256 characters, and 20 skills of 100 characters.
+# 64 comma-separated parts in 256 characters, and 20 skills of 100 characters.
 EXPENSIVE_Q = ",".join(f"s{i:02d}" for i in range(85))[:256]
 EXPENSIVE_SKILLS = [f"{'x' * 90} skill {i:02d}" for i in range(20)]
 ORDINARY = ["react developer", "python django", "bookkeeping", "logo design", "golang"]

@@ -130,10 +130,11 @@ def test_a_burst_from_one_key_gets_429_while_everyone_else_is_served(
 def test_one_request_costs_a_bounded_number_of_model_calls(
     dataset: Dataset, tmp_path: Path
 ) -> None:
-    """A 256-character list of 85 parts and 20 long skills: 17 model calls, not 106."""
+    """A 254-character list of 85 parts and 20 long skills: 17 model calls, not 106."""
     encoder = HeldEncoder()
     encoder.release.set()
-    q = ",".join(f"s{i:02d}" for i in range(85))[:256]
+    q = ",".join(a + b for a in "abcdefghij" for b in "abcdefghij")[: 85 * 3 - 1]
+    assert len(q.split(",")) == 85
     body: dict[str, Any] = {"q": q, "skills": [f"{'x' * 90} skill {i:02d}" for i in range(20)]}
     app = make_app(dataset.url, tmp_path, namespace=dataset.namespace, encoder=encoder)
     with served_over_http(app) as base_url, httpx.Client(base_url=base_url, timeout=60) as http:
@@ -143,7 +144,7 @@ def test_one_request_costs_a_bounded_number_of_model_calls(
         embedded = encoder.texts[warmed:]
     assert len(embedded) == 1 + MAX_EMBEDDED_PARTS + MAX_EMBEDDED_SKILLS
     assert embedded[0] == q  # the whole query first, then its first parts, then skills
-    assert embedded[1:3] == ["s00", "s01"]
+    assert embedded[1:3] == ["aa", "ab"]
 
 
 def _wait_until(condition: Any, timeout_s: float = 60) -> None:
