@@ -3,7 +3,8 @@
 Badges are derived by the policy as of a date; an upstream-asserted badge wins but a disagreement
 is reported. Diversity certifications are reduced to what the query-time filter needs, and only
 when they passed review and come from a recognised body: the certificate number never leaves
-this function.
+this function, and a copy of it in the profile's free text is removed first
+(indexer.certificate_numbers).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from domain.certification_registry import CertificationOutcome, CertificationReg
 from domain.occupation_titles import OccupationTitles
 from domain.skill_mentions import SkillMentions
 from domain.skill_vocabulary import SkillVocabulary
+from indexer.certificate_numbers import without_certificate_numbers
 from indexer.profile_input import ProfileInput
 from mappings.diversity_grants import encode_grant
 from mappings.profile_document import ProfileDocument, SkillCertificationDoc
@@ -35,6 +37,8 @@ class BuildReport:
     badge_disagreements: Counter[str] = field(default_factory=Counter)
     certifications: Counter[str] = field(default_factory=Counter)
     skill_matches: Counter[str] = field(default_factory=Counter)
+    # free-text fields a profile's own certificate number was removed from (by field)
+    certificate_numbers_removed: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class DocumentBuilder:
         return self.read_title(title).skill_ids
 
     def build(self, profile: ProfileInput, report: BuildReport) -> ProfileDocument:
+        """Raises CertificateNumberInText when a required field was only a certificate number."""
+        profile = without_certificate_numbers(profile, report.certificate_numbers_removed)
         skill_ids: list[str] = []
         skill_labels: list[str] = []
         for raw in profile.skills:

@@ -2,7 +2,10 @@
 
 A rebuild writes new indices and swaps the aliases only after the document counts check out, so
 the live alias never points at a partial index. An upsert writes into the live aliases. Either
-way, every line ends up either indexed or in the rejects file: read = indexed + rejected.
+way, every line ends up either indexed, in the rejects file, or replaced by a later line with
+the same id (the last wins): `indexed` counts distinct profiles and `duplicate_ids` lists the
+ids given more than once, so read = indexed + rejected + duplicate lines. Whatever one line
+raises while its document is built is that line's reject: a run never stops for one line.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from opensearchpy import OpenSearch
 
 from domain.encoder import EMBEDDING_DIM, Encoder
 from indexer.bulk_loading import BulkSettings, bulk_load
+from indexer.certificate_numbers import CertificateNumberInText
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.errors import IndexerError, VerificationError
 from indexer.index_aliases import (
@@ -29,6 +33,7 @@ from indexer.index_aliases import (
 )
 from indexer.profile_reader import ReadProfile, Reject, read_profiles
 from indexer.profile_vectors import ProfileVectoriser
+from indexer.schema_check import check_live_schema
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
 from mappings.index_contract import (
     DEFAULT_NAMESPACE,
@@ -49,7 +54,8 @@ class RunSummary:
     read: int = 0
     indexed: int = 0
     rejected: int = 0
-    duplicate_ids: int = 0
+    duplicate_ids: int = 0  # lines that repeated an earlier line's id (the last one wins)
+    duplicates: dict[str, list[int]] = field(default_factory=dict)  # id -> its lines
     profiles_index: str = ""
     skills_index: str = ""
     skills_indexed: int = 0
@@ -65,7 +71,22 @@ class RunSummary:
         return 3 if self.rejected else 0
 
     def headline(self) -> str:
-        return f"read {self.read}, indexed {self.indexed}, rejected {self.rejected}"
+        line = f"read {self.read}, indexed {self.indexed}, rejected {self.rejected}"
+        if not self.duplicates:
+            return line
+        shown = "; ".join(
+            f"{doc_id} (lines {', '.join(map(str, lines))})"
+            for doc_id, lines in list(self.duplicates.items())[:MAX_DUPLICATES_SHOWN]
+        )
+        more = len(self.duplicates) - MAX_DUPLICATES_SHOWN
+        extra = f"; and {more} more" if more > 0 else ""
+        return (
+            f"{line}; {len(self.duplicates)} ids given on more than one line, the last line "
+            f"of each indexed: {shown}{extra}"
+        )
+
+
+MAX_DUPLICATES_SHOWN = 10
 
 
 @dataclass
@@ -73,7 +94,7 @@ class _Tracker:
     """Maps in-flight document ids back to their input lines, for bulk failures."""
 
     line_of: dict[str, int] = field(default_factory=dict)
-    indexed_ids: set[str] = field(default_factory=set)
+    indexed_ids: dict[str, int] = field(default_factory=dict)  # id -> its first indexed line
     skill_ids: set[str] = field(default_factory=set)
 
 
@@ -122,6 +143,7 @@ def run_index(
                 body = with_profile_vectors(body, EMBEDDING_DIM)
             create_index(client, kind, name, layout, body)
     else:
+        check_live_schema(client, list(namespace.kinds))
         targets = {kind: kind.alias for kind in namespace.kinds}
         live_mapping = client.indices.get_mapping(index=targets[profiles])
         vectors = any(has_profile_vectors(m) for m in live_mapping.values())
@@ -180,7 +202,16 @@ def _profile_actions(
         if isinstance(item, Reject):
             _reject(item, summary, rejects)
             continue
-        yield _profile_action(item, builder, summary, tracker, index)
+        try:
+            action = _profile_action(item, builder, summary, tracker, index)
+        except CertificateNumberInText as exc:
+            _reject(Reject(item.line, item.profile.id, exc.field, str(exc)), summary, rejects)
+            continue
+        except Exception as exc:  # whatever one line raises is that line's reject
+            reason = f"could not be built: {type(exc).__name__}: {str(exc)[:200]}"
+            _reject(Reject(item.line, item.profile.id, "(line)", reason), summary, rejects)
+            continue
+        yield action
 
 
 def _profile_action(
@@ -189,6 +220,8 @@ def _profile_action(
     doc = builder.build(item.profile, summary.report)
     if doc.id in tracker.line_of or doc.id in tracker.indexed_ids:
         summary.duplicate_ids += 1
+        earlier = tracker.line_of.get(doc.id) or tracker.indexed_ids.get(doc.id)
+        summary.duplicates.setdefault(doc.id, [earlier] if earlier else []).append(item.line)
     tracker.line_of[doc.id] = item.line
     tracker.skill_ids.update(doc.skill_ids)
     return {
@@ -206,8 +239,9 @@ def _record_result(
     doc_id = str(result.get("_id"))
     line = tracker.line_of.pop(doc_id, 0)
     if ok:
-        tracker.indexed_ids.add(doc_id)
-        summary.indexed += 1
+        if doc_id not in tracker.indexed_ids:  # a duplicate id replaced it: still one profile
+            tracker.indexed_ids[doc_id] = line
+            summary.indexed += 1
         return
     _reject(backend_reject(result, line), summary, rejects)
 

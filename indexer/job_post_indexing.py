@@ -31,6 +31,7 @@ from indexer.index_aliases import (
 from indexer.indexing_run import backend_reject, verify_count
 from indexer.job_post_input import JobPostInput
 from indexer.profile_reader import Reject, read_objects
+from indexer.schema_check import check_live_schema
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace, ShardLayout, new_stamp
 from mappings.job_post_document import JobPostDocument
@@ -105,6 +106,7 @@ def run_job_post_index(
         target = kind.index_name(new_stamp())
         create_index(client, kind, target, layout or cluster_layout(client))
     else:
+        check_live_schema(client, [kind])
         target = kind.alias
     summary.index = target
     learned_before = len(vocabulary.learned())
@@ -118,8 +120,9 @@ def run_job_post_index(
             doc_id = str(result.get("_id"))
             line = line_of.pop(doc_id, 0)
             if ok:
-                indexed.add(doc_id)
-                summary.indexed += 1
+                if doc_id not in indexed:  # a later line with its id: still one post
+                    indexed.add(doc_id)
+                    summary.indexed += 1
             else:
                 summary.rejected += 1
                 rejects.write(backend_reject(result, line).to_json() + "\n")

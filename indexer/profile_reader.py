@@ -1,12 +1,18 @@
 """Reads profiles from JSON Lines, one at a time, turning each bad line into a reject.
 
 A bad line never stops the run: it becomes a `Reject` naming the line, the id when one could be
-read, the field at fault and the reason, and every other line goes on to the index.
+read, the field at fault and the reason, and every other line goes on to the index. Whatever a
+line raises while it is read (nesting deep enough to exhaust the parser's recursion, a number
+too long to convert) is that line's reject. What JSON does not allow, or allows ambiguously, is
+refused here rather than later in a bulk request: NaN and Infinity, numbers too large for a
+double, duplicate keys in one object, and escaped lone surrogates (not encodable as UTF-8).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
@@ -54,16 +60,67 @@ def reject_from_validation(line: int, raw: dict[str, Any], exc: ValidationError)
     )
 
 
+class _LineError(ValueError):
+    """What the JSON decoder's hooks raise for a value this reader refuses."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _LineError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _LineError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _LineError(f"duplicate key {key[:100]!r} in one object")
+        found[key] = value
+    return found
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def decode_line(text: str) -> Any:
+    """`text` as JSON, refusing what a bulk request could not carry; raises ValueError or
+    RecursionError (the caller turns any exception into the line's reject)."""
+    raw = json.loads(
+        text,
+        parse_constant=_no_constant,
+        parse_float=_finite_float,
+        object_pairs_hook=_unique_keys,
+    )
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(raw, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise _LineError("a \\u escape encodes a lone surrogate (not UTF-8)") from exc
+    return raw
+
+
 def parse_object(line_no: int, text: str, model: type[M]) -> M | Reject:
     """One line as an instance of `model`, or the reject that says what is wrong with it."""
     # Without its line break, so that a line cut short is reported where it ends (column 41),
     # not at "line 2, column 1" of the one-line document.
     text = text.rstrip("\r\n")
     try:
-        raw = json.loads(text)
+        raw = decode_line(text)
     except json.JSONDecodeError as exc:
         column = exc.pos - (text.rfind("\n", 0, exc.pos) + 1) + 1
         reason = f"not valid JSON: {exc.msg} at column {column}"
+        return Reject(line_no, None, "(line)", reason)
+    except _LineError as exc:
+        return Reject(line_no, None, "(line)", f"not accepted JSON: {exc}")
+    except RecursionError:
+        return Reject(line_no, None, "(line)", "not accepted JSON: nested too deeply")
+    except Exception as exc:  # e.g. an integer beyond Python's digit limit
+        reason = f"not accepted JSON: {type(exc).__name__}: {str(exc)[:200]}"
         return Reject(line_no, None, "(line)", reason)
     if not isinstance(raw, dict):
         return Reject(line_no, None, "(line)", f"expected a JSON object, got {type(raw).__name__}")
@@ -71,6 +128,8 @@ def parse_object(line_no: int, text: str, model: type[M]) -> M | Reject:
         return model.model_validate(raw)
     except ValidationError as exc:
         return reject_from_validation(line_no, raw, exc)
+    except RecursionError:
+        return Reject(line_no, None, "(line)", "not accepted: nested too deeply")
 
 
 def read_objects(fh: IO[bytes], model: type[M]) -> Iterator[tuple[int, M | Reject]]:

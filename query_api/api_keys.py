@@ -11,15 +11,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+log = logging.getLogger("query_api")
 
 
 class Tier(StrEnum):
@@ -81,26 +86,78 @@ def generate_key() -> str:
 
 
 class KeyStore:
+    """The keys the API accepts. A store made by `watching` follows its key file: a key added
+    or revoked with `talent-search keys` counts within `reload_s` seconds, without a restart."""
+
     def __init__(self, keys: list[StoredKey]) -> None:
-        self._keys = [(bytes.fromhex(k.key_sha256), ApiClient(k.client, k.tier)) for k in keys]
+        self._keys = self._entries(keys)
+        self._source: Path | None = None
+        self._demo = False
+        self._reload_s = 0.0
+        self._checked_at = float("-inf")
+        self._signature: tuple[int, int, int] | None = None
+        self._keys_read = False
+        self._clock: Callable[[], float] = time.monotonic
+
+    @staticmethod
+    def _entries(keys: list[StoredKey]) -> list[tuple[bytes, ApiClient]]:
+        return [(bytes.fromhex(k.key_sha256), ApiClient(k.client, k.tier)) for k in keys]
 
     def __len__(self) -> int:
         return len(self._keys)
 
     @classmethod
     def with_demo_keys(cls, keys: list[StoredKey] | None = None) -> KeyStore:
-        demo = [
-            StoredKey(client=client, tier=tier, key_sha256=hash_key(key))
-            for key, (client, tier) in DEMO_KEYS.items()
-        ]
-        return cls([*(keys or []), *demo])
+        return cls([*(keys or []), *_demo_keys()])
 
     @classmethod
     def from_file(cls, path: Path) -> KeyStore:
         return cls(read_key_file(path))
 
+    @classmethod
+    def watching(
+        cls,
+        path: Path,
+        reload_s: float,
+        demo_keys: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> KeyStore:
+        """The keys of `path` (plus the demo keys), re-read when the file changes, checked at
+        most every `reload_s` seconds. A file that turns invalid keeps the last valid keys."""
+        store = cls([])
+        store._source, store._demo, store._reload_s = path, demo_keys, reload_s
+        store._clock = clock
+        store._refresh()
+        return store
+
+    def _refresh(self) -> None:
+        if self._source is None:
+            return
+        now = self._clock()
+        if now - self._checked_at < self._reload_s:
+            return
+        self._checked_at = now
+        try:
+            stat = self._source.stat()
+            signature: tuple[int, int, int] | None = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except FileNotFoundError:
+            signature = None
+        except OSError:
+            return
+        if signature == self._signature and self._keys_read:
+            return
+        try:
+            keys = read_key_file(self._source)
+        except KeyFileError as exc:
+            log.warning("key file not reloaded, the previous keys stay: %s", exc)
+            return
+        self._keys = self._entries([*keys, *(_demo_keys() if self._demo else [])])
+        self._signature = signature
+        self._keys_read = True
+
     def authenticate(self, presented: str | None) -> ApiClient | None:
         """The client owning `presented`, checking every stored hash (no early exit)."""
+        self._refresh()
         if not presented:
             return None
         digest = bytes.fromhex(hash_key(presented))
@@ -109,6 +166,13 @@ class KeyStore:
             if hmac.compare_digest(stored, digest):
                 found = client
         return found
+
+
+def _demo_keys() -> list[StoredKey]:
+    return [
+        StoredKey(client=client, tier=tier, key_sha256=hash_key(key))
+        for key, (client, tier) in DEMO_KEYS.items()
+    ]
 
 
 def read_key_file(path: Path) -> list[StoredKey]:

@@ -24,16 +24,23 @@ class ApiSettings(BaseSettings):
     )
 
     keys_file: Path = Field(default_factory=default_keys_file)
+    # How often, at most, the running API looks at the key file: a key added or revoked with
+    # `talent-search keys` counts within this many seconds, without a restart.
+    keys_reload_s: Annotated[float, Field(gt=0, le=3600)] = 2.0
     # The operator credential: `Authorization: Bearer <token>` opens /metrics and the details
     # of /readyz (index names, backend error). Unset, /metrics answers 404 to everyone.
     operator_token: Annotated[SecretStr | None, Field(min_length=16)] = None
     ranking_profile: str = "default"
     # Larger request bodies get a 413 before they are parsed (field limits: search_request.py).
     max_body_bytes: Annotated[int, Field(ge=256, le=10_000_000)] = 16_384
-    # Searches working at once (the rest queue in the API, up to queue_timeout_s, then 503):
-    # a backend given more concurrent work than it has cores only answers each one later.
+    # Searches working at once: a backend given more concurrent work than it has cores only
+    # answers each one later. The rest queue in the event loop (query_api.search_admission),
+    # at most max_queued_searches of them, each at most queue_timeout_s; beyond either, 503.
     max_concurrent_searches: Annotated[int, Field(ge=1, le=256)] = 4
-    queue_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    max_queued_searches: Annotated[int, Field(ge=0, le=10_000)] = 64
+    queue_timeout_s: Annotated[float, Field(gt=0, le=600)] = 10.0
+    # One key's searches running or queued at once; beyond it, 429 (fairness between clients).
+    max_searches_per_client: Annotated[int, Field(ge=1, le=10_000)] = 8
     # Seconds a client should wait before retrying when the backend is unreachable.
     retry_after_s: Annotated[int, Field(ge=1, le=3600)] = 5
     # How often, at most, to re-check the skills index behind its alias (it changes on rebuild).

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, date, datetime
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 from opensearchpy import OpenSearch
 from threadpoolctl import ThreadpoolController
@@ -22,13 +23,14 @@ from threadpoolctl import ThreadpoolController
 from config.settings import EngineSettings, TalentSettings
 from domain.encoder import Encoder, query_encoder
 from domain.skill_vocabulary import SkillVocabulary
-from query_api.api_keys import KeyStore, read_key_file
+from query_api.api_keys import KeyStore
 from query_api.api_settings import ApiSettings
 from query_api.deps import AppState, key_gate
 from query_api.errors import install_error_handlers
 from query_api.observability import ApiMetrics, RequestContext, configure_logging
 from query_api.page_grants import PageGrants
 from query_api.routes import keys, operations, pages, profiles, ranking_profiles, search, skills
+from query_api.search_admission import SearchAdmission
 from query_api.search_service import SearchService
 from query_api.searcher_provider import SearcherProvider
 from ranking.query_embedder import QueryEmbedder
@@ -68,10 +70,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
         client = client_factory()
-        keys = key_store or (
-            KeyStore.with_demo_keys(read_key_file(settings.keys_file))
-            if demo_keys
-            else KeyStore.from_file(settings.keys_file)
+        keys = key_store or KeyStore.watching(
+            settings.keys_file, settings.keys_reload_s, demo_keys=demo_keys
         )
         if demo_keys:
             log.warning(
@@ -120,7 +120,13 @@ def create_app(
             metrics=metrics,
             today=today,
             show_demo_keys=show_demo_keys,
-            search_slots=threading.BoundedSemaphore(settings.max_concurrent_searches),
+            admission=SearchAdmission(
+                settings.max_concurrent_searches,
+                settings.max_queued_searches,
+                settings.queue_timeout_s,
+                settings.max_searches_per_client,
+            ),
+            search_threads=CapacityLimiter(settings.max_concurrent_searches),
         )
         # The model, vocabulary and matcher live as long as the process: move them out of the
         # collector's generations so that a GC pass mid-request does not scan them (it made

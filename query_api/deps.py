@@ -10,13 +10,13 @@ exactly the 422 any unknown parameter gets. `EngineerClient` admits relevance en
 from __future__ import annotations
 
 import hmac
-import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -30,12 +30,14 @@ from query_api.errors import (
     UNAUTHORIZED,
     Forbidden,
     InvalidParameters,
+    TooManyRequests,
     Unauthorized,
     error_response,
     safe_name,
 )
 from query_api.observability import ApiMetrics
 from query_api.response_models import ErrorDetail
+from query_api.search_admission import SearchAdmission
 from query_api.search_request import (
     DIVERSITY_PARAMS,
     ENGINEER_PARAMS,
@@ -76,23 +78,31 @@ class AppState:
     today: Callable[[], date]
     # `talent-search demo` lists the public demo keys on the pages (GET /pages/config).
     show_demo_keys: bool
-    # Admission control: at most this many searches work at once; the rest wait their turn here
-    # instead of piling onto the engine, where a queue would turn into engine timeouts.
-    search_slots: threading.BoundedSemaphore
+    # Admission control: a bounded number of searches work at once; the rest wait their turn
+    # (bounded, fair between clients) instead of piling onto the engine or the thread pool.
+    admission: SearchAdmission
+    # The threads admitted searches run on: their own limiter, not the pool other routes share.
+    search_threads: CapacityLimiter
 
 
-def app_state(request: Request) -> AppState:
+def _state(request: Request) -> AppState:
     state: AppState = request.app.state.talent
     return state
+
+
+async def app_state(request: Request) -> AppState:
+    """On the event loop, like `authenticate`: no route waits for a thread to learn these."""
+    return _state(request)
 
 
 State = Annotated[AppState, Depends(app_state)]
 
 
-def authenticate(
+async def authenticate(
     request: Request, key: Annotated[str | None, Security(api_key_header)]
 ) -> ApiClient:
-    client = app_state(request).keys.authenticate(key)
+    """On the event loop (a hash and a compare): a queue of searches never delays it."""
+    client = _state(request).keys.authenticate(key)
     if client is None:
         raise Unauthorized(UNAUTHORIZED)
     request.state.client_name = client.name
@@ -170,7 +180,7 @@ async def search_access(request: Request, client: CurrentClient) -> ApiClient:
 SearchClient = Annotated[ApiClient, Depends(search_access)]
 
 
-def engineer_access(client: CurrentClient) -> ApiClient:
+async def engineer_access(client: CurrentClient) -> ApiClient:
     if not client.tier.tunes_ranking:
         raise Forbidden(RANKING_PROFILES_FORBIDDEN)
     return client
@@ -191,16 +201,31 @@ def is_operator(request: Request, settings: ApiSettings) -> bool:
 
 
 def key_gate(scope: Scope) -> Response | None:
-    """401 for any `/v1/` request without a known key, before anything reads its body.
+    """401 for any `/v1/` request without a known key, before anything reads its body; and
+    429 for a search from a key that already has its share of searches (the same answer the
+    route gives, without the cost of reading and validating the body: a key that floods the
+    API gets cheap refusals, and everyone else's requests stay served).
 
     FastAPI decodes a JSON body before it runs the route's dependencies, so without this a
     malformed body would get a 422 before the key is checked. Runs in the request middleware.
     """
-    if not str(scope.get("path", "")).startswith("/v1/"):
+    path = str(scope.get("path", ""))
+    if not path.startswith("/v1/"):
         return None
     request = Request(scope)
     state: AppState | None = getattr(request.app.state, "talent", None)
-    if state is not None and state.keys.authenticate(request.headers.get("x-api-key")):
+    client = state.keys.authenticate(request.headers.get("x-api-key")) if state else None
+    if state is not None and client is not None:
+        if path == "/v1/search" and state.admission.refuses(client.name):
+            request.state.client_name = client.name
+            retry = str(state.settings.retry_after_s)
+            return error_response(
+                request,
+                TooManyRequests.status,
+                TooManyRequests.code,
+                state.admission.too_many,
+                headers={"Retry-After": retry},
+            )
         return None
     return error_response(
         request, 401, Unauthorized.code, UNAUTHORIZED, headers={"WWW-Authenticate": "ApiKey"}

@@ -66,6 +66,13 @@ class InvalidParameters(ApiError):
     code = "invalid_parameters"
 
 
+class TooManyRequests(ApiError):
+    """429: one client asked for more at once than its share; the handler adds `Retry-After`."""
+
+    status = 429
+    code = "too_many_requests"
+
+
 class BackendUnavailable(ApiError):
     """503; the handler adds `Retry-After` (the API's `retry_after_s`)."""
 
@@ -104,9 +111,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         401: "Missing or unknown API key.",
         403: "The key's tier may not use a parameter.",
         422: "Invalid parameters; each invalid field is named.",
-        503: "The backend is unreachable or nothing is indexed yet (see Retry-After).",
+        503: "The backend is unreachable, nothing is indexed yet, or the service is busy "
+        "(see Retry-After).",
         504: "The backend timed out.",
     }.items()
+}
+# Searches only: one key's share of the admission queue (query_api.search_admission).
+TOO_MANY_SEARCHES = {
+    "model": ErrorResponse,
+    "description": "Too many searches at once from this key (see Retry-After).",
 }
 
 
@@ -233,7 +246,7 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         headers = dict(exc.headers)
-        if exc.status == 503:
+        if exc.status in (429, 503):
             headers["Retry-After"] = str(retry_after_s)
         return error_response(
             request, exc.status, exc.code, exc.message, exc.details, headers or None

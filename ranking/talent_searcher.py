@@ -31,7 +31,7 @@ from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.job_post_evidence import JobPostEvidence, JobPostSource, PostSkill
 from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
-from ranking.query_analysis import exact_skill_ids, query_parts, skill_parts
+from ranking.query_analysis import embedded_texts, exact_skill_ids, query_parts, skill_parts
 from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
 from ranking.ranking_profile import QueryClass, QueryReading, RankingProfile
@@ -279,15 +279,15 @@ class TalentSearcher:
         named = exact_skill_ids(parts) + self.learned_skill_ids(text, parts)
         expansions = list(dict.fromkeys(named + understanding.skill_ids))
         exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
-        texts = [*query_parts(text), *query.skills] if text else list(query.skills)
-        vectors = self.embedder.embed(texts, query.cache_partition)
+        query_texts, skill_texts = embedded_texts(text, query.skills)
+        vectors = self.embedder.embed([*query_texts, *skill_texts], query.cache_partition)
         query_class = query_class_of(title)
         top_k = profile.legs.skill.title_top_k
         profile = profile.for_query_class(query_class)  # the class's settings plan the rest
         skill_cfg = profile.legs.skill
         if title is not None and skill_cfg.title_top_k != top_k:  # the class's own top-k
             title = self.find_title(text, skill_cfg.title_top_k, understanding, parts)
-        evidence = self.post_evidence(vectors[: len(texts) - len(query.skills)], profile)
+        evidence = self.post_evidence(vectors[: len(query_texts)], profile)
         top_k_skills = skill_cfg.top_k_skills
         if evidence is not None:  # the posts spoke: they, not the nearest skills, carry the query
             top_k_skills = min(top_k_skills, profile.query.job_posts.top_k_skills)

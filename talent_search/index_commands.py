@@ -146,6 +146,13 @@ def _print_summary(summary: RunSummary, rejects_path: Path) -> None:
         )
     console.print(_counter_table("diversity certifications", dict(report.certifications)))
     console.print(_counter_table("skill matches", dict(report.skill_matches)))
+    if report.certificate_numbers_removed:
+        console.print(
+            _counter_table(
+                "certificate numbers removed from free text (profiles, by field)",
+                dict(report.certificate_numbers_removed),
+            )
+        )
     rate = summary.indexed / summary.seconds if summary.seconds else 0.0
     console.print(
         f"mode {summary.mode}; profiles -> {summary.profiles_index}; skills -> "

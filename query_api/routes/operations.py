@@ -14,7 +14,8 @@ router = APIRouter(tags=["operations"])
 
 
 @router.get("/healthz", summary="The process is up.")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
+    """On the event loop: it answers whatever the thread pool or the search queue holds."""
     return {"status": "ok"}
 
 

@@ -1,15 +1,16 @@
-"""Search: `GET` and `POST /v1/search`, behind admission control (a bounded number at once)."""
+"""Search: `GET` and `POST /v1/search`, behind admission control (query_api.search_admission)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from query_api.api_keys import ApiClient
 from query_api.deps import SearchClient, State
-from query_api.errors import ERROR_RESPONSES, BackendUnavailable
+from query_api.errors import ERROR_RESPONSES, TOO_MANY_SEARCHES
 from query_api.response_models import (
     EngineerSearchResponse,
     EnterpriseSearchResponse,
@@ -25,17 +26,23 @@ SEARCH_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Ranked talent. The shape depends on the key's tier.",
     },
     **ERROR_RESPONSES,
+    429: TOO_MANY_SEARCHES,
 }
 
 
-def _run_search(state: State, params: SearchParams, client: ApiClient) -> JSONResponse:
-    if not state.search_slots.acquire(timeout=state.settings.queue_timeout_s):
-        raise BackendUnavailable("the service is busy; retry later")
-    try:
-        searcher = state.searcher_provider.searcher()
-        response, timings = state.service.search(searcher, params, client, state.today())
-    finally:
-        state.search_slots.release()
+async def _run_search(state: State, params: SearchParams, client: ApiClient) -> JSONResponse:
+    """Wait for a slot on the event loop (no thread held), then search on a thread of the
+    searches' own limiter, so searches never take the threads the other routes share."""
+    async with state.admission.admit(client.name):
+        return await anyio.to_thread.run_sync(
+            _search, state, params, client, limiter=state.search_threads
+        )
+
+
+def _search(state: State, params: SearchParams, client: ApiClient) -> JSONResponse:
+    """The search and its JSON (rendered here, off the event loop)."""
+    searcher = state.searcher_provider.searcher()
+    response, timings = state.service.search(searcher, params, client, state.today())
     state.metrics.observe_search(timings)
     return JSONResponse(response.model_dump(mode="json"))
 
@@ -46,10 +53,10 @@ def _run_search(state: State, params: SearchParams, client: ApiClient) -> JSONRe
     response_model=None,
     responses=SEARCH_RESPONSES,
 )
-def search_get(
+async def search_get(
     state: State, params: Annotated[SearchParams, Query()], client: SearchClient
 ) -> JSONResponse:
-    return _run_search(state, params, client)
+    return await _run_search(state, params, client)
 
 
 @router.post(
@@ -58,5 +65,5 @@ def search_get(
     response_model=None,
     responses=SEARCH_RESPONSES,
 )
-def search_post(state: State, body: SearchBody, client: SearchClient) -> JSONResponse:
-    return _run_search(state, body, client)
+async def search_post(state: State, body: SearchBody, client: SearchClient) -> JSONResponse:
+    return await _run_search(state, body, client)

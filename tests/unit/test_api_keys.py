@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from query_api.api_keys import (
     DEMO_KEYS,
+    ApiClient,
     KeyFileError,
     KeyStore,
     StoredKey,
@@ -160,3 +161,32 @@ def test_the_new_keys_file_is_never_readable_by_others(
     assert (tmp_path / "new-dir" / "k.json").parent.exists() is False
     add_key(tmp_path / "new-dir" / "k.json", "acme", Tier.STANDARD)
     assert (tmp_path / "new-dir").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_watching_store_follows_its_key_file_without_a_restart(tmp_path: Path) -> None:
+    """Keys added and revoked count at the next check (every `reload_s`), not at a restart."""
+    path = tmp_path / "keys.json"
+    now = [0.0]
+    store = KeyStore.watching(path, reload_s=2.0, demo_keys=True, clock=lambda: now[0])
+    assert store.authenticate("demo-standard-key") == ApiClient("demo-standard", Tier.STANDARD)
+    key = add_key(path, "acme", Tier.ENTERPRISE)
+    assert store.authenticate(key) is None  # not checked again yet
+    now[0] += 2.0
+    assert store.authenticate(key) == ApiClient("acme", Tier.ENTERPRISE)
+    assert revoke_key(path, "acme")
+    now[0] += 2.0
+    assert store.authenticate(key) is None
+    assert store.authenticate("demo-standard-key") is not None  # the demo keys stay
+
+
+def test_a_key_file_that_turns_invalid_keeps_the_last_valid_keys(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    key = add_key(path, "acme", Tier.STANDARD)
+    now = [0.0]
+    store = KeyStore.watching(path, reload_s=1.0, clock=lambda: now[0])
+    path.write_text("[{not json")
+    now[0] += 1.0
+    assert store.authenticate(key) == ApiClient("acme", Tier.STANDARD)
+    path.unlink()  # no file: no keys, as at start-up
+    now[0] += 1.0
+    assert store.authenticate(key) is None

@@ -82,6 +82,7 @@ class FakeServer:
 
     indices: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    mappings: dict[str, dict[str, Any]] = field(default_factory=dict)  # as each was created
     requests: list[Recorded] = field(default_factory=list)
 
     def docs(self, name: str) -> dict[str, dict[str, Any]]:
@@ -115,12 +116,14 @@ class FakeServer:
                 return 200, {"responses": [self._search(h["index"], b) for h, b in pairs]}
             case [index] if method == "PUT":
                 self.indices[index] = {}
+                self.mappings[index] = body.get("mappings", {})
                 return 200, {"acknowledged": True, "shards_acknowledged": True, "index": index}
             case [index] if method == "DELETE":
                 self.indices.pop(index, None)
                 return 200, {"acknowledged": True}
-            case [index, "_mapping"]:  # an upsert asks whether the live index has vectors
-                return 200, {self.aliases.get(index, index): {"mappings": {"properties": {}}}}
+            case [index, "_mapping"]:  # an upsert checks the live index's schema and vectors
+                target = self.aliases.get(index, index)
+                return 200, {target: {"mappings": self.mappings.get(target, {})}}
             case [index, "_refresh"]:
                 return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
             case [index, "_count"]:

@@ -1,0 +1,101 @@
+"""Certificate numbers copied into a profile's free text are removed before it is indexed.
+
+The certificate number is never searchable and never appears in any response, but a freelancer
+may paste it into their title, overview or skills ("WBENC cert 2024-118233"). Before a profile
+becomes a document, each of its own certificate numbers is removed from every free-text field
+(name, title, overview, skills, skill certifications), written with any separators or none
+("WBENC-2024-118233", "wbenc 2024 118233"), and so is each run of 6 or more digits it contains
+("118233" alone). A skill left empty is dropped, so a number never becomes a learned skill.
+A profile whose title, name or every skill was nothing but a number cannot be indexed: the
+builder raises `CertificateNumberInText` and the run rejects that line with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from indexer.profile_input import ProfileInput
+
+MIN_DIGIT_RUN = 6
+
+
+class CertificateNumberInText(ValueError):
+    """A required free-text field held only the profile's own certificate number: that line
+    is rejected (naming `field`), the run goes on."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def number_pattern(numbers: list[str]) -> re.Pattern[str] | None:
+    """One pattern for every number: whole (any separators between its chunks) or any of its
+    digit runs of MIN_DIGIT_RUN or more."""
+    alternatives: list[str] = []
+    for number in numbers:
+        chunks = re.findall(r"[A-Za-z0-9]+", number)
+        if not chunks:
+            continue
+        alternatives.append(r"[\W_]*".join(re.escape(chunk) for chunk in chunks))
+        digits = "".join(re.findall(r"\d", number))
+        runs = {run for run in re.findall(r"\d+", number) if len(run) >= MIN_DIGIT_RUN}
+        if len(digits) >= MIN_DIGIT_RUN:
+            runs.add(digits)
+        alternatives += [re.escape(run) for run in runs]
+    if not alternatives:
+        return None
+    longest_first = sorted(set(alternatives), key=len, reverse=True)
+    return re.compile("|".join(longest_first), re.IGNORECASE)
+
+
+def _scrub(text: str, pattern: re.Pattern[str]) -> str:
+    return " ".join(pattern.sub(" ", text).split())
+
+
+def without_certificate_numbers(
+    profile: ProfileInput, removed: Counter[str] | None = None
+) -> ProfileInput:
+    """`profile` with its own certificate numbers taken out of every free-text field; counts
+    the fields they were found in (`removed`). Raises CertificateNumberInText."""
+    pattern = number_pattern([c.certificate_number for c in profile.diversity_certifications])
+    if pattern is None:
+        return profile
+    found: Counter[str] = Counter()
+
+    def clean(field: str, text: str) -> str:
+        scrubbed = _scrub(text, pattern)
+        if scrubbed != " ".join(text.split()):
+            found[field] += 1
+            return scrubbed
+        return text
+
+    name, title = clean("name", profile.name), clean("title", profile.title)
+    overview = clean("overview", profile.overview) if profile.overview is not None else None
+    skills = [s for s in (clean("skills", raw) for raw in profile.skills) if s]
+    certifications = []
+    for cert in profile.skill_certifications:
+        cert_name = clean("skill_certifications", cert.name)
+        issuer = clean("skill_certifications", cert.issuer)
+        if cert_name and issuer:  # one that was only a number says nothing else
+            certifications.append(cert.model_copy(update={"name": cert_name, "issuer": issuer}))
+    if not found:
+        return profile
+    empty = [f for f, value in (("name", name), ("title", title), ("skills", skills)) if not value]
+    if empty:
+        raise CertificateNumberInText(
+            empty[0],
+            f"{', '.join(empty)} held nothing but the profile's certificate number, which is "
+            "never indexed: write what the field is for",
+        )
+    if removed is not None:
+        removed.update(found)
+    return profile.model_copy(
+        update={
+            "name": name,
+            "title": title,
+            "overview": overview,
+            "skills": skills,
+            "skill_certifications": certifications,
+        }
+    )
