@@ -57,8 +57,9 @@ from indexer.indexing_run import run_index
 from indexer.job_post_indexing import run_job_post_index
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
+from ranking.blas_threads import one_blas_thread
 from ranking.job_post_evidence import JobPostSource
-from ranking.query_analysis import query_parts
+from ranking.query_analysis import embedded_texts as bounded_texts
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import RankingProfile, load_profile
 from ranking.search_filters import SearchFilters
@@ -125,8 +126,8 @@ def query_mix(count: int, seed: int = 7) -> list[SearchQuery]:
 
 def embedded_texts(query: SearchQuery) -> list[str]:
     """The texts a search embeds for this query (as `TalentSearcher.plan` does)."""
-    text = (query.text or "").strip()
-    return [*query_parts(text), *query.skills] if text else list(query.skills)
+    texts, skills = bounded_texts((query.text or "").strip(), query.skills)
+    return [*texts, *skills]
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
@@ -375,6 +376,7 @@ def main(
         ensure_indexed(client, count, reuse, workdir, namespace)
         ensure_job_posts(client, job_posts, workdir, namespace)
         encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
+        one_blas_thread()  # as the API serves (ranking.blas_threads)
         searcher = TalentSearcher(
             client,
             SkillVocabulary.load_default(),

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from anyio import CapacityLimiter
 from fastapi import FastAPI
 from opensearchpy import OpenSearch
-from threadpoolctl import ThreadpoolController
 
 from config.settings import EngineSettings, TalentSettings
 from domain.encoder import Encoder, query_encoder
@@ -33,6 +32,7 @@ from query_api.routes import keys, operations, pages, profiles, ranking_profiles
 from query_api.search_admission import SearchAdmission
 from query_api.search_service import SearchService
 from query_api.searcher_provider import SearcherProvider
+from ranking.blas_threads import one_blas_thread
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
 
@@ -84,12 +84,9 @@ def create_app(
                 "(create one with `talent-search keys add`)",
                 settings.keys_file,
             )
-        # Searches run on many threads at once, each with one tiny matrix product (the query
-        # against the skill vectors). numpy's OpenBLAS pool makes those threads contend for the
-        # same cores, which cost the API most of its throughput on a real engine; one BLAS
-        # thread per call is faster here. torch's own thread pool (the query model) is not
-        # OpenBLAS and keeps its setting.
-        ThreadpoolController().select(internal_api="openblas").limit(limits=1)
+        # Searches run on many threads at once, each with a few skinny matrix products: a
+        # BLAS pool per call made them contend for the same cores (ranking.blas_threads)
+        one_blas_thread()
         talent = talent_settings or TalentSettings()
         query_encode = encoder or query_encoder(talent.query_embedding_backend, talent.onnx_dir)
         query_encode(["warm up"])  # load (or export) the model now, not on the first request

@@ -29,6 +29,7 @@ from rich.table import Table
 
 from config.settings import TalentSettings
 from domain.encoder import query_encoder
+from ranking.blas_threads import one_blas_thread
 from ranking.talent_searcher import TalentSearcher
 from talent_search.engine_process import EngineConnection, EngineProcessError, open_engine
 
@@ -159,7 +160,9 @@ def _backend_or_exit() -> Iterator[EngineConnection]:
 
 def _searcher(client: OpenSearch, settings: TalentSettings) -> TalentSearcher:
     """The searcher of `search`, `eval`, `tune` and `demo`: the settings' index namespace,
-    enabled countries and query model (TALENT_SEARCH_QUERY_EMBEDDING_BACKEND)."""
+    enabled countries and query model (TALENT_SEARCH_QUERY_EMBEDDING_BACKEND), with numpy's
+    BLAS on one thread per call as the API runs it (ranking.blas_threads)."""
+    one_blas_thread()
     return TalentSearcher.from_backend(
         client,
         settings.certification_registry.enabled_countries(),
