@@ -179,10 +179,16 @@ def ensure_indexed(
 
 
 def ensure_job_posts(
-    client: OpenSearch, count: int, workdir: Path, namespace: IndexNamespace
+    client: OpenSearch, count: int, reuse: bool, workdir: Path, namespace: IndexNamespace
 ) -> None:
-    """Index `count` demo job posts (none: no job-post index, as a new marketplace has)."""
+    """Index `count` demo job posts (none: no job-post index, as a new marketplace has), unless
+    --reuse and the live alias already holds them."""
     if count <= 0:
+        return
+    alias = namespace.job_posts.alias
+    held = int(client.count(index=alias)["count"]) if alias_target(client, alias) else 0
+    if reuse and held == count:
+        console.print(f"reusing {alias} ({count} job posts)")
         return
     posts = workdir / "job-posts.jsonl"
     write_demo_job_posts(posts, count)
@@ -350,7 +356,9 @@ def compare_onnx(texts: list[str], matcher: SkillMatcher, top_k: int) -> None:
 def main(
     count: int = typer.Option(100_000, help="Demo profiles in the index."),
     queries: int = typer.Option(300, help="Queries in the mix (each run once per stage)."),
-    reuse: bool = typer.Option(False, help="Skip indexing if the live alias holds --count."),
+    reuse: bool = typer.Option(
+        False, help="Skip indexing if the live aliases hold --count (and --job-posts)."
+    ),
     engine: str = typer.Option("embedded", help="embedded | opensearch (started for the run)."),
     heap: str = typer.Option("2g", help="JVM heap of the real engine."),
     backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
@@ -374,7 +382,7 @@ def main(
         client = make_client(running.url, EngineSettings(url=running.url, timeout_s=120))
         namespace = settings.index_namespace
         ensure_indexed(client, count, reuse, workdir, namespace)
-        ensure_job_posts(client, job_posts, workdir, namespace)
+        ensure_job_posts(client, job_posts, reuse, workdir, namespace)
         encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
         one_blas_thread()  # as the API serves (ranking.blas_threads)
         searcher = TalentSearcher(
