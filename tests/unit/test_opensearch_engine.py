@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from config.settings import CHECKOUT_ID, EngineSettings, TalentSettings
-from talent_search import opensearch_engine
+from talent_search import engine_process, opensearch_engine
 from talent_search.cli import app
-from talent_search.engine_process import EngineProcessError, make_client, node_urls
-from talent_search.opensearch_engine import OPENSEARCH_VERSION, node_specs
+from talent_search.engine_process import EngineProcessError, make_client, node_urls, open_engine
+from talent_search.opensearch_engine import OPENSEARCH_VERSION, EngineState, NodeSpec, node_specs
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +82,28 @@ def test_each_version_runs_on_its_own_java_and_keeps_its_own_data(tmp_path: Path
     old = node_specs(settings, ["/x.jar"], nodes=1, heap="256m", port=9500, version="2.19.1")[0]
     assert new.home != old.home
     assert new.argv[0] == "/jdk21/bin/java" and old.argv[0] == "/jdk17/bin/java"
+
+
+def running_engine(version: str) -> EngineState:
+    spec = NodeSpec("node-0", 9500, 9600, "/nowhere", ["java"])
+    return EngineState(nodes=[spec], pids={"node-0": 1}, version=version)
+
+
+def test_a_running_engine_of_another_version_is_refused_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_process, "engine_status", lambda _: running_engine("2.19.1"))
+    monkeypatch.setattr(engine_process, "background_status", lambda _: None)
+    asked = TalentSettings(state_dir=tmp_path, engine="opensearch", engine_version="3.5.0")
+    with (
+        pytest.raises(EngineProcessError, match=r"runs OpenSearch 2\.19\.1") as caught,
+        open_engine(EngineSettings(url=None), asked),
+    ):
+        pytest.fail("served from OpenSearch 2.19.1 when 3.5.0 was asked for")
+    assert "TALENT_SEARCH_ENGINE_VERSION=3.5.0" in str(caught.value)
+    # the version it runs, or none named: used, and said which
+    for version in ("2.19.1", None):
+        settings = TalentSettings(state_dir=tmp_path, engine="opensearch", engine_version=version)
+        with open_engine(EngineSettings(url=None), settings) as backend:
+            assert backend.kind == "opensearch"
+            assert backend.description.startswith("OpenSearch 2.19.1")
