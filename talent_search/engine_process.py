@@ -111,7 +111,7 @@ def open_engine(
     ts = talent_settings or TalentSettings()
     if es.url:
         client = make_client(es.url, es)
-        yield EngineConnection(client, es.url, "cluster", f"the cluster at OPENSEARCH_URL={es.url}")
+        yield EngineConnection(client, es.url, "cluster", "the cluster named by OPENSEARCH_URL")
         return
     engine = engine_status(ts)
     running = background_status(ts)
