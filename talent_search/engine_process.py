@@ -115,9 +115,10 @@ def open_engine(
         return
     engine = engine_status(ts)
     running = background_status(ts)
-    if ts.engine == "opensearch" or (ts.engine is None and engine is not None):
+    # Unasked, the embedded backend wins when both run (as before the engine could be asked for).
+    if ts.engine == "opensearch" or (ts.engine is None and engine is not None and running is None):
         if engine is None:
-            refuse_other_kind(ts, running)
+            refuse_other_kind(running)
             engine = _start_real_engine(ts)
         else:
             refuse_other_version(ts, engine)
@@ -156,7 +157,7 @@ def describe_engine(engine: EngineState) -> str:
     return f"OpenSearch {engine.version}{nodes} (this checkout's background engine)"
 
 
-def refuse_other_kind(ts: TalentSettings, running: BackgroundServer | None) -> None:
+def refuse_other_kind(running: BackgroundServer | None) -> None:
     """Asked for the real engine while this checkout's embedded backend runs: say so, stop."""
     if running is not None:
         raise EngineProcessError(
@@ -206,9 +207,9 @@ def configured_client(engine_settings: EngineSettings | None = None) -> OpenSear
     ts = TalentSettings()
     engine = engine_status(ts)
     running = background_status(ts)
-    if ts.engine == "opensearch" or (ts.engine is None and engine is not None):
+    if ts.engine == "opensearch" or (ts.engine is None and engine is not None and running is None):
         if engine is None:
-            refuse_other_kind(ts, running)
+            refuse_other_kind(running)
             raise EngineProcessError(
                 "no OpenSearch running for this checkout: set OPENSEARCH_URL, or run "
                 "`talent-search backend start --engine opensearch`"
