@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -78,19 +79,26 @@ def test_backend_start_opensearch_status_and_stop(
 def test_the_opensearch_engine_setting_starts_the_real_engine_and_leaves_it_running(
     tmp_path: Path,
 ) -> None:
-    """TALENT_SEARCH_ENGINE=opensearch: what `./scripts/demo.sh` does on the real engine."""
+    """TALENT_SEARCH_ENGINE=opensearch: what `./scripts/demo.sh` does on the real engine, here
+    with its port taken by something else (it takes free ports, as the embedded demo does)."""
     require_real_engine()
+    busy = free_port_block()
     settings = TalentSettings(
         state_dir=tmp_path,
         engine="opensearch",
         engine_version=ENGINE_VERSION,
         engine_heap="256m",
-        engine_port=free_port_block(),
+        engine_port=busy,
     )
     try:
-        with open_engine(EngineSettings(url=None), settings) as backend:
-            assert backend.kind == "opensearch"
-            backend.client.index(index="probe", id="1", body={"x": 1}, refresh=True)
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", busy))
+            taken.listen()
+            with open_engine(EngineSettings(url=None), settings) as backend:
+                assert backend.kind == "opensearch"
+                assert backend.url != f"http://127.0.0.1:{busy}"
+                assert backend.description.startswith(f"OpenSearch {ENGINE_VERSION}")
+                backend.client.index(index="probe", id="1", body={"x": 1}, refresh=True)
         # still running after the "command" ended: the next one finds it, with its data
         with open_engine(EngineSettings(url=None), settings) as backend:
             assert backend.kind == "opensearch"
