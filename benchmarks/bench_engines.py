@@ -1,8 +1,9 @@
 """The engine a benchmark runs on: `--engine embedded|opensearch`, started for the run.
 
 Each benchmark starts its own engine, so two runs never share caches or data, and stops it at
-the end. `embedded` is osmem-server; `opensearch` is one real OpenSearch 2.19.1 node from its
-Maven Central jars (`talent_search.opensearch_engine`) with its data in a temporary state dir.
+the end. `embedded` is osmem-server; `opensearch` is one real OpenSearch node (3.5.0, or the
+version in TALENT_SEARCH_ENGINE_VERSION, e.g. 2.19.1) from its Maven Central jars
+(`talent_search.opensearch_engine`) with its data in a temporary state dir.
 `--backend-url` (or `OPENSEARCH_URL`) instead measures a cluster someone else runs.
 """
 
@@ -20,7 +21,12 @@ from osmem_server import OsmemServer
 
 from config.settings import EngineSettings, TalentSettings
 from talent_search.engine_process import stop_embedded
-from talent_search.opensearch_engine import free_port_block, start_engine, stop_engine
+from talent_search.opensearch_engine import (
+    OPENSEARCH_VERSION,
+    free_port_block,
+    start_engine,
+    stop_engine,
+)
 
 EngineName = Literal["embedded", "opensearch"]
 
@@ -58,10 +64,11 @@ def bench_engine(
             stop_embedded(server)
         return
     settings = TalentSettings(state_dir=Path(tempfile.mkdtemp(prefix="ts-bench-engine-")))
-    state = start_engine(settings, nodes=1, heap=heap, port=free_port_block())
+    version = settings.engine_version or OPENSEARCH_VERSION
+    state = start_engine(settings, version=version, nodes=1, heap=heap, port=free_port_block())
     try:
         yield BenchEngine(
-            f"OpenSearch 2.19.1, 1 node, heap {heap}", state.url, tuple(state.pids.values())
+            f"OpenSearch {version}, 1 node, heap {heap}", state.url, tuple(state.pids.values())
         )
     finally:
         stop_engine(settings)

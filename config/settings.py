@@ -8,6 +8,7 @@ ranking and the indexer never read settings themselves.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,6 +22,11 @@ from mappings.index_contract import DEFAULT_PREFIX, IndexNamespace, validate_pre
 
 def default_state_dir() -> Path:
     return Path.home() / ".cache" / "talent-search"
+
+
+# Which checkout (or installed copy) this code runs from: the background backends' state files
+# carry it in their names, so a command only ever finds the backends its own checkout started.
+CHECKOUT_ID = hashlib.sha256(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:10]
 
 
 class EngineSettings(BaseSettings):
@@ -45,9 +51,11 @@ class TalentSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TALENT_SEARCH_", extra="ignore")
 
     state_dir: Path = Field(default_factory=default_state_dir)
-    # Which engine a command starts when no OPENSEARCH_URL and no background engine is set:
-    # the embedded osmem-server (zero-install) or the real OpenSearch (needs Java and Maven).
-    engine: Literal["embedded", "opensearch"] = "embedded"
+    # Which engine a command asks for: the embedded osmem-server (zero-install) or the real
+    # OpenSearch (needs a JDK and Maven). Unset: whichever backend this checkout runs, else a
+    # per-command embedded one. Set: only that kind (and `engine_version`, when set) is used.
+    engine: Literal["embedded", "opensearch"] | None = None
+    engine_version: Literal["3.5.0", "2.19.1"] | None = None
     engine_heap: Annotated[str, Field(pattern=r"^[1-9][0-9]*[mg]$")] = "512m"
     engine_port: Annotated[int, Field(ge=1024, le=65000)] = 9200
     # Countries whose certifying bodies count in addition to those the registry enables (e.g. CA).
@@ -113,4 +121,4 @@ class TalentSettings(BaseSettings):
 
     @property
     def backend_pid_file(self) -> Path:
-        return self.state_dir / "backend.json"
+        return self.state_dir / f"backend-{CHECKOUT_ID}.json"

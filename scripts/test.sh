@@ -3,15 +3,19 @@
 # test suite. The options run one part alone, on the .venv as it is (no setup, no reinstall):
 usage() {
   cat <<'EOF'
-usage: scripts/test.sh [--no-setup] [--lint] [--unit] [--integration] [--faults] [PYTEST_ARGS...]
+usage: scripts/test.sh [--no-setup] [--lint] [--unit] [--integration] [--faults] [--compat]
+                      [PYTEST_ARGS...]
 
-  (no part named)  scripts/setup.sh, then lint, mypy and every test: what CI runs
+  (no part named)  scripts/setup.sh, then lint, mypy, every test on OpenSearch 3.5.0 and the
+                   2.19.1 compatibility run: what CI runs
   --no-setup       the same without scripts/setup.sh (the .venv as it is)
   --lint           ruff check, ruff format --check and mypy only
   --unit           tests/unit: no engine, no server, no model (seconds)
   --integration    tests/integration: engines (both), the model, the browser, the CLI end to
                    end, but not the fault tests
   --faults         the fault tests (engine and node failures the service must survive)
+  --compat         the compatibility run on OpenSearch 2.19.1: the backend contract suite, the
+                   congruence test and one end-to-end API test, on the real engine only
 
 Naming parts runs just those, in that order, without setup. Any other argument goes to pytest
 (after `--`, every argument does), e.g. scripts/test.sh --unit -q -x -k badge
@@ -25,6 +29,14 @@ cd "$(dirname "$0")/.."
 UNIT_TESTS=(tests/unit)
 INTEGRATION_TESTS=(tests/integration -m "not fault")
 FAULT_TESTS=(tests/integration -m fault)
+# The older supported version keeps a smaller run of its own, so a regression on either fails CI.
+COMPAT_VERSION=2.19.1
+COMPAT_TESTS=(
+  tests/integration/test_backend_contract.py
+  tests/integration/test_engine_congruence.py
+  tests/integration/test_query_api.py::test_a_standard_search_returns_ranked_tiles_without_diversity_fields
+  -k "opensearch or congruence"
+)
 
 setup=1
 parts=()
@@ -32,7 +44,7 @@ pytest_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-setup) setup=0 ;;
-    --lint | --unit | --integration | --faults) parts+=("${1#--}") ;;
+    --lint | --unit | --integration | --faults | --compat) parts+=("${1#--}") ;;
     -h | --help) usage; exit 0 ;;
     --) shift; pytest_args+=("$@"); break ;;
     *) pytest_args+=("$1") ;;
@@ -41,6 +53,10 @@ while [ $# -gt 0 ]; do
 done
 
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+compat() {
+  { printf '== compat tests on OpenSearch %s: pytest' "$COMPAT_VERSION"; printf ' %q' "${COMPAT_TESTS[@]}" "$@"; echo; } >&2
+  TALENT_SEARCH_ENGINE_VERSION="$COMPAT_VERSION" .venv/bin/pytest "${COMPAT_TESTS[@]}" "$@"
+}
 lint() {
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
@@ -52,7 +68,9 @@ if [ ${#parts[@]} -eq 0 ]; then
     bash scripts/setup.sh
   fi
   lint
-  exec .venv/bin/pytest ${pytest_args[@]+"${pytest_args[@]}"}
+  echo "== every test, on OpenSearch 3.5.0" >&2
+  .venv/bin/pytest ${pytest_args[@]+"${pytest_args[@]}"}
+  exec bash "$0" --compat ${pytest_args[@]+"${pytest_args[@]}"}
 fi
 for part in "${parts[@]}"; do
   case "$part" in
@@ -60,6 +78,7 @@ for part in "${parts[@]}"; do
     unit) selection=("${UNIT_TESTS[@]}") ;;
     integration) selection=("${INTEGRATION_TESTS[@]}") ;;
     faults) selection=("${FAULT_TESTS[@]}") ;;
+    compat) compat ${pytest_args[@]+"${pytest_args[@]}"}; continue ;;
   esac
   if [ "$part" != lint ]; then
     { printf '== %s tests: pytest' "$part"; printf ' %q' "${selection[@]}" ${pytest_args[@]+"${pytest_args[@]}"}; echo; } >&2

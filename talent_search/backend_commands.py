@@ -23,6 +23,7 @@ from talent_search.engine_process import (
 )
 from talent_search.opensearch_engine import (
     OPENSEARCH_VERSION,
+    SUPPORTED_VERSIONS,
     EngineError,
     engine_status,
     start_engine,
@@ -38,8 +39,15 @@ backend_app = typer.Typer(
 def backend_start(
     engine: Annotated[
         Literal["embedded", "opensearch"],
-        typer.Option(help="embedded: osmem-server, no JVM. opensearch: OpenSearch 2.19.1."),
+        typer.Option(help="embedded: osmem-server, no JVM. opensearch: a real OpenSearch."),
     ] = "embedded",
+    version: Annotated[
+        str | None,
+        typer.Option(
+            help=f"OpenSearch version: {' or '.join(SUPPORTED_VERSIONS)} "
+            f"(default {OPENSEARCH_VERSION}, or TALENT_SEARCH_ENGINE_VERSION)."
+        ),
+    ] = None,
     nodes: Annotated[
         int, typer.Option(min=1, max=3, help="OpenSearch nodes, one JVM each: 1 or 3.")
     ] = 1,
@@ -51,6 +59,8 @@ def backend_start(
     """Start a backend in the background and print the OPENSEARCH_URL to export."""
     settings = TalentSettings()
     if engine == "embedded":
+        if version is not None:
+            raise _fail("--version is for --engine opensearch", code=2)
         try:
             state = start_background(settings, port=port)
         except EngineProcessError as exc:
@@ -62,13 +72,16 @@ def backend_start(
         raise _fail(f"--nodes must be 1 or 3, got {nodes}", code=2)
     if heap is not None and not re.fullmatch(r"[1-9][0-9]*[mg]", heap):
         raise _fail(f"--heap must look like 512m or 2g, got {heap!r}", code=2)
+    version = version or settings.engine_version or OPENSEARCH_VERSION
+    if version not in SUPPORTED_VERSIONS:
+        raise _fail(f"--version must be one of {', '.join(SUPPORTED_VERSIONS)}, got {version}", 2)
     console.print(
-        f"starting OpenSearch {OPENSEARCH_VERSION} ({nodes} node(s)); the first start builds "
+        f"starting OpenSearch {version} ({nodes} node(s)); the first start of a version builds "
         "its classpath with Maven"
     )
     try:
         engine_state = start_engine(
-            settings, nodes=nodes, heap=heap or settings.engine_heap, port=port
+            settings, version=version, nodes=nodes, heap=heap or settings.engine_heap, port=port
         )
     except EngineError as exc:
         raise _fail(str(exc)) from exc
@@ -104,7 +117,8 @@ def backend_status() -> None:
         found = True
         health = _cluster_health(engine_state.url)
         out.print(
-            f"opensearch running nodes={len(engine_state.nodes)} health={health} "
+            f"opensearch {engine_state.version} running nodes={len(engine_state.nodes)} "
+            f"health={health} "
             f"url={engine_state.url}"
         )
     state = background_status(settings)

@@ -153,6 +153,8 @@ def _backend_or_exit() -> Iterator[EngineConnection]:
                     "server for this command only; its data is gone when the command ends. "
                     "Run `talent-search backend start` to keep data between commands.[/]"
                 )
+            else:
+                console.print(f"using {backend.description} at {backend.url}")
             yield backend
     except EngineProcessError as exc:
         raise _fail(str(exc)) from exc

@@ -8,6 +8,7 @@ shells' commands find, and serves the API with the public demo keys.
 
 from __future__ import annotations
 
+import signal
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ from talent_search.index_commands import (
     _print_job_post_summary,
     _print_summary,
 )
+from talent_search.opensearch_engine import engine_status
 from talent_search.search_commands import _print_ranked
 
 
@@ -113,10 +115,10 @@ def demo(
         job_posts = settings.state_dir / f"demo-job-posts-{count}.jsonl"
         if not job_posts.exists():
             generate_demo_job_posts(out_file=job_posts, count=count, seed=42)
-    with _demo_backend(settings) as backend:
+    with _exit_on_sigterm(), _demo_backend(settings) as backend:
         console.print(
-            f"{backend.kind} backend at {backend.url}: while the demo runs, `talent-search` "
-            "commands in other shells find it by themselves"
+            f"using {backend.description} at {backend.url}: while the demo runs, `talent-search` "
+            "commands in other shells of this checkout find it by themselves"
         )
         builder = DocumentBuilder(
             vocabulary=SkillVocabulary.load_default().copy(),
@@ -181,17 +183,40 @@ def demo(
 
 
 @contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """SIGTERM (docker stop, systemd, CI) ends the demo as Ctrl-C does: its cleanup runs.
+
+    Without this, uvicorn re-raises the SIGTERM it caught once it has shut down, and the default
+    action kills the process before the demo stops the backend it started.
+    """
+
+    def exit_(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, exit_)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
 def _demo_backend(settings: TalentSettings) -> Iterator[EngineConnection]:
     """The demo's backend, in the background so other shells' commands find it while it runs.
 
     The embedded server the demo starts is stopped when the demo ends (its data goes with it);
-    a backend that was already running, or the real engine, is left running.
+    a backend that was already running, or the real engine, is left running. Only this
+    checkout's backends of the kind asked for are used (`open_engine`).
     """
-    if settings.engine == "opensearch" or background_status(settings) is not None:
-        with open_engine(EngineSettings(url=None), settings) as backend:
-            yield backend
-        return
     try:
+        if (
+            settings.engine == "opensearch"
+            or background_status(settings) is not None
+            or engine_status(settings) is not None
+        ):
+            with open_engine(EngineSettings(url=None), settings) as backend:
+                yield backend
+            return
         state = start_background(settings, port=_free_port(9200))
     except EngineProcessError as exc:
         raise _fail(str(exc)) from exc

@@ -3,13 +3,16 @@
 One opensearch-py code path serves all. Resolution order for a command:
 1. `OPENSEARCH_URL` (one or more nodes, comma-separated, with user, password and TLS
    settings): a cluster someone else runs;
-2. a background engine started by `talent-search backend start` (its state file): the real
-   OpenSearch (`--engine opensearch`) or the embedded server;
+2. a background engine this checkout started with `talent-search backend start` (its state
+   file, named after the checkout): the real OpenSearch (`--engine opensearch`) or the embedded
+   server;
 3. otherwise, with `TALENT_SEARCH_ENGINE=opensearch`, the real engine is started in the
    background (and left running for the next command); by default an embedded server is
    started for this process only, and stopped when it ends.
-The embedded server keeps nothing on disk, so (2) is how `index` and `serve` share data across
-processes, as they would against a cluster.
+A command never serves from an engine other than the one asked for: with `TALENT_SEARCH_ENGINE`
+(and `TALENT_SEARCH_ENGINE_VERSION`) set, a running backend of another kind or version is
+refused with what to do, never used. The embedded server keeps nothing on disk, so (2) is how
+`index` and `serve` share data across processes, as they would against a cluster.
 """
 
 from __future__ import annotations
@@ -31,8 +34,13 @@ from osmem_server import OsmemServer, resolve_binary
 
 from config.settings import EngineSettings, TalentSettings
 from talent_search.opensearch_engine import (
+    OPENSEARCH_VERSION,
+    TRANSPORT_PORT_OFFSET,
     EngineError,
+    EngineState,
     engine_status,
+    free_port_block,
+    port_free,
     process_alive,
     start_engine,
 )
@@ -52,6 +60,8 @@ class EngineConnection:
     client: OpenSearch
     url: str
     kind: EngineKind
+    # What a user is told they are on, e.g. "OpenSearch 3.5.0 (this checkout's background engine)"
+    description: str = ""
 
 
 def node_urls(url: str) -> list[str]:
@@ -96,43 +106,116 @@ def open_engine(
     engine_settings: EngineSettings | None = None,
     talent_settings: TalentSettings | None = None,
 ) -> Iterator[EngineConnection]:
-    """Yield a client to the configured engine, starting an embedded one if none is set."""
+    """Yield a client to the engine asked for, starting one if this checkout runs none."""
     es = engine_settings or EngineSettings()
     ts = talent_settings or TalentSettings()
     if es.url:
-        yield EngineConnection(make_client(es.url, es), es.url, "cluster")
+        client = make_client(es.url, es)
+        yield EngineConnection(client, es.url, "cluster", "the cluster named by OPENSEARCH_URL")
         return
     engine = engine_status(ts)
     running = background_status(ts)
-    if engine is not None and (running is None or ts.engine == "opensearch"):
-        yield EngineConnection(make_client(engine.url, es), engine.url, "opensearch")
+    # Unasked, the embedded backend wins when both run (as before the engine could be asked for).
+    if ts.engine == "opensearch" or (ts.engine is None and engine is not None and running is None):
+        if engine is None:
+            refuse_other_kind(running)
+            engine = _start_real_engine(ts)
+        else:
+            refuse_other_version(ts, engine)
+        yield EngineConnection(
+            make_client(engine.url, es), engine.url, "opensearch", describe_engine(engine)
+        )
         return
     if running is not None:
-        yield EngineConnection(make_client(running.url, es), running.url, "background")
+        yield EngineConnection(
+            make_client(running.url, es),
+            running.url,
+            "background",
+            f"the embedded osmem-server (this checkout's background backend, pid {running.pid})",
+        )
         return
-    if ts.engine == "opensearch":
-        try:
-            engine = start_engine(ts, heap=ts.engine_heap, port=ts.engine_port)
-        except EngineError as exc:
-            raise EngineProcessError(str(exc)) from exc
-        yield EngineConnection(make_client(engine.url, es), engine.url, "opensearch")
-        return
+    if engine is not None:  # TALENT_SEARCH_ENGINE=embedded, and only OpenSearch runs
+        raise EngineProcessError(
+            f"TALENT_SEARCH_ENGINE=embedded asks for the embedded server, but this checkout runs "
+            f"OpenSearch {engine.version} at {engine.url}: unset TALENT_SEARCH_ENGINE to use it, "
+            "or stop it with `talent-search backend stop`."
+        )
     server = OsmemServer.start(japanese=False)
     try:
-        yield EngineConnection(make_client(server.url, es), server.url, "embedded")
+        yield EngineConnection(
+            make_client(server.url, es),
+            server.url,
+            "embedded",
+            "the embedded osmem-server (for this command only)",
+        )
     finally:
         stop_embedded(server)
 
 
+def describe_engine(engine: EngineState) -> str:
+    nodes = f", {len(engine.nodes)} nodes" if len(engine.nodes) > 1 else ""
+    return f"OpenSearch {engine.version}{nodes} (this checkout's background engine)"
+
+
+def refuse_other_kind(running: BackgroundServer | None) -> None:
+    """Asked for the real engine while this checkout's embedded backend runs: say so, stop."""
+    if running is not None:
+        raise EngineProcessError(
+            f"TALENT_SEARCH_ENGINE=opensearch asks for the real OpenSearch, but this checkout's "
+            f"embedded backend (osmem-server) runs at {running.url}; it is not used in its place. "
+            "Stop it with `talent-search backend stop`, or unset TALENT_SEARCH_ENGINE to use it."
+        )
+
+
+def refuse_other_version(ts: TalentSettings, engine: EngineState) -> None:
+    """Asked for one OpenSearch version while this checkout runs another: say so, stop."""
+    if ts.engine_version is not None and engine.version != ts.engine_version:
+        raise EngineProcessError(
+            f"TALENT_SEARCH_ENGINE_VERSION={ts.engine_version} asks for OpenSearch "
+            f"{ts.engine_version}, but this checkout runs OpenSearch {engine.version} at "
+            f"{engine.url}; it is not used in its place. Stop it with `talent-search backend "
+            f"stop`, or ask for {engine.version}."
+        )
+
+
+def _start_real_engine(ts: TalentSettings) -> EngineState:
+    """The real engine in the background: on `engine_port`, or on free ports if it is taken."""
+    port = ts.engine_port
+    if not (port_free(port) and port_free(port + TRANSPORT_PORT_OFFSET)):
+        port = free_port_block()
+    try:
+        return start_engine(
+            ts,
+            version=ts.engine_version or OPENSEARCH_VERSION,
+            heap=ts.engine_heap,
+            port=port,
+            port_hint="set TALENT_SEARCH_ENGINE_PORT to a free port",
+        )
+    except EngineError as exc:
+        raise EngineProcessError(str(exc)) from exc
+
+
 def configured_client(engine_settings: EngineSettings | None = None) -> OpenSearch:
-    """The client `serve` gives the API: OPENSEARCH_URL, else a running `talent-search backend`.
+    """The client `serve` gives the API: OPENSEARCH_URL, else this checkout's `talent-search
+    backend` (of the kind asked for).
 
     Unlike `open_engine` it never starts an engine: the API outlives any one command.
     """
     settings = engine_settings or EngineSettings()
     if settings.url:
         return make_client(settings.url, settings)
-    running = background_status(TalentSettings())
+    ts = TalentSettings()
+    engine = engine_status(ts)
+    running = background_status(ts)
+    if ts.engine == "opensearch" or (ts.engine is None and engine is not None and running is None):
+        if engine is None:
+            refuse_other_kind(running)
+            raise EngineProcessError(
+                "no OpenSearch running for this checkout: set OPENSEARCH_URL, or run "
+                "`talent-search backend start --engine opensearch`"
+            )
+        refuse_other_version(ts, engine)
+        return make_client(engine.url, settings)
     if running is None:
         raise EngineProcessError(
             "no backend configured: set OPENSEARCH_URL, or run `talent-search backend start`"

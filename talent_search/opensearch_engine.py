@@ -1,11 +1,13 @@
-"""The real engine: OpenSearch 2.19.1 nodes run from their jars on Maven Central.
+"""The real engine: OpenSearch 3.5.0 (the default) or 2.19.1 nodes run from their jars on Maven
+Central.
 
-`engines/opensearch/` is a small Maven project that pins the engine, its standard modules and
-the k-NN plugin, plus a launcher that starts one node per JVM. This module builds it once (the
-classpath is cached under the state dir, keyed by a hash of the project's files), starts one or
-three nodes in the background, waits for cluster health, and stops them. Node data and logs live
-under `$TALENT_SEARCH_STATE_DIR/opensearch/`. A node that does not come up is reported with the
-last lines of its log, never silently.
+`engines/opensearch/` is a small Maven project with one profile per supported version that pins
+the engine, its standard modules and the k-NN plugin, plus a launcher that starts one node per
+JVM. This module finds a JDK for the version (`jdk.py`), builds the project once per version (the
+classpath is cached under the state dir, keyed by the version and a hash of the project's files),
+starts one or three nodes in the background, waits for cluster health, and stops them. Node data
+and logs live under `$TALENT_SEARCH_STATE_DIR/opensearch/`, per version and per checkout. A node
+that does not come up is reported with the last lines of its log, never silently.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from config.settings import TalentSettings
+from config.settings import CHECKOUT_ID, TalentSettings
+from talent_search.jdk import JdkNotFound, find_jdk, required_java
 
-OPENSEARCH_VERSION = "2.19.1"
+SUPPORTED_VERSIONS = ("3.5.0", "2.19.1")
+OPENSEARCH_VERSION = SUPPORTED_VERSIONS[0]  # the default, and the reference the docs measure
 ENGINE_PROJECT = Path(__file__).resolve().parents[1] / "engines" / "opensearch"
 LAUNCHER_CLASS = "talentsearch.engine.EngineNode"
 CLUSTER_NAME = "talent-search"
@@ -45,9 +49,23 @@ class EngineUnavailable(EngineError):
     """Java or Maven is missing, so the real engine cannot run on this machine."""
 
 
-def missing_tools() -> list[str]:
-    """What this machine lacks to run the real engine (empty when it can)."""
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+def check_version(version: str) -> str:
+    if version not in SUPPORTED_VERSIONS:
+        raise EngineError(
+            f"OpenSearch {version} is not supported; choose one of {', '.join(SUPPORTED_VERSIONS)}"
+        )
+    return version
+
+
+def missing_tools(version: str = OPENSEARCH_VERSION) -> list[str]:
+    """What this machine lacks to run the real engine `version` (empty when it can)."""
+    missing = []
+    try:
+        find_jdk(required_java(version))
+    except JdkNotFound as exc:
+        missing.append(str(exc))
+    if shutil.which("mvn") is None:
+        missing.append("Maven (`mvn`; e.g. apt-get install maven)")
     if not (ENGINE_PROJECT / "pom.xml").is_file():
         missing.append(f"the Maven project {ENGINE_PROJECT} (a source checkout)")
     return missing
@@ -56,18 +74,30 @@ def missing_tools() -> list[str]:
 def _project_hash() -> str:
     digest = hashlib.sha256()
     files = [ENGINE_PROJECT / "pom.xml", *sorted((ENGINE_PROJECT / "src").rglob("*.java"))]
+    # rglob order differs between file systems: sorted above, by full path
     for path in files:
         digest.update(str(path.relative_to(ENGINE_PROJECT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def engine_classpath(settings: TalentSettings, *, quiet: bool = True) -> list[str]:
-    """The node's classpath, built with Maven on first use and cached until the project changes."""
-    missing = missing_tools()
+def engine_java(version: str = OPENSEARCH_VERSION) -> Path:
+    """The `java` that runs `version` (JAVA_HOME, then the JDKs on the machine)."""
+    try:
+        return find_jdk(required_java(check_version(version))) / "bin" / "java"
+    except JdkNotFound as exc:
+        raise EngineUnavailable(str(exc)) from exc
+
+
+def engine_classpath(
+    settings: TalentSettings, *, version: str = OPENSEARCH_VERSION, quiet: bool = True
+) -> list[str]:
+    """The node's classpath for `version`, built with Maven on first use and cached until the
+    project changes."""
+    missing = missing_tools(check_version(version))
     if missing:
-        raise EngineUnavailable("the real engine needs " + ", ".join(missing))
-    build_dir = settings.state_dir / "opensearch" / f"build-{_project_hash()}"
+        raise EngineUnavailable(f"OpenSearch {version} needs " + "; ".join(missing))
+    build_dir = settings.state_dir / "opensearch" / f"build-{version}-{_project_hash()}"
     classpath_file = build_dir / "classpath.txt"
     if not classpath_file.is_file():
         command = [
@@ -76,16 +106,19 @@ def engine_classpath(settings: TalentSettings, *, quiet: bool = True) -> list[st
             *(["-q"] if quiet else []),
             "-f",
             str(ENGINE_PROJECT / "pom.xml"),
+            f"-Popensearch-{version}",
             f"-Dengine.build.dir={build_dir}",
             "package",
         ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        java_home = engine_java(version).parents[1]
+        env = {**os.environ, "JAVA_HOME": str(java_home)}
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
         if done.returncode != 0 or not classpath_file.is_file():
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-LOG_TAIL_LINES:])
             raise EngineError(
                 f"building the engine with Maven failed ({' '.join(command)}):\n{tail}"
             )
-    jars = [str(build_dir / f"opensearch-engine-{OPENSEARCH_VERSION}.jar")]
+    jars = [str(build_dir / "opensearch-engine.jar")]
     jars += [p for p in classpath_file.read_text().strip().split(os.pathsep) if p]
     jars += sorted(str(p) for p in (build_dir / "knn").glob("*.jar"))
     return jars
@@ -117,6 +150,7 @@ class EngineState:
     nodes: list[NodeSpec]
     pids: dict[str, int] = field(default_factory=dict)
     heap: str = "512m"
+    version: str = OPENSEARCH_VERSION
 
     @property
     def urls(self) -> list[str]:
@@ -129,11 +163,17 @@ class EngineState:
 
 
 def _state_file(settings: TalentSettings) -> Path:
-    return settings.state_dir / "opensearch.json"
+    """Per checkout, like the embedded backend's: another checkout's engine is never found."""
+    return settings.state_dir / f"opensearch-{CHECKOUT_ID}.json"
 
 
 def _save(settings: TalentSettings, state: EngineState) -> None:
-    data = {"nodes": [asdict(n) for n in state.nodes], "pids": state.pids, "heap": state.heap}
+    data = {
+        "nodes": [asdict(n) for n in state.nodes],
+        "pids": state.pids,
+        "heap": state.heap,
+        "version": state.version,
+    }
     _state_file(settings).write_text(json.dumps(data, indent=1))
 
 
@@ -144,6 +184,7 @@ def _load(settings: TalentSettings) -> EngineState | None:
             nodes=[NodeSpec(**n) for n in data["nodes"]],
             pids={k: int(v) for k, v in data["pids"].items()},
             heap=str(data.get("heap", "512m")),
+            version=str(data["version"]),
         )
     except (OSError, ValueError, TypeError, KeyError):
         return None
@@ -207,10 +248,19 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
 
 
 def node_specs(
-    settings: TalentSettings, classpath: list[str], nodes: int, heap: str, port: int
+    settings: TalentSettings,
+    classpath: list[str],
+    nodes: int,
+    heap: str,
+    port: int,
+    *,
+    version: str = OPENSEARCH_VERSION,
 ) -> list[NodeSpec]:
-    """One node per JVM; three nodes discover each other on their loopback transport ports."""
-    base = settings.state_dir / "opensearch" / f"{nodes}-node"
+    """One node per JVM; three nodes discover each other on their loopback transport ports.
+
+    Each version keeps its own data (a 3.x index cannot be read by 2.19), as does each checkout.
+    """
+    base = settings.state_dir / "opensearch" / f"{version}-{nodes}-node-{CHECKOUT_ID}"
     names = [f"node-{i}" for i in range(nodes)]
     transport = [port + TRANSPORT_PORT_OFFSET + i for i in range(nodes)]
     specs = []
@@ -236,7 +286,7 @@ def node_specs(
             node_settings["discovery.seed_hosts"] = ",".join(f"127.0.0.1:{p}" for p in transport)
             node_settings["cluster.initial_cluster_manager_nodes"] = ",".join(names)
         argv = [
-            "java",
+            str(engine_java(version)),
             f"-Xms{heap}",
             f"-Xmx{heap}",
             "-XX:+UseG1GC",
@@ -259,9 +309,8 @@ def spawn_node(spec: NodeSpec) -> int:
     home = Path(spec.home)
     for sub in ("data", "logs", "tmp"):
         (home / sub).mkdir(parents=True, exist_ok=True)
-    java = shutil.which("java") or "java"
     return os.posix_spawn(
-        java,
+        spec.argv[0],
         spec.argv,
         dict(os.environ),
         file_actions=[
@@ -307,24 +356,38 @@ def wait_for_health(
 def start_engine(
     settings: TalentSettings,
     *,
+    version: str = OPENSEARCH_VERSION,
     nodes: int = 1,
     heap: str = "512m",
     port: int = 9200,
     timeout_s: float = 180.0,
+    port_hint: str = "choose another --port",
 ) -> EngineState:
-    """Start the nodes in the background and wait for yellow (one node) or green (a cluster)."""
+    """Start the nodes in the background and wait for yellow (one node) or green (a cluster).
+
+    An engine this checkout already runs is returned if it is `version`, and refused if not.
+    """
     if nodes not in (1, 3):
         raise EngineError(f"--nodes must be 1 or 3, got {nodes}")
+    check_version(version)
     existing = engine_status(settings)
     if existing is not None:
+        if existing.version != version:
+            raise EngineError(
+                f"OpenSearch {existing.version} already runs at {existing.url} for this checkout, "
+                f"and {version} was asked for: stop it first with `talent-search backend stop`."
+            )
         return existing
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    classpath = engine_classpath(settings)
-    specs = node_specs(settings, classpath, nodes, heap, port)
+    classpath = engine_classpath(settings, version=version)
+    specs = node_specs(settings, classpath, nodes, heap, port, version=version)
     busy = [p for s in specs for p in (s.http_port, s.transport_port) if not port_free(p)]
     if busy:
-        raise EngineError(f"port(s) {busy} are in use on 127.0.0.1; choose another --port")
-    state = EngineState(nodes=specs, heap=heap)
+        raise EngineError(
+            f"OpenSearch needs ports {sorted(busy)} on 127.0.0.1 (HTTP and transport), and "
+            f"something else uses them: {port_hint}."
+        )
+    state = EngineState(nodes=specs, heap=heap, version=version)
     for spec in specs:
         state.pids[spec.name] = spawn_node(spec)
     _save(settings, state)

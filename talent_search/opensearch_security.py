@@ -1,5 +1,8 @@
 """A real OpenSearch 2.19.1 node with the security plugin: TLS on HTTP and transport, basic auth.
 
+2.19.1, not the default 3.5.0: Maven Central serves `opensearch-security` 3.4.0.0 as its newest
+3.x zip, and a plugin loads only into the engine version it was built for.
+
 The plugin comes from Maven Central like the engine (`engines/opensearch-security/` unpacks its
 zip; the default engine build does not include it) and is loaded as a classpath plugin through
 the launcher's `-Dengine.extra.plugins`. What it needs, found by starting it this way:
@@ -48,6 +51,7 @@ from talent_search.opensearch_engine import (
     EngineUnavailable,
     NodeSpec,
     engine_classpath,
+    engine_java,
     log_tail,
     missing_tools,
     node_specs,
@@ -58,6 +62,7 @@ from talent_search.opensearch_engine import (
 )
 
 SECURITY_PROJECT = ENGINE_PROJECT.parent / "opensearch-security"
+SECURITY_ENGINE_VERSION = "2.19.1"  # the engine version engines/opensearch-security/ matches
 SECURITY_PLUGIN_CLASS = "org.opensearch.security.OpenSearchSecurityPlugin"
 HASHER_CLASS = "org.opensearch.security.tools.Hasher"
 NODE_DN = "CN=talent-search-node"
@@ -91,7 +96,7 @@ extendedKeyUsage = clientAuth
 
 def security_missing_tools() -> list[str]:
     """What this machine lacks to run a secured node (empty when it can)."""
-    missing = missing_tools()
+    missing = missing_tools(SECURITY_ENGINE_VERSION)
     if shutil.which("openssl") is None:
         missing.append("openssl")
     if not (SECURITY_PROJECT / "pom.xml").is_file():
@@ -150,7 +155,8 @@ def merge_classpaths(engine: list[str], plugin: list[str]) -> list[str]:
 def secured_classpath(settings: TalentSettings) -> list[str]:
     """The engine's classpath with the security plugin's jars merged in."""
     plugin_jars = sorted(str(p) for p in security_build(settings).glob("*.jar"))
-    return merge_classpaths(engine_classpath(settings), plugin_jars)
+    engine_jars = engine_classpath(settings, version=SECURITY_ENGINE_VERSION)
+    return merge_classpaths(engine_jars, plugin_jars)
 
 
 def _run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
@@ -195,7 +201,7 @@ def write_certificates(config_dir: Path) -> Path:
 def hash_password(classpath: list[str], password: str) -> str:
     """The plugin's own bcrypt hash of `password` (its `hash.sh` tool; the password goes by env)."""
     variable = "TALENT_SEARCH_PASSWORD_TO_HASH"
-    java = shutil.which("java") or "java"
+    java = str(engine_java(SECURITY_ENGINE_VERSION))
     out = _run(
         [java, "-Xmx64m", "-cp", os.pathsep.join(classpath), HASHER_CLASS, "-env", variable],
         env={**os.environ, variable: password},
@@ -245,7 +251,7 @@ def secured_node_spec(
 ) -> NodeSpec:
     """`node_specs`' single node, under `<state>/secured/`, with the security plugin and TLS."""
     secured = settings.model_copy(update={"state_dir": settings.state_dir / "secured"})
-    base = node_specs(secured, classpath, 1, heap, port)[0]
+    base = node_specs(secured, classpath, 1, heap, port, version=SECURITY_ENGINE_VERSION)[0]
     at = base.argv.index(LAUNCHER_CLASS)
     jvm, node_args = base.argv[:at], base.argv[at + 1 :]
     cp_at = jvm.index("-cp")

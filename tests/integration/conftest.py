@@ -1,8 +1,9 @@
 """The integration tests' fixtures: the two engines, and the indexer's builder and cache.
 
 Integration tests take an `engine`: the embedded osmem-server (a copy-on-write clone per test)
-and a real OpenSearch 2.19.1 node started once for the session from its Maven Central jars
-(`talent_search.opensearch_engine`), the way qdrant-client runs one suite against its local mode
+and a real OpenSearch node started once for the session from its Maven Central jars
+(`talent_search.opensearch_engine`; 3.5.0, or the version in TALENT_SEARCH_ENGINE_VERSION, which
+the CI's 2.19.1 compatibility run sets), the way qdrant-client runs one suite against its local mode
 and its server. On the real node each test gets its indices wiped before and after; datasets
 that outlive one test live in their own index namespace. Without Java or Maven the real half is
 skipped with the reason; under `CI` it must run, so a missing JDK fails the run. The data
@@ -25,6 +26,7 @@ from indexer.document_builder import DocumentBuilder
 from indexer.skill_embeddings import EmbeddingCache
 from talent_search.engine_process import stop_embedded
 from talent_search.opensearch_engine import (
+    OPENSEARCH_VERSION,
     free_port_block,
     missing_tools,
     start_engine,
@@ -33,13 +35,15 @@ from talent_search.opensearch_engine import (
 from tests.factories import document_builder
 
 ENGINES = ("embedded", "opensearch")
+# The real engine's version for this session (the CI's compatibility run sets 2.19.1).
+ENGINE_VERSION = os.environ.get("TALENT_SEARCH_ENGINE_VERSION") or OPENSEARCH_VERSION
 
 
 def require_real_engine() -> None:
     """Skip (or, under CI, fail) when this machine cannot run the real OpenSearch."""
-    missing = missing_tools()
+    missing = missing_tools(ENGINE_VERSION)
     if missing:
-        reason = "the real-OpenSearch half needs " + ", ".join(missing)
+        reason = f"the real-OpenSearch {ENGINE_VERSION} half needs " + "; ".join(missing)
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; under CI it must run", pytrace=False)
         pytest.skip(reason)
@@ -47,13 +51,15 @@ def require_real_engine() -> None:
 
 def start_test_engine(state_dir: Path, nodes: int, heap: str) -> tuple[TalentSettings, str]:
     settings = TalentSettings(state_dir=state_dir)
-    state = start_engine(settings, nodes=nodes, heap=heap, port=free_port_block(nodes))
+    state = start_engine(
+        settings, version=ENGINE_VERSION, nodes=nodes, heap=heap, port=free_port_block(nodes)
+    )
     return settings, state.url
 
 
 @pytest.fixture(scope="session")
 def opensearch_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One real single-node OpenSearch 2.19.1 for the whole session: its URL."""
+    """One real single-node OpenSearch (`ENGINE_VERSION`) for the whole session: its URL."""
     require_real_engine()
     settings, url = start_test_engine(tmp_path_factory.mktemp("opensearch"), 1, "512m")
     yield url

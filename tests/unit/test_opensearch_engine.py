@@ -7,10 +7,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from config.settings import EngineSettings, TalentSettings
+from config.settings import CHECKOUT_ID, EngineSettings, TalentSettings
+from talent_search import engine_process, opensearch_engine
 from talent_search.cli import app
-from talent_search.engine_process import EngineProcessError, make_client, node_urls
-from talent_search.opensearch_engine import node_specs
+from talent_search.engine_process import EngineProcessError, make_client, node_urls, open_engine
+from talent_search.opensearch_engine import OPENSEARCH_VERSION, EngineState, NodeSpec, node_specs
+
+
+@pytest.fixture(autouse=True)
+def jdks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JDK of exactly the Java each version needs, without looking at the machine."""
+    monkeypatch.setattr(opensearch_engine, "find_jdk", lambda minimum: Path(f"/jdk{minimum}"))
 
 
 def test_several_nodes_in_one_url_are_split_and_checked() -> None:
@@ -41,7 +48,8 @@ def test_three_nodes_discover_each_other_on_their_transport_ports(tmp_path: Path
     assert "-Xmx256m" in argv
     assert "discovery.seed_hosts=127.0.0.1:9600,127.0.0.1:9601,127.0.0.1:9602" in argv
     assert "cluster.initial_cluster_manager_nodes=node-0,node-1,node-2" in argv
-    assert f"path.data={tmp_path / 'opensearch' / '3-node' / 'node-1' / 'data'}" in argv
+    home = tmp_path / "opensearch" / f"{OPENSEARCH_VERSION}-3-node-{CHECKOUT_ID}" / "node-1"
+    assert f"path.data={home / 'data'}" in argv
     one = node_specs(settings, ["/x.jar"], nodes=1, heap="256m", port=9500)
     assert "discovery.type=single-node" in one[0].argv
 
@@ -55,3 +63,47 @@ def test_bad_engine_options_are_usage_errors(
     assert two.exit_code == 2 and "--nodes must be 1 or 3" in two.output
     heap = runner.invoke(app, ["backend", "start", "--engine", "opensearch", "--heap", "lots"])
     assert heap.exit_code == 2 and "--heap" in heap.output
+
+
+def test_an_unsupported_version_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TALENT_SEARCH_STATE_DIR", str(tmp_path))
+    runner = CliRunner()
+    bad = runner.invoke(app, ["backend", "start", "--engine", "opensearch", "--version", "3.8.0"])
+    assert bad.exit_code == 2 and "--version must be one of 3.5.0, 2.19.1" in bad.output
+    embedded = runner.invoke(app, ["backend", "start", "--version", "3.5.0"])
+    assert embedded.exit_code == 2 and "--version is for --engine opensearch" in embedded.output
+
+
+def test_each_version_runs_on_its_own_java_and_keeps_its_own_data(tmp_path: Path) -> None:
+    settings = TalentSettings(state_dir=tmp_path)
+    new = node_specs(settings, ["/x.jar"], nodes=1, heap="256m", port=9500, version="3.5.0")[0]
+    old = node_specs(settings, ["/x.jar"], nodes=1, heap="256m", port=9500, version="2.19.1")[0]
+    assert new.home != old.home
+    assert new.argv[0] == "/jdk21/bin/java" and old.argv[0] == "/jdk17/bin/java"
+
+
+def running_engine(version: str) -> EngineState:
+    spec = NodeSpec("node-0", 9500, 9600, "/nowhere", ["java"])
+    return EngineState(nodes=[spec], pids={"node-0": 1}, version=version)
+
+
+def test_a_running_engine_of_another_version_is_refused_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_process, "engine_status", lambda _: running_engine("2.19.1"))
+    monkeypatch.setattr(engine_process, "background_status", lambda _: None)
+    asked = TalentSettings(state_dir=tmp_path, engine="opensearch", engine_version="3.5.0")
+    with (
+        pytest.raises(EngineProcessError, match=r"runs OpenSearch 2\.19\.1") as caught,
+        open_engine(EngineSettings(url=None), asked),
+    ):
+        pytest.fail("served from OpenSearch 2.19.1 when 3.5.0 was asked for")
+    assert "TALENT_SEARCH_ENGINE_VERSION=3.5.0" in str(caught.value)
+    # the version it runs, or none named: used, and said which
+    for version in ("2.19.1", None):
+        settings = TalentSettings(state_dir=tmp_path, engine="opensearch", engine_version=version)
+        with open_engine(EngineSettings(url=None), settings) as backend:
+            assert backend.kind == "opensearch"
+            assert backend.description.startswith("OpenSearch 2.19.1")

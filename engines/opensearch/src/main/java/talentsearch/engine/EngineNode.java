@@ -1,7 +1,6 @@
 package talentsearch.engine;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -14,29 +13,24 @@ import org.opensearch.node.Node;
 import org.opensearch.plugins.Plugin;
 
 /**
- * One OpenSearch 2.19.1 node per JVM, its modules and the k-NN plugin loaded from the classpath.
+ * One OpenSearch node per JVM, its modules and the k-NN plugin loaded from the classpath.
  *
  * <p>Why our own launcher: several nodes in one JVM share the k-NN plugin's static state, and
  * the stock bootstrap needs a distribution layout that Maven Central does not publish. Each
  * argument is one node setting, {@code key=value}, exactly as in opensearch.yml. A node that
- * fails to start prints why and exits non-zero; it never exits silently.
+ * fails to start prints why and exits non-zero; it never exits silently. The one part that
+ * differs between OpenSearch 2.x and 3.x, {@code ClasspathNode}, lives in src/opensearch-2 and
+ * src/opensearch-3 (the pom's version profile picks one).
  */
 public final class EngineNode {
 
-    /** The plugins a stock 2.19.1 distribution loads that the product relies on, plus k-NN. */
-    static final List<String> PLUGINS = List.of(
-        "org.opensearch.transport.Netty4Plugin",
-        "org.opensearch.analysis.common.CommonAnalysisPlugin",
-        "org.opensearch.index.mapper.MapperExtrasPlugin",
-        "org.opensearch.painless.PainlessPlugin",
-        "org.opensearch.index.reindex.ReindexPlugin",
-        "org.opensearch.join.ParentJoinPlugin",
-        // Unpacked from the plugin's zip onto the classpath by the launcher's caller.
-        "org.opensearch.knn.plugin.KNNPlugin");
+    /** The k-NN plugin, unpacked from its zip onto the classpath by the launcher's caller. */
+    static final String KNN_PLUGIN = "org.opensearch.knn.plugin.KNNPlugin";
 
-    /** Plugins added with -Dengine.extra.plugins=a.B,c.D (their jars must be on the classpath). */
+    /** The modules, k-NN, and plugins added with -Dengine.extra.plugins=a.B,c.D (on the classpath). */
     static List<Class<? extends Plugin>> pluginClasses() throws ClassNotFoundException {
-        List<String> names = new ArrayList<>(PLUGINS);
+        List<String> names = new ArrayList<>(ClasspathNode.MODULES);
+        names.add(KNN_PLUGIN);
         for (String extra : System.getProperty("engine.extra.plugins", "").split(",")) {
             if (!extra.isBlank()) {
                 names.add(extra.trim());
@@ -47,13 +41,6 @@ public final class EngineNode {
             classes.add(Class.forName(name).asSubclass(Plugin.class));
         }
         return classes;
-    }
-
-    /** Node's plugin-taking constructor is protected. */
-    static final class ClasspathNode extends Node {
-        ClasspathNode(Environment environment, Collection<Class<? extends Plugin>> plugins) {
-            super(environment, plugins, true);
-        }
     }
 
     private EngineNode() {}
