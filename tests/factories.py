@@ -6,18 +6,22 @@ Nothing here starts a server or loads the model, so unit and integration tests s
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from opensearchpy import OpenSearch
 
 from domain.badges import BadgePolicy
 from domain.certification_registry import default_registry
 from domain.encoder import Vector
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.document_builder import DocumentBuilder
+from indexer.indexing_run import RunSummary, run_index
+from indexer.skill_embeddings import EmbeddingCache
 
 AS_OF = date(2026, 11, 1)
 
@@ -82,3 +86,27 @@ def write_jsonl(path: Path, rows: list[dict[str, Any] | str]) -> Path:
         for row in rows:
             fh.write((row if isinstance(row, str) else json.dumps(row)) + "\n")
     return path
+
+
+def index_file(
+    client: OpenSearch,
+    path: Path,
+    builder: DocumentBuilder,
+    cache: EmbeddingCache,
+    mode: Literal["rebuild", "upsert"] = "rebuild",
+) -> tuple[RunSummary, list[dict[str, Any]]]:
+    """`run_index` of `path` with the fake model, vectors as the engine allows (k-NN on
+    OpenSearch, none embedded): its summary and its rejects, parsed."""
+    rejects = io.StringIO()
+    summary = run_index(
+        client,
+        path,
+        rejects,
+        builder,
+        fake_encode,
+        cache,
+        "fake-model",
+        mode=mode,
+        profile_vectors=None,
+    )
+    return summary, [json.loads(line) for line in rejects.getvalue().splitlines()]

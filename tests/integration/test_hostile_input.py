@@ -12,11 +12,10 @@ from opensearchpy import OpenSearch
 
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.document_builder import DocumentBuilder
-from indexer.indexing_run import RunSummary, run_index
 from indexer.job_post_indexing import run_job_post_index
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import PROFILES
-from tests.factories import fake_encode, profile
+from tests.factories import fake_encode, index_file, profile
 from tests.unit.test_hostile_lines import nested, with_value
 
 pytestmark = pytest.mark.integration
@@ -42,27 +41,10 @@ def _write(path: Path, good: int, first: int = 0) -> Path:
     return path
 
 
-def _run(
-    client: OpenSearch, path: Path, builder: DocumentBuilder, cache: EmbeddingCache, mode: str
-) -> tuple[RunSummary, list[dict[str, object]]]:
-    rejects = io.StringIO()
-    summary = run_index(
-        client,
-        path,
-        rejects,
-        builder,
-        fake_encode,
-        cache,
-        "fake",
-        mode=mode,  # type: ignore[arg-type]
-    )
-    return summary, [json.loads(line) for line in rejects.getvalue().splitlines()]
-
-
 def test_hostile_lines_are_rejected_and_every_good_line_is_indexed(
     client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
 ) -> None:
-    summary, rejects = _run(
+    summary, rejects = index_file(
         client, _write(tmp_path / "a.jsonl", 100), builder, embedding_cache, "rebuild"
     )
     assert (summary.read, summary.indexed, summary.rejected) == (107, 100, 7)
@@ -70,7 +52,7 @@ def test_hostile_lines_are_rejected_and_every_good_line_is_indexed(
     assert client.count(index=PROFILES.alias)["count"] == 100
 
     more = _write(tmp_path / "b.jsonl", 60, first=100)
-    summary, rejects = _run(client, more, builder, embedding_cache, "upsert")
+    summary, rejects = index_file(client, more, builder, embedding_cache, "upsert")
     assert (summary.read, summary.indexed, summary.rejected) == (66, 60, 6)  # 6 of the 7
     client.indices.refresh(index=PROFILES.alias)
     assert client.count(index=PROFILES.alias)["count"] == 160
@@ -89,7 +71,7 @@ def test_duplicate_ids_count_once_and_are_reported(
         profile(id="b"),
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    summary, _ = _run(client, path, builder, embedding_cache, "rebuild")
+    summary, _ = index_file(client, path, builder, embedding_cache, "rebuild")
     assert (summary.read, summary.indexed, summary.rejected, summary.duplicate_ids) == (6, 3, 0, 3)
     assert summary.duplicates == {"a": [1, 3, 5], "b": [2, 6]}
     assert "2 ids given on more than one line" in summary.headline()

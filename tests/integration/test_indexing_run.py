@@ -16,37 +16,15 @@ from indexer.bulk_loading import BulkSettings, read_ahead
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target, concrete_indices, create_index, roll_back
-from indexer.indexing_run import RunSummary, run_index
+from indexer.indexing_run import run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import PROFILES, SKILLS, ShardLayout, new_stamp
 from ranking.search_filters import diversity_clause
-from tests.factories import AS_OF, certification, fake_encode, profile, write_jsonl
+from tests.factories import AS_OF, certification, fake_encode, index_file, profile, write_jsonl
 from tests.integration.conftest import Engine
 
 pytestmark = pytest.mark.integration
-
-
-def _index(
-    client: OpenSearch,
-    path: Path,
-    builder: DocumentBuilder,
-    cache: EmbeddingCache,
-    mode: str = "rebuild",
-) -> tuple[RunSummary, list[dict[str, Any]]]:
-    rejects = io.StringIO()
-    summary = run_index(
-        client,
-        path,
-        rejects,
-        builder,
-        fake_encode,
-        cache,
-        "fake-model",
-        mode=mode,  # type: ignore[arg-type]
-        profile_vectors=None,  # as the engine allows: vectors on OpenSearch (k-NN), none embedded
-    )
-    return summary, [json.loads(line) for line in rejects.getvalue().splitlines()]
 
 
 def _source(client: OpenSearch, doc_id: str) -> dict[str, Any]:
@@ -63,7 +41,7 @@ def test_rebuild_indexes_good_lines_and_rejects_bad_ones(
         "not json",
         profile(id="c", skills=["golang", "Kubernetes", "Totally Novel Skill 3000"]),
     ]
-    summary, rejects = _index(
+    summary, rejects = index_file(
         client, write_jsonl(tmp_path / "p.jsonl", rows), builder, embedding_cache
     )
     assert (summary.read, summary.indexed, summary.rejected) == (4, 2, 2)
@@ -100,7 +78,7 @@ def test_certificate_numbers_never_reach_the_index(
         certification(certificate_number="SECRET-E", expires_on="2020-01-01"),
     ]
     path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a", diversity_certifications=certs)])
-    summary, _ = _index(client, path, builder, embedding_cache)
+    summary, _ = index_file(client, path, builder, embedding_cache)
     assert summary.report.certifications == {
         "counted": 1,
         "pending": 1,
@@ -130,7 +108,7 @@ def test_expiry_is_checked_at_query_time(
             profile(id="later", diversity_certifications=[certification(expires_on="2027-11-15")]),
         ],
     )
-    _index(client, path, builder, embedding_cache)
+    index_file(client, path, builder, embedding_cache)
 
     def certified_on(day: str) -> set[str]:
         query = diversity_clause([], date.fromisoformat(day), ["US"])
@@ -152,7 +130,7 @@ def test_upstream_badge_wins_and_disagreement_is_reported(
             profile(id="derived"),
         ],
     )
-    summary, _ = _index(client, path, builder, embedding_cache)
+    summary, _ = index_file(client, path, builder, embedding_cache)
     assert summary.report.badge_disagreements == {"expert_vetted!=top_rated_plus": 1}
     disagrees = _source(client, "disagrees")
     assert (disagrees["badge"], disagrees["badge_derived"], disagrees["badge_source"]) == (
@@ -169,8 +147,8 @@ def test_rebuild_swaps_alias_and_rollback_restores(
 ) -> None:
     first = write_jsonl(tmp_path / "1.jsonl", [profile(id="old")])
     second = write_jsonl(tmp_path / "2.jsonl", [profile(id="new-1"), profile(id="new-2")])
-    s1, _ = _index(client, first, builder, embedding_cache)
-    s2, _ = _index(client, second, builder, embedding_cache)
+    s1, _ = index_file(client, first, builder, embedding_cache)
+    s2, _ = index_file(client, second, builder, embedding_cache)
     assert alias_target(client, PROFILES.alias) == s2.profiles_index
     assert alias_target(client, PROFILES.previous_alias) == s1.profiles_index
     assert client.count(index=PROFILES.alias)["count"] == 2
@@ -181,7 +159,7 @@ def test_rebuild_swaps_alias_and_rollback_restores(
     assert client.count(index=PROFILES.alias)["count"] == 1
 
     # a third rebuild keeps only live and previous
-    s3, _ = _index(client, second, builder, embedding_cache)
+    s3, _ = index_file(client, second, builder, embedding_cache)
     assert set(concrete_indices(client, PROFILES)) == {s1.profiles_index, s3.profiles_index}
 
 
@@ -189,10 +167,10 @@ def test_leftover_partial_index_is_cleaned_and_never_aliased(
     client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
 ) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a")])
-    _index(client, path, builder, embedding_cache)
+    index_file(client, path, builder, embedding_cache)
     partial = PROFILES.index_name(new_stamp())
     create_index(client, PROFILES, partial)  # as a killed rebuild would leave it
-    s2, _ = _index(client, path, builder, embedding_cache)
+    s2, _ = index_file(client, path, builder, embedding_cache)
     assert partial in s2.deleted_leftovers
     assert partial not in concrete_indices(client, PROFILES)
     assert alias_target(client, PROFILES.alias) == s2.profiles_index
@@ -206,11 +184,11 @@ def test_failed_verification_leaves_aliases_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a")])
-    s1, _ = _index(client, path, builder, embedding_cache)
+    s1, _ = index_file(client, path, builder, embedding_cache)
     real_count = client.count
     monkeypatch.setattr(client, "count", lambda **kw: {"count": real_count(**kw)["count"] - 1})
     with pytest.raises(IndexerError, match="expected"):
-        _index(client, path, builder, embedding_cache)
+        index_file(client, path, builder, embedding_cache)
     monkeypatch.undo()
     assert alias_target(client, PROFILES.alias) == s1.profiles_index
     assert concrete_indices(client, PROFILES) == [s1.profiles_index]
@@ -219,14 +197,14 @@ def test_failed_verification_leaves_aliases_alone(
 def test_upsert_updates_live_index_in_place(
     client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
 ) -> None:
-    s1, _ = _index(
+    s1, _ = index_file(
         client, write_jsonl(tmp_path / "1.jsonl", [profile(id="a")]), builder, embedding_cache
     )
     path = write_jsonl(
         tmp_path / "2.jsonl",
         [profile(id="a", title="Rust Engineer"), profile(id="b", skills=["Zig"])],
     )
-    s2, _ = _index(client, path, builder, embedding_cache, mode="upsert")
+    s2, _ = index_file(client, path, builder, embedding_cache, mode="upsert")
     assert s2.mode == "upsert"
     assert alias_target(client, PROFILES.alias) == s1.profiles_index
     assert client.count(index=PROFILES.alias)["count"] == 2
@@ -238,7 +216,7 @@ def test_upsert_updates_live_index_in_place(
 def test_first_upsert_without_live_index_is_a_rebuild(
     client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
 ) -> None:
-    summary, _ = _index(
+    summary, _ = index_file(
         client,
         write_jsonl(tmp_path / "p.jsonl", [profile()]),
         builder,
@@ -256,7 +234,7 @@ def test_stats_update_rederives_badges_without_rebuild(
         profile(id="tr", earnings_12m_usd=5000),
         profile(id="up", earnings_12m_usd=5000, badge="expert_vetted"),
     ]
-    s1, _ = _index(client, write_jsonl(tmp_path / "p.jsonl", rows), builder, embedding_cache)
+    s1, _ = index_file(client, write_jsonl(tmp_path / "p.jsonl", rows), builder, embedding_cache)
     assert _source(client, "tr")["badge"] == "top_rated"
     updates = write_jsonl(
         tmp_path / "stats.jsonl",
@@ -289,7 +267,7 @@ def test_stats_update_rederives_badges_without_rebuild(
 def test_delete_removes_profiles_and_reports_unknown_ids(
     client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
 ) -> None:
-    _index(
+    index_file(
         client,
         write_jsonl(tmp_path / "p.jsonl", [profile(id="a"), profile(id="b")]),
         builder,
@@ -313,11 +291,11 @@ def test_embeddings_are_computed_once_per_distinct_skill_and_title(
         for i in range(50)
     ]
     path = write_jsonl(tmp_path / "p.jsonl", rows)
-    first, _ = _index(client, path, builder, embedding_cache)
+    first, _ = index_file(client, path, builder, embedding_cache)
     texts = 3 + (2 if engine.is_real else 0)  # the 3 skills (+ the 2 titles for the vectors)
     assert first.profile_vectors is engine.is_real
     assert first.embeddings_computed == texts
-    second, _ = _index(client, path, builder, embedding_cache)
+    second, _ = index_file(client, path, builder, embedding_cache)
     assert second.embeddings_computed == 0
     assert embedding_cache.count("fake-model") == texts
 
@@ -388,7 +366,7 @@ def test_a_rebuild_uses_the_layout_it_is_given_and_one_shard_on_one_node(
     client: OpenSearch, builder: DocumentBuilder, embedding_cache: EmbeddingCache, tmp_path: Path
 ) -> None:
     path = write_jsonl(tmp_path / "p.jsonl", [profile(id="a")])
-    auto, _ = _index(client, path, builder, embedding_cache)
+    auto, _ = index_file(client, path, builder, embedding_cache)
     given = run_index(
         client,
         path,
