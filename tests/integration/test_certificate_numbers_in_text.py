@@ -3,7 +3,6 @@ not searchable, not in a tile or a highlight, never a learned skill (M3)."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -11,10 +10,9 @@ import pytest
 from opensearchpy import OpenSearch
 
 from indexer.document_builder import DocumentBuilder
-from indexer.indexing_run import run_index
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import PROFILES, SKILLS
-from tests.factories import certification, fake_encode, profile, write_jsonl
+from tests.factories import certification, index_file, profile, write_jsonl
 from tests.integration.api_support import STANDARD, api_client
 from tests.integration.conftest import Engine
 
@@ -48,20 +46,12 @@ def test_planted_certificate_numbers_are_removed_or_rejected(
         ),
         profile(id="plain", title="Python Engineer", skills=["Python", "Flask"]),
     ]
-    rejects = io.StringIO()
-    summary = run_index(
-        client,
-        write_jsonl(tmp_path / "p.jsonl", rows),
-        rejects,
-        builder,
-        fake_encode,
-        embedding_cache,
-        "fake",
+    summary, rejects = index_file(
+        client, write_jsonl(tmp_path / "p.jsonl", rows), builder, embedding_cache
     )
     assert (summary.indexed, summary.rejected) == (2, 1)
-    reject = json.loads(rejects.getvalue())
-    assert (reject["id"], reject["field"]) == ("only-a-number", "title")
-    assert "551177" not in rejects.getvalue()
+    assert [(r["id"], r["field"]) for r in rejects] == [("only-a-number", "title")]
+    assert "551177" not in json.dumps(rejects)
     assert summary.report.certificate_numbers_removed["skills"] == 2
 
     everything = {"size": 100, "query": {"match_all": {}}}
