@@ -168,6 +168,21 @@ def test_the_best_of_the_query_vectors_counts() -> None:
     assert found.posts[0].similarity == pytest.approx(1.0)
 
 
+def test_a_title_posted_again_is_scored_once_and_counts_for_every_post() -> None:
+    """Posts sharing a title share its vector: the matrix holds it once, and each post still
+    gets its similarity, its vote and its place (ties by row) as if it were held twice."""
+    rows = np.stack([at(0.9, 1), at(0.5, 2), at(0.9, 1), at(0.7, 3), at(0.5, 2)])
+    skills = [["a"], ["b"], ["c"], ["d"], ["e"]]
+    ids = ["p0", "p1", "p2", "p3", "p4"]
+    job_posts = JobPosts(ids, ["same", "other", "same", "third", "other"], skills, rows)
+    assert job_posts.matrix.shape == (3, EMBEDDING_DIM)
+    found = job_posts.evidence(QUERY, OPEN)
+    assert found is not None
+    assert [p.id for p in found.posts] == ["p0", "p2", "p3", "p1", "p4"]
+    assert [p.similarity for p in found.posts] == pytest.approx([0.9, 0.9, 0.7, 0.5, 0.5])
+    assert weights(found)["a"] == pytest.approx(weights(found)["c"])
+
+
 def test_unnormalised_vectors_are_normalised() -> None:
     rows = np.stack([at(0.9, 1) * 7, at(0.4, 2) * 0.01])
     job_posts = JobPosts(["a", "b"], ["A", "B"], [["x"], ["y"]], rows)
