@@ -12,6 +12,7 @@ that does not come up is reported with the last lines of its log, never silently
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -22,7 +23,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -370,33 +372,76 @@ def start_engine(
     if nodes not in (1, 3):
         raise EngineError(f"--nodes must be 1 or 3, got {nodes}")
     check_version(version)
-    existing = engine_status(settings)
-    if existing is not None:
-        if existing.version != version:
-            raise EngineError(
-                f"OpenSearch {existing.version} already runs at {existing.url} for this checkout, "
-                f"and {version} was asked for: stop it first with `talent-search backend stop`."
-            )
-        return existing
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    classpath = engine_classpath(settings, version=version)
-    specs = node_specs(settings, classpath, nodes, heap, port, version=version)
-    busy = [p for s in specs for p in (s.http_port, s.transport_port) if not port_free(p)]
-    if busy:
-        raise EngineError(
-            f"OpenSearch needs ports {sorted(busy)} on 127.0.0.1 (HTTP and transport), and "
-            f"something else uses them: {port_hint}."
-        )
-    state = EngineState(nodes=specs, heap=heap, version=version)
-    for spec in specs:
-        state.pids[spec.name] = spawn_node(spec)
-    _save(settings, state)
+    with _start_lock(settings):  # a second command waits here, then finds this one's nodes
+        existing = engine_status(settings)
+        starting = None if existing is not None else _starting(settings)
+        for found in (existing, starting):
+            if found is not None and found.version != version:
+                raise EngineError(
+                    f"OpenSearch {found.version} already runs at {found.url} for this "
+                    f"checkout, and {version} was asked for: stop it first with "
+                    "`talent-search backend stop`."
+                )
+        if existing is not None:
+            return existing
+        if starting is None:
+            classpath = engine_classpath(settings, version=version)
+            specs = node_specs(settings, classpath, nodes, heap, port, version=version)
+            busy = [p for s in specs for p in (s.http_port, s.transport_port) if not port_free(p)]
+            if busy:
+                raise EngineError(
+                    f"OpenSearch needs ports {sorted(busy)} on 127.0.0.1 (HTTP and transport), "
+                    f"and something else uses them: {port_hint}."
+                )
+            state = EngineState(nodes=specs, heap=heap, version=version)
+            for spec in specs:
+                state.pids[spec.name] = spawn_node(spec)
+            _save(settings, state)
+    if starting is not None:  # another command started these nodes: wait for them, not anew
+        wait_for_health(starting, "yellow" if len(starting.nodes) == 1 else "green", timeout_s)
+        return starting
     try:
         wait_for_health(state, "yellow" if nodes == 1 else "green", timeout_s)
     except EngineError:
         stop_engine(settings)
         raise
     return state
+
+
+@contextmanager
+def _start_lock(settings: TalentSettings) -> Iterator[None]:
+    """One command at a time checks for this checkout's engine and spawns its nodes."""
+    lock_file = _state_file(settings).with_suffix(".lock")
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _starting(settings: TalentSettings) -> EngineState | None:
+    """The engine in the state file whose nodes run but do not answer yet (still starting,
+    or busy): a command must wait for it, never start a second engine on the same data.
+    A recorded pid counts only while it is that node's process (pids are reused)."""
+    state = _load(settings)
+    if state is None:
+        return None
+    for spec in state.nodes:
+        pid = state.pids.get(spec.name)
+        if pid is not None and process_alive(pid) and _runs_node(pid, spec):
+            return state
+    return None
+
+
+def _runs_node(pid: int, spec: NodeSpec) -> bool:
+    """Whether process `pid` is the node `spec` (its command line names the node's home)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return True  # no /proc to read: trust the recorded pid, as engine_status does
+    return spec.home in cmdline
 
 
 def engine_status(settings: TalentSettings) -> EngineState | None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -107,3 +113,92 @@ def test_a_running_engine_of_another_version_is_refused_not_used(
         with open_engine(EngineSettings(url=None), settings) as backend:
             assert backend.kind == "opensearch"
             assert backend.description.startswith("OpenSearch 2.19.1")
+
+
+def _node_like(home: Path) -> subprocess.Popen[bytes]:
+    """A process whose command line names `home`, as a node's does (path.data under it)."""
+    code = "import time; time.sleep(60)"
+    return subprocess.Popen([sys.executable, "-c", code, f"path.data={home / 'data'}"])
+
+
+def _answer_after(delay_s: float) -> tuple[int, threading.Thread]:
+    """A port that answers every GET with `{"timed_out": false}` only after `delay_s`, as a node
+    whose HTTP layer comes up after its process started."""
+    port = opensearch_engine.free_port_block()
+
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"timed_out": False, "status": "yellow"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    def serve() -> None:
+        time.sleep(delay_s)
+        with ThreadingHTTPServer(("127.0.0.1", port), Health) as server:
+            server.timeout = 0.2
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                server.handle_request()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return port, thread
+
+
+def test_a_node_still_starting_is_waited_for_never_started_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second command while the first one's node has not answered yet: it waits for that node
+    (same state, same data) instead of taking free ports and starting a second JVM."""
+    settings = TalentSettings(state_dir=tmp_path)
+    port, _ = _answer_after(1.0)
+    home = tmp_path / "node-0"
+    spec = NodeSpec("node-0", port, port + 100, str(home), ["java", f"path.data={home / 'data'}"])
+    node = _node_like(home)
+    try:
+        opensearch_engine._save(settings, EngineState([spec], {"node-0": node.pid}, "512m"))
+
+        def no_second_node(_: NodeSpec) -> int:
+            raise AssertionError("a second node was started on the same data")
+
+        monkeypatch.setattr(opensearch_engine, "spawn_node", no_second_node)
+        monkeypatch.setattr(opensearch_engine, "engine_classpath", lambda *_, **__: ["/x.jar"])
+        assert opensearch_engine.engine_status(settings) is None  # alive, not answering yet
+        state = opensearch_engine.start_engine(settings, port=port + 7, timeout_s=20)
+        assert state.pids == {"node-0": node.pid} and state.url == spec.url
+    finally:
+        node.kill()
+        node.wait()
+
+
+def test_a_recorded_pid_that_is_no_longer_the_node_is_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state file outlived its node and the pid now belongs to another process: a new
+    engine is started (pids are reused; only the node's own process counts)."""
+    settings = TalentSettings(state_dir=tmp_path)
+    stranger = _node_like(tmp_path / "somewhere-else")
+    spawned: list[str] = []
+    try:
+        home = tmp_path / "node-0"
+        spec = NodeSpec("node-0", 1, 2, str(home), ["java", f"path.data={home / 'data'}"])
+        opensearch_engine._save(settings, EngineState([spec], {"node-0": stranger.pid}, "512m"))
+        monkeypatch.setattr(opensearch_engine, "engine_classpath", lambda *_, **__: ["/x.jar"])
+
+        def spawn(spec: NodeSpec) -> int:
+            spawned.append(spec.name)
+            return stranger.pid  # any live pid: the node is not really started
+
+        monkeypatch.setattr(opensearch_engine, "spawn_node", spawn)
+        monkeypatch.setattr(opensearch_engine, "wait_for_health", lambda *_: None)
+        port = opensearch_engine.free_port_block()
+        state = opensearch_engine.start_engine(settings, port=port)
+        assert spawned == ["node-0"] and state.nodes[0].http_port == port
+    finally:
+        stranger.kill()
+        stranger.wait()
