@@ -3,9 +3,12 @@
 The certificate number is never searchable and never appears in any response, but a freelancer
 may paste it into their title, overview or skills ("WBENC cert 2024-118233"). Before a profile
 becomes a document, each of its own certificate numbers is removed from every free-text field
-(name, title, overview, skills, skill certifications), written with any separators or none
-("WBENC-2024-118233", "wbenc 2024 118233"), and so is each run of 6 or more digits it contains
-("118233" alone). A skill left empty is dropped, so a number never becomes a learned skill.
+(name, title, overview, skills, skill certifications), written with any separators or none,
+whatever separators it was stored with ("WBENC-2024-118233", "wbenc 2024 118233",
+"WBENC2024118233"), and so is a run of 6 or more of its digits ("118233" alone). Only whole
+tokens are removed, and a placeholder too short to be a number ("N/A") is not looked for, so
+ordinary words keep their letters. A skill left empty is dropped, so a number never becomes a
+learned skill.
 A profile whose title, name or every skill was nothing but a number cannot be indexed: the
 builder raises `CertificateNumberInText` and the run rejects that line with the reason.
 """
@@ -18,6 +21,10 @@ from collections import Counter
 from indexer.profile_input import ProfileInput
 
 MIN_DIGIT_RUN = 6
+# Fewer letters and digits than this ("N/A", "A1"), or none of them digits, is no number to look
+# for as a whole: matching it would cut those letters out of ordinary words.
+MIN_NUMBER_CHARS = 4
+SEPARATORS = r"[\W_]*"  # any separators, or none, between two characters of a number
 
 
 class CertificateNumberInText(ValueError):
@@ -30,23 +37,32 @@ class CertificateNumberInText(ValueError):
 
 
 def number_pattern(numbers: list[str]) -> re.Pattern[str] | None:
-    """One pattern for every number: whole (any separators between its chunks) or any of its
-    digit runs of MIN_DIGIT_RUN or more."""
-    alternatives: list[str] = []
+    """One pattern for every number: whole, with any separators or none between its characters
+    (whatever separators it was stored with), or any of its digits in a row that make a run of
+    MIN_DIGIT_RUN or more: all of them, a run the stored form separates, or a prefix or suffix
+    of all of them ("118233" of "NMSDC2024118233"). Each is matched only as a whole token: never
+    inside a longer word or number."""
+    whole: set[str] = set()
+    digit_runs: set[str] = set()
     for number in numbers:
-        chunks = re.findall(r"[A-Za-z0-9]+", number)
-        if not chunks:
-            continue
-        alternatives.append(r"[\W_]*".join(re.escape(chunk) for chunk in chunks))
+        core = re.sub(r"[\W_]", "", number)
+        if len(core) >= MIN_NUMBER_CHARS and any(c.isdigit() for c in core):
+            whole.add(core)
         digits = "".join(re.findall(r"\d", number))
-        runs = {run for run in re.findall(r"\d+", number) if len(run) >= MIN_DIGIT_RUN}
         if len(digits) >= MIN_DIGIT_RUN:
-            runs.add(digits)
-        alternatives += [re.escape(run) for run in runs]
-    if not alternatives:
+            digit_runs.update(digits[:end] for end in range(MIN_DIGIT_RUN, len(digits) + 1))
+            digit_runs.update(digits[start:] for start in range(len(digits) - MIN_DIGIT_RUN + 1))
+        digit_runs.update(r for r in re.findall(r"\d+", number) if len(r) >= MIN_DIGIT_RUN)
+    if not whole and not digit_runs:
         return None
-    longest_first = sorted(set(alternatives), key=len, reverse=True)
-    return re.compile("|".join(longest_first), re.IGNORECASE)
+
+    def spelled(chars: str) -> str:
+        return SEPARATORS.join(re.escape(c) for c in chars)
+
+    alternatives = [
+        rf"(?<![^\W_]){spelled(w)}(?![^\W_])" for w in sorted(whole, key=len, reverse=True)
+    ] + [rf"(?<!\d){spelled(r)}(?!\d)" for r in sorted(digit_runs, key=len, reverse=True)]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def _scrub(text: str, pattern: re.Pattern[str]) -> str:

@@ -62,3 +62,43 @@ def test_a_required_field_that_was_only_the_number_rejects_the_line(
         without_certificate_numbers(planted(**fields))
     assert raised.value.field == field
     assert NUMBER not in str(raised.value) and "118233" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("stored", "written"),
+    [
+        ("NMSDC2024118233", "NMSDC-2024-118233"),  # stored without separators, written with
+        ("2024118233", "2024-118233"),
+        ("WBE2024-118233", "WBE 2024 118233"),
+        ("NMSDC2024118233", "serial 118233"),  # the serial alone: a suffix of its digits
+        ("NMSDC-2024-118233", "2024 118 233"),
+    ],
+)
+def test_a_number_is_found_however_it_was_stored_and_written(stored: str, written: str) -> None:
+    base = profile(diversity_certifications=[certification(certificate_number=stored)])
+    clean = without_certificate_numbers(
+        ProfileInput.model_validate(base | {"title": f"Developer, cert {written}"})
+    )
+    assert not any(c.isdigit() for c in clean.title), clean.title
+
+
+@pytest.mark.parametrize("placeholder", ["N/A", "NA", "A1", "n.a.", "-"])
+def test_a_placeholder_too_short_to_be_a_number_leaves_ordinary_text_alone(
+    placeholder: str,
+) -> None:
+    base = profile(
+        name="Dana Smith",
+        title="Financial Analyst, AWS A1 instances",
+        overview="NA region, na",
+        diversity_certifications=[certification(certificate_number=placeholder)],
+    )
+    original = ProfileInput.model_validate(base)
+    assert without_certificate_numbers(original) is original
+
+
+def test_a_number_inside_a_longer_word_or_number_is_not_cut_out() -> None:
+    """Only a whole token is the number: 'WBE-1234' is not cut out of 'XWBE-12345'."""
+    base = profile(diversity_certifications=[certification(certificate_number="WBE-1234")])
+    kept = "Order XWBE-12345 shipped, and WBE1234"
+    clean = without_certificate_numbers(ProfileInput.model_validate(base | {"overview": kept}))
+    assert clean.overview == "Order XWBE-12345 shipped, and"
