@@ -11,6 +11,7 @@ raises while its document is built is that line's reject: a run never stops for 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,11 +90,40 @@ class RunSummary:
 MAX_DUPLICATES_SHOWN = 10
 
 
+class InFlightLines:
+    """The input lines of documents sent and not answered yet, per id, in the order sent: the
+    engine answers a bulk request's items in order, so two lines with one id in one request each
+    get their own line number back (for the reject of the one the engine refuses)."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, deque[int]] = {}
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._lines
+
+    def first(self, doc_id: str) -> int | None:
+        lines = self._lines.get(doc_id)
+        return lines[0] if lines else None
+
+    def sent(self, doc_id: str, line: int) -> None:
+        self._lines.setdefault(doc_id, deque()).append(line)
+
+    def answered(self, doc_id: str) -> int:
+        """The line of the earliest unanswered document with this id (0 if none)."""
+        lines = self._lines.get(doc_id)
+        if not lines:
+            return 0
+        line = lines.popleft()
+        if not lines:
+            del self._lines[doc_id]
+        return line
+
+
 @dataclass
 class _Tracker:
     """Maps in-flight document ids back to their input lines, for bulk failures."""
 
-    line_of: dict[str, int] = field(default_factory=dict)
+    line_of: InFlightLines = field(default_factory=InFlightLines)
     indexed_ids: dict[str, int] = field(default_factory=dict)  # id -> its first indexed line
     skill_ids: set[str] = field(default_factory=set)
 
@@ -220,9 +250,9 @@ def _profile_action(
     doc = builder.build(item.profile, summary.report)
     if doc.id in tracker.line_of or doc.id in tracker.indexed_ids:
         summary.duplicate_ids += 1
-        earlier = tracker.line_of.get(doc.id) or tracker.indexed_ids.get(doc.id)
+        earlier = tracker.line_of.first(doc.id) or tracker.indexed_ids.get(doc.id)
         summary.duplicates.setdefault(doc.id, [earlier] if earlier else []).append(item.line)
-    tracker.line_of[doc.id] = item.line
+    tracker.line_of.sent(doc.id, item.line)
     tracker.skill_ids.update(doc.skill_ids)
     return {
         "_op_type": "index",
@@ -237,7 +267,7 @@ def _record_result(
 ) -> None:
     result = item.get("index", item)
     doc_id = str(result.get("_id"))
-    line = tracker.line_of.pop(doc_id, 0)
+    line = tracker.line_of.answered(doc_id)
     if ok:
         if doc_id not in tracker.indexed_ids:  # a duplicate id replaced it: still one profile
             tracker.indexed_ids[doc_id] = line

@@ -28,7 +28,7 @@ from indexer.index_aliases import (
     delete_unaliased,
     swap_in,
 )
-from indexer.indexing_run import backend_reject, verify_count
+from indexer.indexing_run import InFlightLines, backend_reject, verify_count
 from indexer.job_post_input import JobPostInput
 from indexer.profile_reader import Reject, read_objects
 from indexer.schema_check import check_live_schema
@@ -110,7 +110,7 @@ def run_job_post_index(
         target = kind.alias
     summary.index = target
     learned_before = len(vocabulary.learned())
-    line_of: dict[str, int] = {}
+    line_of = InFlightLines()
     indexed: set[str] = set()
     try:
         actions = _actions(source, rejects, vocabulary, summary, line_of, indexed, target)
@@ -118,7 +118,7 @@ def run_job_post_index(
         for ok, item in bulk_load(client, embedded, bulk):
             result = item.get("index", item)
             doc_id = str(result.get("_id"))
-            line = line_of.pop(doc_id, 0)
+            line = line_of.answered(doc_id)
             if ok:
                 if doc_id not in indexed:  # a later line with its id: still one post
                     indexed.add(doc_id)
@@ -147,7 +147,7 @@ def _actions(
     rejects: IO[str],
     vocabulary: SkillVocabulary,
     summary: JobPostRunSummary,
-    line_of: dict[str, int],
+    line_of: InFlightLines,
     indexed: set[str],
     index: str,
 ) -> Iterator[tuple[dict[str, Any], str]]:
@@ -162,7 +162,7 @@ def _actions(
             doc_id = job_post_id(parsed)
             if doc_id in line_of or doc_id in indexed:
                 summary.duplicate_ids += 1
-            line_of[doc_id] = line_no
+            line_of.sent(doc_id, line_no)
             source_doc = {
                 "id": doc_id,
                 "title": parsed.title,
