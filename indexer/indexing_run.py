@@ -55,7 +55,7 @@ class RunSummary:
     read: int = 0
     indexed: int = 0
     rejected: int = 0
-    duplicate_ids: int = 0  # lines that repeated an earlier line's id (the last one wins)
+    duplicate_ids: int = 0  # lines written over an earlier line's profile (the last one wins)
     duplicates: dict[str, list[int]] = field(default_factory=dict)  # id -> its lines
     profiles_index: str = ""
     skills_index: str = ""
@@ -249,7 +249,6 @@ def _profile_action(
 ) -> dict[str, Any]:
     doc = builder.build(item.profile, summary.report)
     if doc.id in tracker.line_of or doc.id in tracker.indexed_ids:
-        summary.duplicate_ids += 1
         earlier = tracker.line_of.first(doc.id) or tracker.indexed_ids.get(doc.id)
         summary.duplicates.setdefault(doc.id, [earlier] if earlier else []).append(item.line)
     tracker.line_of.sent(doc.id, item.line)
@@ -269,7 +268,9 @@ def _record_result(
     doc_id = str(result.get("_id"))
     line = tracker.line_of.answered(doc_id)
     if ok:
-        if doc_id not in tracker.indexed_ids:  # a duplicate id replaced it: still one profile
+        if doc_id in tracker.indexed_ids:  # a later line replaced it: still one profile
+            summary.duplicate_ids += 1  # counted once written, so a refused line is a reject only
+        else:
             tracker.indexed_ids[doc_id] = line
             summary.indexed += 1
         return

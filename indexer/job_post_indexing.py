@@ -113,14 +113,16 @@ def run_job_post_index(
     line_of = InFlightLines()
     indexed: set[str] = set()
     try:
-        actions = _actions(source, rejects, vocabulary, summary, line_of, indexed, target)
+        actions = _actions(source, rejects, vocabulary, summary, line_of, target)
         embedded = _embedded(actions, embedding_cache, encoder, embedding_model, summary)
         for ok, item in bulk_load(client, embedded, bulk):
             result = item.get("index", item)
             doc_id = str(result.get("_id"))
             line = line_of.answered(doc_id)
             if ok:
-                if doc_id not in indexed:  # a later line with its id: still one post
+                if doc_id in indexed:  # a later line with its id: still one post
+                    summary.duplicate_ids += 1
+                else:
                     indexed.add(doc_id)
                     summary.indexed += 1
             else:
@@ -148,7 +150,6 @@ def _actions(
     vocabulary: SkillVocabulary,
     summary: JobPostRunSummary,
     line_of: InFlightLines,
-    indexed: set[str],
     index: str,
 ) -> Iterator[tuple[dict[str, Any], str]]:
     """(bulk action without its embedding, title) per valid line; rejects written as read."""
@@ -160,8 +161,6 @@ def _actions(
                 rejects.write(parsed.to_json() + "\n")
                 continue
             doc_id = job_post_id(parsed)
-            if doc_id in line_of or doc_id in indexed:
-                summary.duplicate_ids += 1
             line_of.sent(doc_id, line_no)
             source_doc = {
                 "id": doc_id,

@@ -118,7 +118,13 @@ def test_a_running_engine_of_another_version_is_refused_not_used(
 def _node_like(home: Path) -> subprocess.Popen[bytes]:
     """A process whose command line names `home`, as a node's does (path.data under it)."""
     code = "import time; time.sleep(60)"
-    return subprocess.Popen([sys.executable, "-c", code, f"path.data={home / 'data'}"])
+    process = subprocess.Popen([sys.executable, "-c", code, f"path.data={home / 'data'}"])
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    deadline = time.monotonic() + 10
+    while str(home) not in cmdline.read_bytes().decode(errors="replace"):  # exec'd yet?
+        assert time.monotonic() < deadline, "the stand-in node never started"
+        time.sleep(0.01)
+    return process
 
 
 def _answer_after(delay_s: float) -> tuple[int, threading.Thread]:
@@ -156,7 +162,7 @@ def test_a_node_still_starting_is_waited_for_never_started_twice(
     """A second command while the first one's node has not answered yet: it waits for that node
     (same state, same data) instead of taking free ports and starting a second JVM."""
     settings = TalentSettings(state_dir=tmp_path)
-    port, _ = _answer_after(1.0)
+    port, _ = _answer_after(3.0)
     home = tmp_path / "node-0"
     spec = NodeSpec("node-0", port, port + 100, str(home), ["java", f"path.data={home / 'data'}"])
     node = _node_like(home)
