@@ -3,8 +3,9 @@
 A rebuild writes new indices and swaps the aliases only after the document counts check out, so
 the live alias never points at a partial index. An upsert writes into the live aliases. Either
 way, every line ends up either indexed, in the rejects file, or replaced by a later line with
-the same id (the last wins): `indexed` counts distinct profiles and `duplicate_ids` lists the
-ids given more than once, so read = indexed + rejected + duplicate lines. Whatever one line
+the same id (the last wins): `indexed` counts distinct profiles, `duplicate_ids` the lines
+written over an earlier line's profile (`duplicates` lists the ids given more than once), so
+read = indexed + rejected + duplicate_ids. Whatever one line
 raises while its document is built is that line's reject: a run never stops for one line.
 """
 
