@@ -9,6 +9,7 @@ exactly the 422 any unknown parameter gets. `EngineerClient` admits relevance en
 
 from __future__ import annotations
 
+import email.message
 import hmac
 from collections.abc import Callable
 from contextlib import suppress
@@ -160,15 +161,37 @@ def hidden_params_as_unknown(request: Request, body: Any) -> None:
         ) from None
 
 
+def reads_json_body(request: Request) -> bool:
+    """Whether FastAPI reads this request's body as JSON: no Content-Type, or application/json
+    or application/*+json (any other body is bytes to it, and gets its own 422)."""
+    content_type = request.headers.get("content-type")
+    if not content_type:
+        return True
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
 async def search_access(request: Request, client: CurrentClient) -> ApiClient:
-    """Runs before parameter validation, so a forbidden parameter gets 403, never a 422."""
-    names = set(request.query_params.keys())
+    """Runs before parameter validation, so a forbidden parameter gets 403, never a 422.
+
+    The parameters are what the route reads: the query string of a GET, the keys of a POST's
+    JSON object (a POST's query string is ignored, as is a body FastAPI will not read as one
+    object: such a request gets FastAPI's own 422 whatever names it holds, so a name the
+    client's tier may not know is never singled out)."""
     body: Any = None
     if request.method == "POST":
-        with suppress(ValueError, RecursionError):
-            body = await request.json()
+        names: set[str] = set()
+        if reads_json_body(request):
+            with suppress(ValueError, RecursionError):
+                body = await request.json()
         if isinstance(body, dict):
-            names |= set(body)
+            names = set(body)
+    else:
+        names = set(request.query_params.keys())
     check_tier_params(names, client.tier)
     standard = client.tier is Tier.STANDARD
     refuse_repeated(request, STANDARD_LIST_PARAMS if standard else LIST_PARAMS)

@@ -19,8 +19,7 @@ router = APIRouter(tags=["search"])
     description=(
         "From the skill vocabulary in memory (ESCO, O*NET, linguist), ranked by how many "
         "indexed profiles hold each skill (then shorter names first); ESCO's long task "
-        "phrases only when nothing else matches. The same answer for every tier, and "
-        "nothing about certification."
+        "phrases only when nothing else matches. The same answer for every tier."
     ),
     response_model=SkillSuggestions,
     responses={code: ERROR_RESPONSES[code] for code in (401, 422)},

@@ -112,6 +112,44 @@ def test_a_standard_keys_diversity_parameter_is_answered_as_any_unknown_paramete
         assert "iversity" not in json.dumps(got) and "nterprise" not in json.dumps(got)
 
 
+@pytest.mark.parametrize("hidden", ["diversity_certified", "diversity_categories"])
+def test_a_standard_keys_diversity_name_in_any_post_is_answered_as_any_unknown_name(
+    api: TestClient, hidden: str
+) -> None:
+    """A POST whose body is not one JSON object, or is sent as something else than JSON, or
+    that carries the name in its query string (which a POST does not read): the same answer
+    as for an unknown name, so the names cannot be found by trying them one at a time."""
+
+    def answer(name: str, body: str | None, content_type: str | None, in_query: bool) -> Any:
+        headers = dict(STANDARD) | ({"Content-Type": content_type} if content_type else {})
+        response = api.post(
+            "/v1/search",
+            params={name: "1"} if in_query else None,
+            content=None if body is None else body.replace("NAME", name),
+            headers=headers,
+        )
+        got = response.json()
+        got.get("error", {}).pop("request_id", None)
+        return response.status_code, json.loads(json.dumps(got).replace(name, "NAME"))
+
+    for body, content_type, in_query in [
+        (None, None, True),
+        (None, "application/json", True),
+        ("[1]", "text/plain", True),
+        ('{"page": "abc"}', "text/plain", True),
+        ('{"q": "go"}', "text/plain", True),
+        ('{"NAME": true}', "text/plain", False),
+        ('{"NAME": true, "page": "abc"}', "application/x-www-form-urlencoded", False),
+        ('{"NAME": true', "application/json", False),
+        ("null", None, True),
+        ('{"q": "go", "NAME": true}', "application/json", False),
+    ]:
+        unknown = "x" * len(hidden)  # as long: a JSON error's column is the same
+        assert answer(hidden, body, content_type, in_query) == answer(
+            unknown, body, content_type, in_query
+        ), (body, content_type, in_query)
+
+
 def test_ranking_overrides_and_explain_are_for_relevance_engineers_only(api: TestClient) -> None:
     for headers in (STANDARD, ENTERPRISE):
         for params in ({"explain": "true"}, {"ranking_profile": "default"}):
