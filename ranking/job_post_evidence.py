@@ -92,9 +92,9 @@ class JobPosts:
         # A title posted again has the same vector: each distinct vector is scored once and its
         # similarity read back for every post that shares it (a query reads the whole matrix,
         # so its size is the cost; the results are the same).
-        unique, self.row_of_post = np.unique(normalised, axis=0, return_inverse=True)
+        unique, row_of_post = np.unique(normalised, axis=0, return_inverse=True)
         self.matrix = np.ascontiguousarray(unique, dtype=np.float32)
-        self.row_of_post = self.row_of_post.reshape(-1)
+        self.row_of_post = row_of_post.reshape(-1)  # post -> its row of `matrix`
         counts = Counter(s for skills in self.skill_ids for s in set(skills))
         total = len(self.ids)
         self.idf = {s: math.log((total + 1) / (n + 1)) for s, n in counts.items()}
@@ -124,8 +124,9 @@ class JobPosts:
         weights; None when no post is at least `reading.min_similarity` similar."""
         if not len(self.ids) or not len(query_vectors):
             return None
-        distinct = np.atleast_2d(query_vectors).astype(np.float32, copy=False)
-        sims = np.max([self.matrix @ vector for vector in distinct], axis=0)[self.row_of_post]
+        vectors = np.atleast_2d(query_vectors).astype(np.float32, copy=False)
+        # one matrix-vector product per query vector (cheaper here than one thin product)
+        sims = np.max([self.matrix @ vector for vector in vectors], axis=0)[self.row_of_post]
         k = min(reading.neighbours, len(sims))
         cut = sims[np.argpartition(-sims, k - 1)[k - 1]]
         tied = np.flatnonzero(sims >= cut)  # every row as similar as the k-th, ties included

@@ -23,7 +23,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -399,14 +399,20 @@ def start_engine(
                 state.pids[spec.name] = spawn_node(spec)
             _save(settings, state)
     if starting is not None:  # another command started these nodes: wait for them, not anew
-        wait_for_health(starting, "yellow" if len(starting.nodes) == 1 else "green", timeout_s)
+        wait_for_health(starting, _ready_status(len(starting.nodes)), timeout_s)
         return starting
     try:
-        wait_for_health(state, "yellow" if nodes == 1 else "green", timeout_s)
+        wait_for_health(state, _ready_status(nodes), timeout_s)
     except EngineError:
         stop_engine(settings)
         raise
     return state
+
+
+def _ready_status(nodes: int) -> HealthStatus:
+    """The health a started engine waits for: yellow on one node (replicas cannot be placed),
+    green on a cluster."""
+    return "yellow" if nodes == 1 else "green"
 
 
 @contextmanager
@@ -425,12 +431,19 @@ def _starting(settings: TalentSettings) -> EngineState | None:
     """The engine in the state file whose nodes run but do not answer yet (still starting,
     or busy): a command must wait for it, never start a second engine on the same data.
     A recorded pid counts only while it is that node's process (pids are reused)."""
+    return _recorded_engine(settings, _runs_node)
+
+
+def _recorded_engine(
+    settings: TalentSettings, node_is_up: Callable[[int, NodeSpec], bool]
+) -> EngineState | None:
+    """The engine in the state file, if one of its nodes' processes is alive and `node_is_up`."""
     state = _load(settings)
     if state is None:
         return None
     for spec in state.nodes:
         pid = state.pids.get(spec.name)
-        if pid is not None and process_alive(pid) and _runs_node(pid, spec):
+        if pid is not None and process_alive(pid) and node_is_up(pid, spec):
             return state
     return None
 
@@ -446,14 +459,7 @@ def _runs_node(pid: int, spec: NodeSpec) -> bool:
 
 def engine_status(settings: TalentSettings) -> EngineState | None:
     """The engine from the state file, if at least one of its nodes is alive and answering."""
-    state = _load(settings)
-    if state is None:
-        return None
-    for spec in state.nodes:
-        pid = state.pids.get(spec.name)
-        if pid is not None and process_alive(pid) and _get_json(spec.url) is not None:
-            return state
-    return None
+    return _recorded_engine(settings, lambda _pid, spec: _get_json(spec.url) is not None)
 
 
 def terminate(pid: int, grace_s: float) -> None:
@@ -511,5 +517,5 @@ def restart_node(settings: TalentSettings, name: str, timeout_s: float = 180.0) 
         raise EngineError(f"no node named {name}")
     state.pids[name] = spawn_node(spec)
     _save(settings, state)
-    wait_for_health(state, "green" if len(state.nodes) > 1 else "yellow", timeout_s)
+    wait_for_health(state, _ready_status(len(state.nodes)), timeout_s)
     return state
