@@ -3,7 +3,7 @@ the job posts the ranking may learn from.
 
     .venv/bin/python benchmarks/real_data.py --profiles P --judgments J [--job-posts JP] \\
         [--engines embedded,opensearch] [--ranking-profiles default,bm25] [--profile-dir DIR] \\
-        [--metric ndcg@10] [--out DIR] [--heap 2g]
+        [--job-queries JQ] [--metric ndcg@10] [--out DIR] [--heap 2g]
 
 The data comes in by path and never goes into the repository: the profiles (the indexer's
 JSONL), the judgments (Quepid CSV `query,docid,rating[,family]`) and, optionally, past job
@@ -23,6 +23,7 @@ directory may be read-only.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -247,12 +248,17 @@ def job_posts_help() -> str | None:
 
 
 def eval_report(
-    judgments: Path, profile: str, out_dir: Path, metric: str, env: dict[str, str]
+    judgments: Path,
+    profile: str,
+    out_dir: Path,
+    metric: str,
+    env: dict[str, str],
+    extra: Sequence[str] = (),
 ) -> Any:
     out_dir.mkdir(parents=True, exist_ok=True)
     before = set(out_dir.glob("*.json"))
     args = ["eval", "--judgments", str(judgments), "--profile", profile, "--metric", metric]
-    run_cli(*args, "--out", str(out_dir), env=env)
+    run_cli(*args, *extra, "--out", str(out_dir), env=env)
     (report,) = set(out_dir.glob("*.json")) - before
     return json.loads(report.read_text())
 
@@ -318,6 +324,21 @@ class Run:
     metric: str
     user_dir: Path | None
     job_posts_help: str  # `index job-posts --help`: which options it takes
+    job_queries: Path | None = None  # judged queries' own posts (`eval --job-queries`)
+
+
+# With --job-queries, each ranking profile is evaluated three ways: the judged queries as `q`,
+# as whole job posts (title and tagged skills) and as `job.title` alone; the row names say which.
+JOB_QUERY_MODES: dict[str, tuple[str, ...]] = {
+    "as job posts": (),
+    "as job.title": ("--job-queries-title-only",),
+}
+
+
+def row_names(names: Sequence[str], job_queries: Path | None) -> list[str]:
+    """The table's ranking-profile rows: each profile, then its job-query modes."""
+    modes = JOB_QUERY_MODES if job_queries is not None else {}
+    return [row for name in names for row in [name, *(f"{name} {mode}" for mode in modes)]]
 
 
 def run_engine(
@@ -355,6 +376,14 @@ def run_engine(
             reports[engine, name, phase] = eval_report(
                 run.judgments, name, out_dir, run.metric, env
             )
+            if run.job_queries is None:
+                continue
+            for mode, flags in JOB_QUERY_MODES.items():
+                console.print(f"{label}: eval --profile {name} {mode} ({phase} job posts)")
+                extra = ["--job-queries", str(run.job_queries), *flags]
+                reports[engine, f"{name} {mode}", phase] = eval_report(
+                    run.judgments, name, out_dir, run.metric, env, extra
+                )
     return indexed
 
 
@@ -364,6 +393,13 @@ def main(
     job_posts: Annotated[
         Path | None,
         typer.Option(help="Past job posts JSONL for `index job-posts`; adds the 'with' rows."),
+    ] = None,
+    job_queries: Annotated[
+        Path | None,
+        typer.Option(
+            help="The judged queries' own job posts (JSONL of `job` objects); adds rows where "
+            "those queries are searched as whole posts and as `job.title` alone."
+        ),
     ] = None,
     engines: Annotated[str, typer.Option(help="Engines, comma-separated.")] = "embedded,opensearch",
     ranking_profiles: Annotated[
@@ -380,6 +416,8 @@ def main(
     ] = None,
 ) -> None:
     check_inputs(profiles, judgments, job_posts, profile_dir)
+    if job_queries is not None and not job_queries.is_file():
+        raise usage_error(f"--job-queries: no such file: {job_queries}")
     if metric not in METRICS:
         raise usage_error(f"--metric: unknown metric {metric!r}; use one of {', '.join(METRICS)}")
     try:
@@ -410,7 +448,9 @@ def main(
     job_posts = job_posts.resolve() if job_posts else None
     console.print(command, soft_wrap=True, markup=False, highlight=False)
 
+    job_queries = job_queries.resolve() if job_queries else None
     run = Run(work, profiles, judgments, job_posts, names, metric, user_dir, job_posts_options)
+    run = dataclasses.replace(run, job_queries=job_queries)
     reports: dict[Key, Any] = {}
     labels: dict[str, str] = {}
     indexed: dict[str, dict[str, str]] = {}
@@ -423,7 +463,7 @@ def main(
         console.print(f"[red]{escape(str(exc))}[/]; reports so far: {escape(str(work))}")
         raise typer.Exit(1) from exc
 
-    results = build_results(reports, chosen, names, metric)
+    results = build_results(reports, chosen, row_names(names, job_queries), metric)
     notes = [
         f"{e}: {labels[e]}; {', '.join(f'{k} {v}' for k, v in indexed[e].items())}" for e in chosen
     ]

@@ -50,11 +50,23 @@ class EnterpriseProfileTile(ProfileTile):
     diversity: DiversityBadge | None = None
 
 
+class RequiredSkillsFit(_Strict):
+    """A profile's fit against a job post's required skills, in the job's order."""
+
+    matched: list[str] = Field(description="Required skills the profile holds (labels).")
+    missing: list[str] = Field(description="Required skills it lacks (labels).")
+    held: int = Field(description="How many it holds ...")
+    of: int = Field(description="... of how many required (the coverage: `held` of `of`).")
+
+
 class ResultTile(ProfileTile):
     score: float
     matched_skills: list[MatchedSkill]
     highlights: dict[str, list[str]] = Field(
         default_factory=dict, description="Query terms in context, by field (title, overview)."
+    )
+    required_skills: RequiredSkillsFit | None = Field(
+        default=None, description="A job-post search (`job`) only: the fit to its skills."
     )
 
 
@@ -117,9 +129,34 @@ class Matched(_Strict):
     )
 
 
+class JobSkillInfo(_Strict):
+    """One skill of the job post, as the search read it."""
+
+    text: str = Field(description="As the job post gave it.")
+    label: str = Field(description="The skill it was read as (the text itself when unknown).")
+    found_by: Literal["name", "alias", "profiles", "typo", "text"] = Field(
+        description="`name` or `alias` of the skill vocabulary; `profiles`: a skill the "
+        "profiles list that the vocabulary lacks; `typo`: a typo of `label`; `text`: nothing "
+        "knows it, so a profile holds it when one of its skills says it word for word."
+    )
+
+
+class JobInfo(_Strict):
+    """How a job-post search (`job`) read the post."""
+
+    required: list[JobSkillInfo]
+    nice_to_have: list[JobSkillInfo]
+    from_description: list[str] = Field(description="Skills the description names (labels).")
+    unknown_skills: list[str] = Field(
+        description="Tagged skills nothing recognised: they still count, by their text."
+    )
+    match: Literal["rank", "all"]
+
+
 class QueryInfo(_Strict):
     alias_expansions: list[str]
     query_skills: list[MatchedSkill]
+    job: JobInfo | None = Field(default=None, description="A job-post search only.")
 
 
 class SearchResponse(_Strict):

@@ -24,9 +24,11 @@ from pydantic_core import PydanticCustomError
 from domain.badges import Badge
 from domain.countries import CountryCode
 from domain.diversity import DiversityCategory
+from ranking.job_post_query import JobPost
 from ranking.ranking_profile import ProfileName
 
 MAX_QUERY_CHARS = 256
+MAX_DESCRIPTION_CHARS = 5_000
 MAX_SKILLS = 20
 MAX_FILTER_VALUES = 50
 MAX_PAGE_SIZE = 50
@@ -69,6 +71,52 @@ SkillText = Annotated[
 
 def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
+
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("blank", "must not be blank: give the job's title")
+    return value
+
+
+class JobPostQuery(BaseModel):
+    """A whole job post as the query: its tagged skills carry the ranking, and every result
+    says which of them the freelancer holds and lacks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[
+        str,
+        StringConstraints(max_length=MAX_QUERY_CHARS),
+        AfterValidator(_clean_text),
+        AfterValidator(_not_blank),
+    ] = Field(description="The job post's title, read like `q`.")
+    description: Annotated[
+        str, StringConstraints(max_length=MAX_DESCRIPTION_CHARS), AfterValidator(_clean_text)
+    ] = Field(default="", description="The post's text: the skills it names count (less).")
+    skills: Annotated[list[SkillText], Field(max_length=MAX_SKILLS)] = Field(
+        default_factory=list,
+        description=f"Required skills, at most {MAX_SKILLS}, rarest weighing most. Each "
+        "result says which it holds (`required_skills`).",
+    )
+    nice_to_have: Annotated[list[SkillText], Field(max_length=MAX_SKILLS)] = Field(
+        default_factory=list, description=f"Skills that count less, at most {MAX_SKILLS}."
+    )
+    match: Literal["rank", "all"] = Field(
+        default="rank",
+        description="`rank`: holding more of the required skills ranks higher; `all`: only "
+        "talent holding every required skill (a filter: `total` and the facets count it).",
+    )
+
+    def job_post(self) -> JobPost:
+        """The post as the ranking reads it."""
+        return JobPost(
+            title=self.title,
+            description=self.description,
+            required=tuple(self.skills),
+            nice_to_have=tuple(self.nice_to_have),
+            match_all=self.match == "all",
+        )
 
 
 class StandardSearchParams(BaseModel):
@@ -187,15 +235,25 @@ class RankingOverrides(BaseModel):
         return self.model_dump(exclude_none=True)
 
 
-class SearchBody(SearchParams):
-    """The JSON body of `POST /v1/search`: the query parameters plus ranking overrides."""
+JOB_FIELD = Field(
+    default=None,
+    description="Search by a whole job post, instead of or beside `q` (then `q` is the "
+    "query and the post's title is read with its description).",
+)
 
+
+class SearchBody(SearchParams):
+    """The JSON body of `POST /v1/search`: the query parameters, a job post, and ranking
+    overrides."""
+
+    job: JobPostQuery | None = JOB_FIELD
     ranking_overrides: RankingOverrides | None = None
 
 
 class StandardSearchBody(StandardSearchParams):
     """What a standard client's JSON body is validated against (no diversity fields)."""
 
+    job: JobPostQuery | None = JOB_FIELD
     ranking_overrides: RankingOverrides | None = None
 
 

@@ -31,6 +31,8 @@ from query_api.response_models import (
     ErrorDetail,
     FacetBucket,
     Facets,
+    JobInfo,
+    JobSkillInfo,
     Matched,
     MatchedSkill,
     ProfileTile,
@@ -41,6 +43,7 @@ from query_api.response_models import (
 )
 from query_api.search_request import SearchBody, SearchParams
 from ranking.fusion import RankedHit
+from ranking.job_post_query import JobReading, JobSkill
 from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
 from ranking.search_filters import SearchFilters, counting_categories
 from ranking.talent_searcher import SearchQuery, SearchResult, TalentSearcher
@@ -216,6 +219,7 @@ class SearchService:
             filters=search_filters(params, client.tier),
             as_of=as_of,
             cache_partition=client.name,
+            job=params.job.job_post() if isinstance(params, SearchBody) and params.job else None,
         )
         with engine_timeouts_as_504():
             result = searcher.search(query, profile, include_diversity=enterprise, highlight=True)
@@ -245,8 +249,13 @@ class SearchService:
                     )
                     for m in result.query_skills[:20]
                 ],
+                job=job_info(result.job) if result.job is not None else None,
             ),
-            "did_you_mean": [DidYouMean(**d) for d in result.understanding.did_you_mean],
+            "did_you_mean": [
+                DidYouMean(**d)
+                for d in result.understanding.did_you_mean
+                + (result.job.did_you_mean if result.job is not None else [])
+            ],
         }
         tiles = [self._result_fields(result, hit) for hit in page]
         if enterprise:
@@ -291,6 +300,7 @@ class SearchService:
             "score": round(hit.score, 6),
             "matched_skills": [MatchedSkill(**m) for m in result.matched_skills(hit.id)],
             "highlights": result.highlights.get(hit.id, {}),
+            "required_skills": result.fit(hit.id),
         }
 
     def profile_tile(self, src: dict[str, Any], client: ApiClient, as_of: date) -> ProfileTile:
@@ -327,6 +337,19 @@ def profile_fields(src: dict[str, Any]) -> dict[str, Any]:
         "hourly_rate_usd": src.get("hourly_rate_usd"),
         "country": src["country"],
     }
+
+
+def job_info(job: JobReading) -> JobInfo:
+    def skill(s: JobSkill) -> JobSkillInfo:
+        return JobSkillInfo(text=s.text, label=s.label, found_by=s.found_by)
+
+    return JobInfo(
+        required=[skill(s) for s in job.required],
+        nice_to_have=[skill(s) for s in job.nice_to_have],
+        from_description=[s.label for s in job.from_description],
+        unknown_skills=job.unknown_skills,
+        match="all" if job.match_all else "rank",
+    )
 
 
 def _elapsed(started: float) -> float:

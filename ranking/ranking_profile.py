@@ -139,6 +139,17 @@ class FeedbackReading(_Frozen):
     weight: Annotated[float, Field(ge=0, le=10)] = 4.0
 
 
+class JobSearch(_Frozen):
+    """Searching by a whole job post (`ranking.job_post_query`): each list of the post's skills
+    is weighted by rarity to sum to 1, and a profile adds the list's weight times the weighted
+    share of it that it holds (in the skill leg, beside the query's own skills)."""
+
+    required_weight: Annotated[float, Field(ge=0, le=20)] = 6.0  # the skills the client tagged
+    nice_to_have_weight: Annotated[float, Field(ge=0, le=20)] = 2.0
+    description_weight: Annotated[float, Field(ge=0, le=20)] = 1.0  # skills the text names
+    description_skills: Annotated[int, Field(ge=0, le=50)] = 10  # at most this many of them
+
+
 class QueryReading(_Frozen):
     """How much of the query `ranking.query_understanding` reads as skills."""
 
@@ -152,6 +163,8 @@ class QueryReading(_Frozen):
     job_posts: JobPostReading = JobPostReading()
     # ... else the skills over-represented among a first pass's top hits (a second pass)
     feedback: FeedbackReading = FeedbackReading()
+    # a whole job post as the query (`job` in POST /v1/search)
+    job: JobSearch = JobSearch()
 
 
 #: The marketplace's own order of its badges, highest first.

@@ -102,6 +102,7 @@ def skill_leg_query(
     post_skills: Sequence[tuple[str, float]] = (),
     title_text: str = "",
     title_match_similarity: float = 0.0,
+    job_skills: Sequence[tuple[dict[str, Any], float]] = (),
 ) -> dict[str, Any] | None:
     """dis_max over constant_score term queries, one per matched skill; None when none matched.
 
@@ -117,6 +118,9 @@ def skill_leg_query(
     `post_skills` (skill id, score) are what past job posts say the query needs
     (ranking.job_post_evidence): each held one adds its score, beside the dis_max, so a
     profile's score grows with how much of that evidence it covers.
+
+    `job_skills` (engine clause, score) are a job post's skills (ranking.job_post_query): each
+    held one adds its score the same way.
     """
     clauses = [
         {
@@ -133,6 +137,11 @@ def skill_leg_query(
     covered = [
         {"constant_score": {"filter": {"term": {"skill_ids": skill_id}}, "boost": round(score, 6)}}
         for skill_id, score in post_skills
+        if score > 0
+    ]
+    covered += [
+        {"constant_score": {"filter": clause, "boost": round(score, 6)}}
+        for clause, score in job_skills
         if score > 0
     ]
     if title_text and title_match_similarity > 0:  # the title says every word the query says

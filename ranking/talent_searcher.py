@@ -29,6 +29,7 @@ from mappings.profile_vectors import PROFILE_VECTOR_FIELD, has_profile_vectors
 from ranking.errors import RankingError
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.job_post_evidence import JobPostEvidence, JobPostSource, PostSkill
+from ranking.job_post_query import JobPost, JobPostReader, JobReading, SkillRole, rarity
 from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import embedded_texts, exact_skill_ids, query_parts, skill_parts
@@ -80,6 +81,8 @@ class SearchQuery:
     # Whose query-embedding cache to use: the API passes the client, so that no client's
     # history changes what another observes (see ranking.query_embedder).
     cache_partition: str = ""
+    # a whole job post (ranking.job_post_query): its title stands for `text` when there is none
+    job: JobPost | None = None
 
 
 @dataclass
@@ -94,6 +97,14 @@ class SearchResult:
     understanding: QueryUnderstanding = field(default_factory=QueryUnderstanding)
     # A leg returned a full window: the engine matched more candidates than `hits` holds.
     more_matched: bool = False
+    job: JobReading | None = None  # how a job-post query was read
+
+    def fit(self, doc_id: str) -> dict[str, Any] | None:
+        """The profile's matched and missing required skills (a job-post search only)."""
+        if self.job is None:
+            return None
+        fit = self.job.fit(self.sources[doc_id])
+        return {"matched": fit.matched, "missing": fit.missing, "held": fit.held, "of": fit.of}
 
     @property
     def total(self) -> int:
@@ -110,11 +121,26 @@ class SearchResult:
 
     def explain(self, hit: RankedHit) -> dict[str, Any]:
         """The hit's score breakdown plus the matched skills and alias expansions."""
-        return hit.explain() | {
-            "matched_skills": self.matched_skills(hit.id),
-            "alias_expansions": self.expansions,
-            "query_understanding": self.understanding.as_dict(),
-            "ranking_profile": {"name": self.profile.name, "version": self.profile.version},
+        return (
+            hit.explain()
+            | {
+                "matched_skills": self.matched_skills(hit.id),
+                "alias_expansions": self.expansions,
+                "query_understanding": self.understanding.as_dict(),
+                "ranking_profile": {"name": self.profile.name, "version": self.profile.version},
+            }
+            | ({"job_post": self.job_post_reading()} if self.job is not None else {})
+        )
+
+    def job_post_reading(self) -> dict[str, Any]:
+        """How the job post was read, by where each skill came from: the client's tags, the
+        title (as a query reads it), the description, and the nearest past job posts."""
+        assert self.job is not None
+        u = self.understanding
+        return self.job.as_dict() | {
+            "from_title": [s.as_dict() for s in u.skills]
+            + ([{"job_title": u.job_title.as_dict()}] if u.job_title else []),
+            "from_past_posts": u.job_posts.as_dict() if u.job_posts else None,
         }
 
 
@@ -129,6 +155,7 @@ class SearchPlan:
     query_skills: list[SkillMatch]
     understanding: QueryUnderstanding = field(default_factory=QueryUnderstanding)
     names_skill: bool = False  # the query, or a listed part, names a skill outright
+    job: JobReading | None = None
 
 
 class TalentSearcher:
@@ -263,9 +290,11 @@ class TalentSearcher:
 
         `feedback` (a first pass's skills, ranking.skill_feedback) stands in for job-post
         evidence when the past posts said nothing."""
+        job = self.read_job(query, profile) if query.job is not None else None
         filters = filter_clauses(query.filters, query.as_of, self.enabled_countries)
+        filters += job.must_hold() if job is not None else []
         source = BASE_SOURCE + (DIVERSITY_SOURCE if include_diversity else [])
-        text = (query.text or "").strip()
+        text = query_text(query)
         if not text and not query.skills:
             body = {
                 "size": profile.window,
@@ -279,6 +308,9 @@ class TalentSearcher:
         named = exact_skill_ids(parts) + self.learned_skill_ids(text, parts)
         expansions = list(dict.fromkeys(named + understanding.skill_ids))
         exact = list(dict.fromkeys(expansions + self.explicit_skill_ids(query.skills)))
+        if job is not None:  # the post's tagged skills are named outright, like `skills`
+            exact = list(dict.fromkeys(exact + job.skill_ids))
+        names_skill = bool(named) or (job is not None and any(s.known for s in job.required))
         query_texts, skill_texts = embedded_texts(text, query.skills)
         vectors = self.embedder.embed([*query_texts, *skill_texts], query.cache_partition)
         query_class = query_class_of(title)
@@ -306,7 +338,8 @@ class TalentSearcher:
         if evidence is not None:
             understanding = dataclasses.replace(understanding, job_posts=evidence)
         leg_queries: dict[str, dict[str, Any]] = {}
-        lexical_text = " ".join([text, *query.skills]).strip()
+        tagged = [s.text for s in job.required] if job is not None else []
+        lexical_text = " ".join([text, *query.skills, *tagged]).strip()
         if lexical_text and profile.legs.lexical.weight > 0:
             lexical = profile.legs.lexical
             leg_queries["lexical"] = lexical_query(
@@ -318,9 +351,10 @@ class TalentSearcher:
             skill_cfg.exact_boost,
             title.occupations if title is not None and title.whole_query else (),
             skill_cfg.title_occupation_similarity,
-            post_skill_scores(evidence, profile.query, bool(named)),
+            post_skill_scores(evidence, profile.query, names_skill),
             title_words(text),
             skill_cfg.title_match_similarity,
+            job.scored(job_weights(profile)) if job is not None else (),
         )
         if skill_query is not None and skill_cfg.weight > 0:
             leg_queries["skill"] = skill_query
@@ -366,8 +400,21 @@ class TalentSearcher:
             expansions,
             matches,
             understanding,
-            names_skill=bool(named),
+            names_skill=names_skill,
+            job=job,
         )
+
+    def read_job(self, query: SearchQuery, profile: RankingProfile) -> JobReading:
+        """The query's job post, its skills resolved and weighted by rarity among the profiles.
+        Beside a `q`, the post's title is read as more description."""
+        assert query.job is not None
+        job = query.job
+        if (query.text or "").strip():
+            job = dataclasses.replace(job, description=f"{job.title}\n{job.description}")
+        reader = JobPostReader(self.vocabulary, self.interpreter, self.matcher, self.matcher.label)
+        frequencies = self.skill_counts.current() or SkillFrequencies(0, {})
+        idf = rarity(frequencies.total, frequencies.counts)
+        return reader.read(job, idf, profile.query.job.description_skills)
 
     def post_evidence(
         self, vectors: npt.NDArray[np.float32], profile: RankingProfile
@@ -425,7 +472,7 @@ class TalentSearcher:
         reading = profile.query.feedback
         if (
             reading.enabled
-            and (query.text or "").strip()  # a browse (filters only) reads nothing
+            and query_text(query)  # a browse (filters only) reads nothing
             and plan.understanding.job_posts is None
             and not plan.names_skill
             and not only_role_words(plan.understanding)
@@ -453,6 +500,7 @@ class TalentSearcher:
             plan.expansions,
             plan.query_skills,
             timings,
+            job=plan.job,
             highlights=leg_highlights(plan, responses),
             understanding=plan.understanding,
             more_matched=any(
@@ -487,6 +535,21 @@ class TalentSearcher:
         result = self.client.msearch(body=lines, request_timeout=self.request_timeout_s)
         responses: list[dict[str, Any]] = result["responses"]
         return responses
+
+
+def query_text(query: SearchQuery) -> str:
+    """The text the search reads: `text`, else the job post's title."""
+    text = (query.text or "").strip()
+    return text or (query.job.title.strip() if query.job is not None else "")
+
+
+def job_weights(profile: RankingProfile) -> dict[SkillRole, float]:
+    settings = profile.query.job
+    return {
+        "required": settings.required_weight,
+        "nice_to_have": settings.nice_to_have_weight,
+        "description": settings.description_weight,
+    }
 
 
 def query_class_of(title: TitleMatch | None) -> QueryClass | None:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Final
 
 import typer
 from opensearchpy import OpenSearch
+from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
@@ -28,6 +29,7 @@ from domain.skill_vocabulary import SkillVocabulary
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target
 from indexer.profile_reader import Reject, read_profiles
+from query_api.search_request import JobPostQuery
 from ranking.evaluation import (
     METRICS,
     Comparison,
@@ -36,6 +38,7 @@ from ranking.evaluation import (
     evaluate,
     load_judgments,
 )
+from ranking.job_post_query import JobPost
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
 from ranking.relevance_set import (
@@ -118,8 +121,40 @@ def _missing_judged_ids(client: OpenSearch, index: str, judgments: Judgments) ->
     return len(ids) - found
 
 
+def _job_queries_or_exit(path: Path, title_only: bool) -> dict[str, JobPost]:
+    """Judged queries to send as whole job posts, by title: a JSONL of `POST /v1/search`'s
+    `job` objects (`{"title", "skills", ...}`). With `title_only`, each is sent as its title
+    alone (a job post with no skills: it must rank as `q` with the same text does)."""
+    posts: dict[str, JobPost] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"--job-queries: cannot read {escape(str(path))}: {exc}", 2) from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            job = JobPostQuery.model_validate_json(line)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "line"
+            raise _fail(f"--job-queries: line {number}: {where}: {first['msg']}", 2) from exc
+        post = JobPost(job.title) if title_only else job.job_post()
+        posts.setdefault(job.title, post)
+    return posts
+
+
+def _search_query(query: str, posts: Mapping[str, JobPost]) -> SearchQuery:
+    """The judged query as the search sends it: its job post when it has one, else `q`."""
+    post = posts.get(query)
+    return SearchQuery(job=post) if post is not None else SearchQuery(query)
+
+
 def _run(
-    searcher: TalentSearcher, queries: Sequence[str], ranking: RankingProfile
+    searcher: TalentSearcher,
+    queries: Sequence[str],
+    ranking: RankingProfile,
+    posts: Mapping[str, JobPost],
 ) -> tuple[dict[str, list[str]], float]:
     """Query text -> ranked ids (top `RUN_DEPTH`), through the real search path; and seconds."""
     run: dict[str, list[str]] = {}
@@ -127,14 +162,17 @@ def _run(
     with _progress() as progress:
         task = progress.add_task(f"{ranking.name}: searching", total=len(queries))
         for query in queries:
-            result = searcher.search(SearchQuery(query), ranking)
+            result = searcher.search(_search_query(query, posts), ranking)
             run[query] = [hit.id for hit in result.hits[:RUN_DEPTH]]
             progress.advance(task)
     return run, time.perf_counter() - started
 
 
 def _warm_up(
-    searcher: TalentSearcher, queries: Sequence[str], rankings: Sequence[RankingProfile]
+    searcher: TalentSearcher,
+    queries: Sequence[str],
+    rankings: Sequence[RankingProfile],
+    posts: Mapping[str, JobPost],
 ) -> float:
     """Pay the one-time costs before any run is timed: loading the query model, embedding each
     query (kept for every later run) and loading the skills and job posts. Without this the
@@ -149,7 +187,7 @@ def _warm_up(
         )
         for query in queries:
             for ranking in rankings:
-                searcher.plan(SearchQuery(query), ranking)
+                searcher.plan(_search_query(query, posts), ranking)
             progress.advance(task)
     return time.perf_counter() - started
 
@@ -230,6 +268,21 @@ def eval_command(
     metric: Annotated[
         str, typer.Option(help=f"Metric for wins/losses/ties and the plot: {', '.join(METRICS)}.")
     ] = "ndcg@10",
+    job_queries: Annotated[
+        Path | None,
+        typer.Option(
+            "--job-queries",
+            dir_okay=False,
+            help="JSONL of job posts (`POST /v1/search`'s `job`): a judged query equal to a "
+            "post's title is searched as that whole post.",
+        ),
+    ] = None,
+    title_only: Annotated[
+        bool,
+        typer.Option(
+            "--job-queries-title-only", help="Send those posts as their title alone (`job.title`)."
+        ),
+    ] = False,
 ) -> None:
     """Score a ranking profile on judged queries against the live index (and compare two)."""
     if metric not in METRICS:
@@ -237,6 +290,10 @@ def eval_command(
     judgments = _load_judgments_or_exit(judgments_file)
     ranking = _ranking_or_exit(profile, "--profile")
     baseline_ranking = _ranking_or_exit(compare_to, "--compare") if compare_to else None
+    posts = _job_queries_or_exit(job_queries, title_only) if job_queries else {}
+    as_posts = sum(query in posts for query in judgments.queries)
+    if job_queries and not as_posts:
+        raise _fail("--job-queries: no post's title is a judged query", 2)
     try:  # before the searches, not after a minute of them
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -252,10 +309,12 @@ def eval_command(
         rankings = [ranking, *([baseline_ranking] if baseline_ranking else [])]
         _badge_policy_warnings(rankings)
         try:
-            warm_up = _warm_up(searcher, judgments.queries, rankings)
-            run, seconds = _run(searcher, judgments.queries, ranking)
+            warm_up = _warm_up(searcher, judgments.queries, rankings, posts)
+            run, seconds = _run(searcher, judgments.queries, ranking, posts)
             baseline_run = (
-                _run(searcher, judgments.queries, baseline_ranking) if baseline_ranking else None
+                _run(searcher, judgments.queries, baseline_ranking, posts)
+                if baseline_ranking
+                else None
             )
         except SearchError as exc:
             raise _fail(escape(str(exc))) from exc
@@ -274,11 +333,16 @@ def eval_command(
         "search_seconds": round(seconds, 3),
         "warm_up_seconds": round(warm_up, 3),
         "judged_profiles_not_indexed": missing,
+        "searched_as_job_posts": as_posts,
+        "job_posts_title_only": title_only if job_queries else None,
         **report.to_dict(),
     }
     searched = f"{ranking.name} searched them in {seconds:.1f} s"
     if baseline_run is not None and baseline_ranking is not None:
         searched += f", {baseline_ranking.name} in {baseline_run[1]:.1f} s"
+    if as_posts:
+        sent = "their title alone" if title_only else "whole job posts"
+        out.print(f"{as_posts} of the {len(judgments)} queries were searched as {sent}")
     out.print(
         f"{len(judgments)} queries, {sum(map(len, judgments.ratings.values()))} judgments; "
         + searched
