@@ -66,7 +66,9 @@ class ResultTile(ProfileTile):
         default_factory=dict, description="Query terms in context, by field (title, overview)."
     )
     required_skills: RequiredSkillsFit | None = Field(
-        default=None, description="A job-post search (`job`) only: the fit to its skills."
+        default=None,
+        exclude_if=lambda fit: fit is None,
+        description="A job-post search (`job`) only: the fit to its required skills.",
     )
 
 
@@ -156,7 +158,9 @@ class JobInfo(_Strict):
 class QueryInfo(_Strict):
     alias_expansions: list[str]
     query_skills: list[MatchedSkill]
-    job: JobInfo | None = Field(default=None, description="A job-post search only.")
+    job: JobInfo | None = Field(
+        default=None, exclude_if=lambda job: job is None, description="A job-post search only."
+    )
 
 
 class SearchResponse(_Strict):

@@ -18,7 +18,6 @@ from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from domain.skill_mentions import tokens
 from domain.skill_vocabulary import SkillVocabulary, normalise_skill
 from ranking.query_understanding import QueryInterpreter
 
@@ -66,9 +65,9 @@ class JobSkill:
         """Whether the profile (its `_source`) holds it, as `clause` matches it."""
         if self.ids:
             return not set(self.ids).isdisjoint(source.get("skill_ids") or ())
-        words = [w.casefold() for w in tokens(self.text)]
+        words = normalise_skill(self.text).split()
         return any(
-            _contains_run([w.casefold() for w in tokens(skill)], words)
+            _contains_run(normalise_skill(skill).split(), words)
             for skill in source.get("skills") or ()
         )
 
