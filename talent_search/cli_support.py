@@ -14,7 +14,9 @@ from typing import Any
 
 import typer
 from opensearchpy import OpenSearch
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.progress import (
     BarColumn,
@@ -29,7 +31,9 @@ from rich.table import Table
 
 from config.settings import TalentSettings
 from domain.encoder import query_encoder
+from query_api.search_request import JobPostQuery
 from ranking.blas_threads import one_blas_thread
+from ranking.job_post_query import JobPost
 from ranking.talent_searcher import TalentSearcher
 from talent_search.engine_process import EngineConnection, EngineProcessError, open_engine
 
@@ -66,6 +70,18 @@ def print_table(table: Table, target: Console | None = None) -> None:
 def _fail(message: str, code: int = 1) -> typer.Exit:
     console.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+def job_post_or_exit(text: str, where: str) -> tuple[str, JobPost]:
+    """A job post given as JSON (`POST /v1/search`'s `job` object), as the ranking reads it,
+    with its title; exit 2 naming `where` and the field when it is not valid."""
+    try:
+        job = JobPostQuery.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "the post"
+        raise _fail(f"{where}: {field}: {escape(first['msg'])}", 2) from exc
+    return job.title, job.job_post()
 
 
 #: Off a terminal, a long task prints a plain progress line at most this often.

@@ -20,7 +20,6 @@ from typing import Annotated, Any, Final
 
 import typer
 from opensearchpy import OpenSearch
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
@@ -29,7 +28,6 @@ from domain.skill_vocabulary import SkillVocabulary
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target
 from indexer.profile_reader import Reject, read_profiles
-from query_api.search_request import JobPostQuery
 from ranking.evaluation import (
     METRICS,
     Comparison,
@@ -54,6 +52,7 @@ from talent_search.cli_support import (
     _progress,
     _searcher,
     console,
+    job_post_or_exit,
     out,
     print_table,
 )
@@ -131,16 +130,9 @@ def _job_queries_or_exit(path: Path, title_only: bool) -> dict[str, JobPost]:
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(f"--job-queries: cannot read {escape(str(path))}: {exc}", 2) from exc
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            job = JobPostQuery.model_validate_json(line)
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            where = ".".join(str(part) for part in first["loc"]) or "line"
-            raise _fail(f"--job-queries: line {number}: {where}: {first['msg']}", 2) from exc
-        post = JobPost(job.title) if title_only else job.job_post()
-        posts.setdefault(job.title, post)
+        if line.strip():
+            title, post = job_post_or_exit(line, f"--job-queries: line {number}")
+            posts.setdefault(title, JobPost(title) if title_only else post)
     return posts
 
 

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from config.settings import TalentSettings
 from indexer.index_aliases import alias_target
+from ranking.job_post_query import JobReading, JobSkill
 from ranking.ranking_profile import RankingProfileError, load_profile
 from ranking.talent_searcher import SearchQuery, SearchResult
-from talent_search.cli_support import _backend_or_exit, _fail, _searcher, out, print_table
+from talent_search.cli_support import (
+    _backend_or_exit,
+    _fail,
+    _searcher,
+    job_post_or_exit,
+    out,
+    print_table,
+)
 
 
 def search(
-    query: Annotated[str, typer.Argument(help="Free text: skills or a job title.")],
+    query: Annotated[
+        str | None, typer.Argument(help="Free text: skills or a job title.", show_default=False)
+    ] = None,
+    job_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--job",
+            dir_okay=False,
+            help="Search by a whole job post: a JSON file like POST /v1/search's `job` "
+            '({"title", "description", "skills", "nice_to_have", "match"}); each hit shows '
+            "the required skills it holds and lacks.",
+        ),
+    ] = None,
     size: Annotated[int, typer.Option(min=1, max=100)] = 10,
     profile: Annotated[str, typer.Option(help="Ranking profile name.")] = "default",
     explain: Annotated[
@@ -29,6 +51,16 @@ def search(
     ] = False,
 ) -> None:
     """Ranked search of the live profiles from the command line (no API needed)."""
+    job = None
+    if job_file is not None:
+        try:
+            text = job_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _fail(f"--job: cannot read {escape(str(job_file))}: {exc}", 2) from exc
+        _, job = job_post_or_exit(text, f"--job {escape(str(job_file))}")
+    if query is None and job is None:
+        raise _fail("give a QUERY, or a job post with --job FILE", 2)
+    shown = query or (job.title if job is not None else "")
     settings = TalentSettings()
     try:
         ranking = load_profile(profile, user_dir=settings.user_profiles_dir)
@@ -39,11 +71,11 @@ def search(
         if alias_target(backend.client, namespace.profiles.alias) is None:
             raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
         searcher = _searcher(backend.client, settings)
-        result = searcher.search(SearchQuery(query), ranking)
+        result = searcher.search(SearchQuery(query, job=job), ranking)
     if as_json:
-        out.print_json(data=explain_document(query, result, size))
+        out.print_json(data=explain_document(shown, result, size))
         return
-    _print_ranked(query, result, size, explain)
+    _print_ranked(shown, result, size, explain)
 
 
 def explain_document(query: str, result: SearchResult, size: int) -> dict[str, Any]:
@@ -52,13 +84,19 @@ def explain_document(query: str, result: SearchResult, size: int) -> dict[str, A
     for hit in result.hits[:size]:
         breakdown = result.explain(hit)
         shared = ("alias_expansions", "query_understanding", "ranking_profile")
-        hits.append({"id": hit.id} | {k: v for k, v in breakdown.items() if k not in shared})
+        fit = result.fit(hit.id)
+        hits.append(
+            {"id": hit.id}
+            | {k: v for k, v in breakdown.items() if k not in (*shared, "job_post")}
+            | ({"required_skills": fit} if fit is not None else {})
+        )
     return {
         "query": query,
         "ranking_profile": {"name": result.profile.name, "version": result.profile.version},
         "candidates": result.total,
         "alias_expansions": result.expansions,
         "query_understanding": result.understanding.as_dict(),
+        **({"job_post": result.job_post_reading()} if result.job is not None else {}),
         "hits": hits,
     }
 
@@ -107,11 +145,33 @@ def explain_table(result: SearchResult, size: int) -> Table:
     return table
 
 
+def _job_skill(skill: JobSkill) -> str:
+    if skill.found_by == "text":
+        return f"{skill.text} (unknown: by its text)"
+    if skill.found_by in ("alias", "typo"):
+        return f"{skill.text} \N{RIGHTWARDS ARROW} {skill.label} ({skill.found_by})"
+    return skill.label
+
+
+def _print_job_reading(job: JobReading) -> None:
+    """What the post's skills were read as, and what nothing recognised."""
+    for role, skills in (("required", job.required), ("nice to have", job.nice_to_have)):
+        if skills:
+            out.print(f"{role}: {escape(', '.join(map(_job_skill, skills)))}")
+    if job.from_description:
+        described = ", ".join(s.label for s in job.from_description)
+        out.print(f"from the description: {escape(described)}")
+
+
 def _print_ranked(query: str, result: SearchResult, size: int, explain: bool = False) -> None:
-    table = Table("score", "id", "title", "badge", "JSS", "matched skills", title=f"“{query}”")
+    fit_columns = ("required", "missing") if result.job is not None else ()
+    table = Table(
+        "score", "id", "title", "badge", "JSS", "matched skills", *fit_columns, title=f"“{query}”"
+    )
     for hit in result.hits[:size]:
         src = result.sources[hit.id]
         jss = src.get("job_success_score")
+        fit = result.fit(hit.id)
         table.add_row(
             f"{hit.score:.3f}",
             hit.id,
@@ -119,8 +179,11 @@ def _print_ranked(query: str, result: SearchResult, size: int, explain: bool = F
             src.get("badge") or "",
             "" if jss is None else f"{jss:.0f}",
             ", ".join(m["label"] for m in result.matched_skills(hit.id)[:4]),
+            *((f"{fit['held']} of {fit['of']}", ", ".join(fit["missing"])) if fit else ()),
         )
     out.print(table)
+    if result.job is not None:
+        _print_job_reading(result.job)
     out.print(
         f"{result.total} candidates; ranked by {result.profile.name} v{result.profile.version}; "
         f"alias expansions: {', '.join(result.expansions) or 'none'}"

@@ -83,6 +83,37 @@ def test_index_subcommands(env: Path) -> None:
     assert invoke("search", "python", "--profile", "nope").exit_code == 2
 
 
+def test_search_by_a_job_post_prints_each_hits_fit(env: Path) -> None:
+    rows = [
+        profile(id="full", skills=["Python", "Django", "PostgreSQL"]),
+        profile(id="half", title="Data Analyst", skills=["Python", "Tableau"]),
+    ]
+    assert invoke("index", str(write_jsonl(env / "p.jsonl", rows)), "--rebuild").exit_code == 0
+    job = {"title": "Booking app backend", "skills": ["Python", "Django", "Landing Page"]}
+    (env / "job.json").write_text(json.dumps(job))
+    found = invoke("search", "--job", str(env / "job.json"), "--size", "5")
+    assert found.exit_code == 0, found.output
+    assert "2 of 3" in found.stdout and "1 of 3" in found.stdout
+    assert "Landing Page (unknown: by its text)" in found.stdout
+    document = json.loads(invoke("search", "--job", str(env / "job.json"), "--json").stdout)
+    fits = {h["id"]: h["required_skills"] for h in document["hits"]}
+    assert fits["half"] == {
+        "matched": ["Python"],
+        "missing": ["Django", "Landing Page"],
+        "held": 1,
+        "of": 3,
+    }
+    assert [s["label"] for s in document["job_post"]["required"]] == [
+        "Python",
+        "Django",
+        "Landing Page",
+    ]
+    (env / "bad.json").write_text(json.dumps({"title": "x", "skills": "Python"}))
+    bad = invoke("search", "--job", str(env / "bad.json"))
+    assert bad.exit_code == 2 and "skills" in bad.output
+    assert invoke("search").exit_code == 2
+
+
 def test_index_commands_use_the_prefix_of_the_settings(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
