@@ -1,4 +1,5 @@
-// The talent search page: a query, filters, result tiles and paging over GET /v1/search.
+// The talent search page: a query (or a whole job post), filters, result tiles and paging over
+// GET /v1/search (a query) and POST /v1/search (a job post: `job`, with each tile's fit).
 
 import {
   ApiError,
@@ -22,8 +23,7 @@ const extensions = [];
 let page = 1;
 let lastPages = 1;
 let sequence = 0;
-let suggestSequence = 0;
-const chosenSkills = []; // the skills filter's chips, in the order they were picked
+let mode = "query"; // "query": q and the skills filter (GET); "job": a job post (POST)
 
 function splitList(text) {
   return text
@@ -37,12 +37,111 @@ function number(id) {
   return value === "" ? null : value;
 }
 
-/** The query string for the current form, as [name, value] pairs. */
-function searchParams(pageNumber) {
+/**
+ * A text box that collects skills as removable chips, with suggestions from
+ * GET /v1/skills/suggest under it. `values()` is the chips, in the order they were picked, plus
+ * whatever is still typed in the box (comma-separated).
+ */
+function chipInput(inputId, chipsId, listId) {
+  const input = $(inputId);
+  const chips = $(chipsId);
+  const list = $(listId);
+  const chosen = [];
+  let suggestSequence = 0;
+
+  function render() {
+    chips.replaceChildren(
+      ...chosen.map((skill) => {
+        const remove = el("button", {
+          type: "button",
+          class: "chip-remove",
+          "aria-label": `Remove ${skill}`,
+          text: "×",
+        });
+        remove.addEventListener("click", () => {
+          chosen.splice(chosen.indexOf(skill), 1);
+          render();
+        });
+        return el("span", { class: "chip skill-chip", dataset: { skill } }, skill, remove);
+      }),
+    );
+  }
+
+  function close() {
+    suggestSequence++;
+    list.replaceChildren();
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+  }
+
+  function add(label) {
+    const skill = label.trim();
+    if (skill && !chosen.some((s) => s.toLowerCase() === skill.toLowerCase())) chosen.push(skill);
+    input.value = "";
+    close();
+    render();
+  }
+
+  /** Ask for what is typed and list the answers under the box. */
+  async function suggest() {
+    const prefix = input.value.split(",").pop().trim();
+    const mine = ++suggestSequence;
+    if (!prefix) {
+      close();
+      return;
+    }
+    let body;
+    try {
+      body = await apiJson("/v1/skills/suggest", {
+        params: [
+          ["prefix", prefix],
+          ["limit", String(SUGGESTIONS)],
+        ],
+      });
+    } catch {
+      return; // autocomplete is a convenience: typing on still works
+    }
+    if (mine !== suggestSequence) return;
+    list.replaceChildren(
+      ...body.suggestions.map((s) => {
+        const option = el(
+          "li",
+          { role: "option", class: "suggestion", dataset: { label: s.label } },
+          el("span", { text: s.label }),
+          s.matched !== s.label ? el("span", { class: "hint", text: ` (${s.matched})` }) : null,
+        );
+        // mousedown, not click: the input's blur would close the list before a click lands
+        option.addEventListener("mousedown", (event) => {
+          event.preventDefault();
+          add(s.label);
+        });
+        return option;
+      }),
+    );
+    list.hidden = body.suggestions.length === 0;
+    input.setAttribute("aria-expanded", String(!list.hidden));
+  }
+
+  input.addEventListener("input", debounce(suggest, 120));
+  input.addEventListener("blur", () => setTimeout(close, 0));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") close();
+    if ((event.key === "Enter" || event.key === ",") && input.value.trim()) {
+      event.preventDefault();
+      const first = list.hidden ? null : list.querySelector(".suggestion");
+      add(first ? first.dataset.label : input.value.replace(/,$/, ""));
+    }
+  });
+  return { values: () => [...new Set([...chosen, ...splitList(input.value)])] };
+}
+
+let skillsFilter; // the skills filter (query mode)
+let jobSkills; // the job post's required skills
+let jobNiceToHave; // ... and its nice-to-have skills
+
+/** The filters, sort and paging, as [name, value] pairs (the query string of a GET). */
+function filterParams(pageNumber) {
   const params = [];
-  const q = $("q").value.trim();
-  if (q) params.push(["q", q]);
-  for (const skill of currentSkills()) params.push(["skills", skill]);
   const badges = [...document.querySelectorAll("input[name=badge]:checked")].map((b) => b.value);
   if (badges.length) params.push(["badges", badges.join(",")]);
   for (const [id, name] of [
@@ -61,86 +160,57 @@ function searchParams(pageNumber) {
   return params;
 }
 
-/** The chosen skill chips, plus whatever is still typed in the box (comma-separated). */
-function currentSkills() {
-  const typed = splitList($("skills").value);
-  return [...new Set([...chosenSkills, ...typed])];
+/** The query string for a search by `q` and the skills filter. */
+function searchParams(pageNumber) {
+  const params = [];
+  const q = $("q").value.trim();
+  if (q) params.push(["q", q]);
+  for (const skill of skillsFilter.values()) params.push(["skills", skill]);
+  return [...params, ...filterParams(pageNumber)];
 }
 
-function renderChips() {
-  $("skill-chips").replaceChildren(
-    ...chosenSkills.map((skill) => {
-      const remove = el("button", {
-        type: "button",
-        class: "chip-remove",
-        "aria-label": `Remove ${skill}`,
-        text: "×",
-      });
-      remove.addEventListener("click", () => {
-        chosenSkills.splice(chosenSkills.indexOf(skill), 1);
-        renderChips();
-      });
-      return el("span", { class: "chip skill-chip", dataset: { skill } }, skill, remove);
-    }),
-  );
+/** The JSON body for a search by the job post: the post, then the filters as JSON fields. */
+function jobBody(pageNumber) {
+  const body = {
+    job: {
+      title: $("job-title").value.trim(),
+      description: $("job-description").value.trim(),
+      skills: jobSkills.values(),
+      nice_to_have: jobNiceToHave.values(),
+      match: $("job-match-all").checked ? "all" : "rank",
+    },
+  };
+  for (const [name, value] of filterParams(pageNumber)) body[name] = value;
+  return body;
 }
 
-function addSkill(label) {
-  const skill = label.trim();
-  if (skill && !chosenSkills.some((s) => s.toLowerCase() === skill.toLowerCase())) {
-    chosenSkills.push(skill);
+function setMode(wanted) {
+  mode = wanted;
+  for (const [id, name] of [
+    ["mode-query", "query"],
+    ["mode-job", "job"],
+  ]) {
+    $(id).setAttribute("aria-selected", String(name === mode));
   }
-  $("skills").value = "";
-  closeSuggestions();
-  renderChips();
+  $("query-panel").hidden = mode !== "query";
+  $("skills-filter").hidden = mode !== "query";
+  $("job-panel").hidden = mode !== "job";
+  (mode === "job" ? $("job-title") : $("q")).focus();
 }
 
-function closeSuggestions() {
-  suggestSequence++;
-  $("skill-suggestions").replaceChildren();
-  $("skill-suggestions").hidden = true;
-  $("skills").setAttribute("aria-expanded", "false");
-}
-
-/** Ask GET /v1/skills/suggest for what is typed and list the answers under the box. */
-async function suggestSkills() {
-  const prefix = $("skills").value.split(",").pop().trim();
-  const mine = ++suggestSequence;
-  if (!prefix) {
-    closeSuggestions();
-    return;
+/** What the search read the job post as: names it did not know, and corrections. */
+function renderJobReading(body) {
+  const box = $("job-reading");
+  const job = body.query?.job;
+  const unknown = job?.unknown_skills ?? [];
+  box.hidden = !job || unknown.length === 0;
+  box.replaceChildren();
+  if (!box.hidden) {
+    box.append(
+      "Not in our skills list, so matched by their words in freelancers' skills: ",
+      ...unknown.map((name) => el("span", { class: "chip unknown-skill", text: name })),
+    );
   }
-  let body;
-  try {
-    body = await apiJson("/v1/skills/suggest", {
-      params: [
-        ["prefix", prefix],
-        ["limit", String(SUGGESTIONS)],
-      ],
-    });
-  } catch {
-    return; // autocomplete is a convenience: typing on still works
-  }
-  if (mine !== suggestSequence) return;
-  const list = $("skill-suggestions");
-  list.replaceChildren(
-    ...body.suggestions.map((s) => {
-      const option = el(
-        "li",
-        { role: "option", class: "suggestion", dataset: { label: s.label } },
-        el("span", { text: s.label }),
-        s.matched !== s.label ? el("span", { class: "hint", text: ` (${s.matched})` }) : null,
-      );
-      // mousedown, not click: the input's blur would close the list before a click lands
-      option.addEventListener("mousedown", (event) => {
-        event.preventDefault();
-        addSkill(s.label);
-      });
-      return option;
-    }),
-  );
-  list.hidden = body.suggestions.length === 0;
-  $("skills").setAttribute("aria-expanded", String(!list.hidden));
 }
 
 /** "Did you mean Python?": each correction as a link that searches the corrected text. */
@@ -169,6 +239,14 @@ function renderDidYouMean(body) {
     $("q").value = corrected;
     search(1);
   });
+  if (mode === "job") {
+    // a job post's corrections are its skills' own: say what each was read as
+    box.replaceChildren(
+      "Read as: ",
+      corrections.map((c) => `${c.typed} → ${c.suggestion}`).join(", "),
+    );
+    return;
+  }
   box.replaceChildren("Did you mean ", link, "?");
 }
 
@@ -211,7 +289,23 @@ function tileNode(tile) {
     el("p", { class: "title" }, titleNodes(tile)),
     facts,
   );
-  if (tile.matched_skills?.length) {
+  if (tile.required_skills) {
+    const fit = tile.required_skills;
+    node.append(
+      el(
+        "div",
+        { class: "skills fit", dataset: { held: String(fit.held), of: String(fit.of) } },
+        el("span", {
+          class: fit.held === fit.of ? "coverage full" : "coverage",
+          text: `Has ${fit.held} of ${fit.of} required skills`,
+        }),
+        fit.matched.map((skill) => el("span", { class: "chip matched", text: skill })),
+        fit.missing.length ? el("span", { class: "label", text: "Missing:" }) : null,
+        fit.missing.map((skill) => el("span", { class: "chip missing", text: skill })),
+      ),
+    );
+  }
+  if (tile.matched_skills?.length && !tile.required_skills) {
     node.append(
       el(
         "div",
@@ -275,6 +369,7 @@ function render(body) {
   $("page-input").max = String(lastPages);
   $("pager").hidden = body.total === 0;
   renderDidYouMean(body);
+  renderJobReading(body);
   for (const extension of extensions) extension.showFacets(body.facets);
 }
 
@@ -284,7 +379,10 @@ async function search(pageNumber) {
   showMessage(box, null);
   document.body.dataset.searching = "true";
   try {
-    const body = await apiJson("/v1/search", { params: searchParams(pageNumber) });
+    const body =
+      mode === "job"
+        ? await apiJson("/v1/search", { method: "POST", body: jobBody(pageNumber) })
+        : await apiJson("/v1/search", { params: searchParams(pageNumber) });
     if (mine !== sequence) return;
     page = body.page;
     render(body);
@@ -325,19 +423,11 @@ function wire() {
     search(clamped);
   };
   $("go-page").addEventListener("click", goToPage);
-  const skills = $("skills");
-  skills.addEventListener("input", debounce(suggestSkills, 120));
-  skills.addEventListener("blur", () => setTimeout(closeSuggestions, 0));
-  skills.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") closeSuggestions();
-    if ((event.key === "Enter" || event.key === ",") && skills.value.trim()) {
-      event.preventDefault();
-      const first = $("skill-suggestions").hidden
-        ? null
-        : $("skill-suggestions").querySelector(".suggestion");
-      addSkill(first ? first.dataset.label : skills.value.replace(/,$/, ""));
-    }
-  });
+  skillsFilter = chipInput("skills", "skill-chips", "skill-suggestions");
+  jobSkills = chipInput("job-skills", "job-skill-chips", "job-skill-suggestions");
+  jobNiceToHave = chipInput("job-nice", "job-nice-chips", "job-nice-suggestions");
+  $("mode-query").addEventListener("click", () => setMode("query"));
+  $("mode-job").addEventListener("click", () => setMode("job"));
   $("page-input").addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();

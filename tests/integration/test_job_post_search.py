@@ -4,7 +4,6 @@ the fit, `match: all` filters, explain says how the post was read, and bad posts
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -324,6 +324,78 @@ def test_the_skills_filter_suggests_skills_as_chips(page: Page, base_url: str) -
     assert any("/v1/skills/suggest?prefix=reac" in r.url for r in requests)
 
 
+def test_describe_your_job_searches_by_the_post_and_shows_each_tiles_fit(
+    page: Page, base_url: str
+) -> None:
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
+    sign_in(page, base_url + "/", "demo-standard-key", "standard")
+    page.click("#mode-job")
+    expect(page.locator("#job-panel")).to_be_visible()
+    expect(page.locator("#query-panel")).to_be_hidden()
+    expect(page.locator("#skills-filter")).to_be_hidden()  # the post's skills replace it
+    page.fill("#job-title", "Backend for our booking app")
+    page.fill("#job-description", "We deploy with Docker.")
+    page.locator("#job-skills").press_sequentially("djang")
+    expect(page.locator("#job-skill-suggestions .suggestion").first).to_have_attribute(
+        "data-label", "Django"
+    )
+    page.locator("#job-skills").press("Enter")
+    for typed in ("Python", "Landing Page"):  # one the vocabulary lacks: kept by its text
+        page.fill("#job-skills", typed)
+        page.locator("#job-skills").press(",")
+    chips = page.locator("#job-skill-chips .skill-chip")
+    assert chips.evaluate_all("cs => cs.map(c => c.dataset.skill)") == [
+        "Django",
+        "Python",
+        "Landing Page",
+    ]
+    page.fill("#job-nice", "Flask")
+    page.locator("#job-nice").press("Enter")
+    page.click("#job-search-button")
+    expect(page.locator("body")).to_have_attribute("data-searching", "false")
+    posted = [r for r in requests if r.url.endswith("/v1/search") and r.method == "POST"]
+    assert posted, [r.url for r in requests]
+    job = posted[-1].post_data_json["job"]
+    assert job["skills"] == ["Django", "Python", "Landing Page"]
+    assert job["nice_to_have"] == ["Flask"] and job["match"] == "rank"
+    ids = tile_ids(page)
+    assert ids[0] in {"cert-ok", "cert-rejected"}, ids  # the two that hold Python and Django
+    fit = page.locator('.tile[data-id="cert-ok"] .fit')
+    expect(fit).to_have_attribute("data-held", "2")
+    expect(fit.locator(".coverage")).to_have_text("Has 2 of 3 required skills")
+    expect(fit.locator(".chip.missing")).to_have_text(["Landing Page"])
+    expect(page.locator("#job-reading")).to_contain_text("Landing Page")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "search-describe-your-job.png", full_page=True)
+
+    page.check("#job-match-all")  # only those who hold all three: nobody here
+    page.click("#job-search-button")
+    expect(page.locator("body")).to_have_attribute("data-searching", "false")
+    last = [r for r in requests if r.url.endswith("/v1/search") and r.method == "POST"][-1]
+    assert last.post_data_json["job"]["match"] == "all"
+    expect(page.locator("#summary")).to_have_attribute("data-total", "0")
+    page.click('#job-skill-chips .skill-chip[data-skill="Landing Page"] .chip-remove')
+    page.click("#job-search-button")
+    expect(page.locator("body")).to_have_attribute("data-searching", "false")
+    assert {"cert-ok", "cert-rejected"} <= set(tile_ids(page))
+    expect(page.locator(".tile .chip.missing")).to_have_count(0)
+
+
+def test_a_bad_job_post_names_the_field_on_the_page(page: Page, base_url: str) -> None:
+    sign_in(page, base_url + "/", "demo-standard-key", "standard")
+    page.click("#mode-job")
+    page.click("#job-search-button")  # no title
+    box = page.locator("#search-error")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("job.title")
+    page.click("#mode-query")
+    expect(page.locator("#q")).to_be_focused()
+    search(page, "golang")
+    assert "go-ev" in tile_ids(page)
+    expect(page.locator(".tile .fit")).to_have_count(0)
+
+
 def test_the_pager_never_offers_a_page_beyond_the_window(
     page: Page, clone_url: str, tmp_path: Path
 ) -> None:
