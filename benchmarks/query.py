@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/query.py --backend-url URL --reuse [--compare-onnx]
     .venv/bin/python benchmarks/query.py --profile default --baseline default-v2
     .venv/bin/python benchmarks/query.py --job-posts 20000   # with a job-post index to read
+    .venv/bin/python benchmarks/query.py --job-search   # job-post searches against q
 
 Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles, client phrasings
 like "Shopify store redesign"; half of them with filters):
@@ -14,7 +15,9 @@ like "Shopify store redesign"; half of them with filters):
 - end to end (`TalentSearcher.search`) against the bare `msearch` of the same bodies sent
   directly with the client; the ratio is what the ranking adds on top of the engine.
 Bare and ranked runs alternate which goes first, so engine caches favour neither; so do the
-two profiles of `--baseline` (a ranking change timed against the one before it, in one run).
+two profiles of `--baseline` (a ranking change timed against the one before it, in one run),
+and, with `--job-search`, a job-post search (the query's text as its title, 5 required skills,
+a 1,000-character description) and `q` with the same text.
 Figures are printed, never asserted: on a shared machine they move with the load, the ratios
 less so.
 
@@ -59,6 +62,7 @@ from indexer.skill_embeddings import EmbeddingCache
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from ranking.blas_threads import one_blas_thread
 from ranking.job_post_evidence import JobPostSource
+from ranking.job_post_query import JobPost
 from ranking.query_analysis import embedded_texts as bounded_texts
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import RankingProfile, load_profile
@@ -122,6 +126,68 @@ def query_mix(count: int, seed: int = 7) -> list[SearchQuery]:
         filters = FILTERS[rng.randrange(len(FILTERS))] if i % 2 else SearchFilters()
         queries.append(SearchQuery(text, explicit, filters, DEFAULT_AS_OF))
     return queries
+
+
+# A job-post search, as `--job-search` times it: 5 required skills and a description this long.
+JOB_SKILLS = 5
+JOB_DESCRIPTION_CHARS = 1000
+
+
+def job_post_twins(
+    queries: list[SearchQuery], seed: int = 11
+) -> list[tuple[SearchQuery, SearchQuery]]:
+    """Each query of the mix that has text, beside the same text sent as a job post's title
+    with `JOB_SKILLS` required skills and a `JOB_DESCRIPTION_CHARS`-character description (demo
+    profiles' overviews: prose that names skills, as a client's post does)."""
+    rng = random.Random(seed)
+    sample = list(generate_profiles(3000, seed=42))
+    skills = sorted({s for p in sample for s in p["skills"]})
+    overviews = [p["overview"] for p in sample if p.get("overview")]
+    twins = []
+    for query in queries:
+        if not query.text:
+            continue
+        description = ""
+        while len(description) < JOB_DESCRIPTION_CHARS:
+            description += rng.choice(overviews) + " "
+        job = JobPost(
+            title=query.text,
+            description=description[:JOB_DESCRIPTION_CHARS].strip(),
+            required=tuple(rng.sample(skills, JOB_SKILLS)),
+        )
+        as_job = SearchQuery(None, (), query.filters, query.as_of, job=job)
+        twins.append((query, as_job))
+    return twins
+
+
+def compare_job_posts(
+    searcher: TalentSearcher, queries: list[SearchQuery], profile: RankingProfile
+) -> None:
+    """End-to-end latency of a job-post search against `q` with its title's text, alternating
+    which goes first (the title's embedding cached for both)."""
+    times: dict[str, list[float]] = {"q": [], "job": []}
+    for i, (plain, as_job) in enumerate(job_post_twins(queries)):
+        searcher.embedder.embed(embedded_texts(plain))
+        runs = {"q": plain, "job": as_job}
+        for name in ("q", "job") if i % 2 else ("job", "q"):
+            started = time.perf_counter()
+            searcher.search(runs[name], profile)
+            times[name].append((time.perf_counter() - started) * 1000)
+    table = Table(
+        title=f"end to end, a job post ({JOB_SKILLS} required skills, a "
+        f"{JOB_DESCRIPTION_CHARS}-character description) against q with its title"
+    )
+    for column in ("search", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="right" if column != "search" else "left")
+    for name in times:
+        p50, p99 = percentiles(times[name])
+        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
+    console.print(table)
+    (j50, j99), (q50, q99) = percentiles(times["job"]), percentiles(times["q"])
+    console.print(
+        f"job post / q end to end ({len(times['q'])} pairs): "
+        f"p50 {j50 / q50:.2f}, p99 {j99 / q99:.2f}"
+    )
 
 
 def embedded_texts(query: SearchQuery) -> list[str]:
@@ -373,6 +439,9 @@ def main(
     compare: bool = typer.Option(
         False, "--compare-onnx", help="Also compare torch and ONNX query embedding."
     ),
+    job_search: bool = typer.Option(
+        False, "--job-search", help="Also time job-post searches against q with their title."
+    ),
 ) -> None:
     settings = TalentSettings()
     profile = load_profile(profile_name, user_dir=settings.user_profiles_dir)
@@ -401,6 +470,8 @@ def main(
         if baseline_name is not None:
             baseline = load_profile(baseline_name, user_dir=settings.user_profiles_dir)
             compare_profiles(searcher, mix, profile, baseline)
+        if job_search:
+            compare_job_posts(searcher, mix, profile)
         distinct = list(dict.fromkeys(t for q in mix for t in embedded_texts(q)))
         if compare:
             compare_onnx(distinct, searcher.matcher, profile.legs.skill.top_k_skills)
