@@ -192,15 +192,17 @@ class JobPostReader:
         return JobSkill(text, text.strip(), (), "text")
 
     def description_skills(self, description: str, limit: int) -> list[JobSkill]:
-        """The skills the description names outright (no typo guesses in running prose), at
-        most `limit`, in order of first mention."""
+        """The skills the description names outright (no typo guesses in running prose) that
+        the indexed profiles hold (no other could score), at most `limit`, in order of first
+        mention."""
         if not description or limit <= 0:
             return []
         understood = self.interpreter.understand(description, typo_correction=False)
         found: dict[str, JobSkill] = {}
         for skill in understood.skills:
-            if skill.label not in found:
-                found[skill.label] = JobSkill(skill.text, skill.label, skill.skill_ids, "name")
+            ids = tuple(i for i in skill.skill_ids if i in self.held)
+            if ids and skill.label not in found:
+                found[skill.label] = JobSkill(skill.text, skill.label, ids, "name")
         return list(found.values())[:limit]
 
     def read(

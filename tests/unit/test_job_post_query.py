@@ -12,8 +12,10 @@ from query_api.search_request import MAX_DESCRIPTION_CHARS, MAX_SKILLS, SearchBo
 from ranking.job_post_query import JobPost, JobPostReader, JobSkill, rarity, weighted
 from ranking.query_understanding import QueryInterpreter
 
-# skills the indexed profiles hold: two vocabulary skills and one the vocabulary lacks
-HELD = {"python": 90, "django": 30, "landing page design": 2}
+# how many of the TOTAL indexed profiles hold each skill: vocabulary skills, and one the
+# vocabulary lacks (learned from the profiles)
+HELD = {"python": 90, "django": 30, "java": 20, "go": 10, "rust": 5, "docker": 40}
+HELD |= {"landing page design": 2}
 TOTAL = 100
 
 
@@ -92,8 +94,10 @@ def test_a_skill_given_twice_counts_once_in_its_first_role(
     assert [s.label for s in reading.from_description] == ["Docker"]
 
 
-def test_description_skills_are_capped_and_never_typo_guesses(reader: JobPostReader) -> None:
-    text = "Pyhton, Java, Go, Rust, Kotlin and Swift"
+def test_description_skills_are_held_capped_and_never_typo_guesses(
+    reader: JobPostReader,
+) -> None:
+    text = "Pyhton, Kotlin, Java, Go, Rust and Docker"  # no profile holds Kotlin
     found = reader.description_skills(text, 3)
     assert [s.label for s in found] == ["Java", "Go", "Rust"]
     assert reader.description_skills(text, 0) == []
