@@ -149,6 +149,44 @@ def test_eval_compare_writes_report_and_plot(env: Path) -> None:
     assert alone["overall"] == data["overall"]  # same profile, same index: same numbers
 
 
+def test_eval_sends_judged_queries_as_their_job_posts(env: Path) -> None:
+    index(env, CORPUS)
+    judgments = env / "judgments.csv"
+    # a vague title: only its post's tagged skills say that py-2 is the one
+    judgments.write_text(
+        "query,docid,rating,family\nhelp with our reports,py-2,3,job\ngolang,go-1,3,skill\n"
+    )
+    posts = env / "posts.jsonl"
+    post = {"title": "help with our reports", "skills": ["Python", "PostgreSQL"]}
+    posts.write_text(json.dumps(post) + "\n" + json.dumps({"title": "not judged"}) + "\n")
+    out_dir = env / "reports"
+
+    def run(*extra: str) -> dict[str, Any]:
+        result = invoke("eval", "--judgments", str(judgments), "--out", str(out_dir), *extra)
+        assert result.exit_code == 0, result.output
+        report: dict[str, Any] = json.loads(printed_path(result.stdout, "report").read_text())
+        return report
+
+    as_q = run()
+    as_posts = run("--job-queries", str(posts))
+    title_only = run("--job-queries", str(posts), "--job-queries-title-only")
+    assert (as_q["searched_as_job_posts"], as_posts["searched_as_job_posts"]) == (0, 1)
+    assert title_only["job_posts_title_only"] is True
+    ndcg = {r["query"]: r["ndcg@10"] for r in as_posts["queries"]}
+    assert ndcg["help with our reports"] == 1.0  # py-2 holds both tagged skills
+    assert {r["query"]: r["ndcg@10"] for r in as_q["queries"]}["help with our reports"] < 1.0
+    assert title_only["queries"] == as_q["queries"]  # the title alone ranks as q
+
+    posts.write_text(json.dumps({"title": "help with our reports", "skills": "Python"}) + "\n")
+    bad = invoke("eval", "--judgments", str(judgments), "--job-queries", str(posts))
+    assert bad.exit_code == 2 and "line 1: skills" in flat(bad.output)
+    posts.write_text(json.dumps({"title": "elsewhere"}) + "\n")
+    unmatched = invoke("eval", "--judgments", str(judgments), "--job-queries", str(posts))
+    assert unmatched.exit_code == 2 and "no post's title is a judged query" in flat(
+        unmatched.output
+    )
+
+
 def test_eval_piped_prints_whole_tables_times_runs_alike_and_names_badge_policy_breaks(
     env: Path,
 ) -> None:

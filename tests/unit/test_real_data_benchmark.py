@@ -178,3 +178,20 @@ def test_a_missing_path_exits_2_naming_its_option(
 
 def test_split_drops_blanks() -> None:
     assert real_data.split(" default, ,bm25,") == ["default", "bm25"]
+
+
+def test_job_queries_add_a_row_per_mode_after_each_profile(tmp_path: Path) -> None:
+    assert real_data.row_names(["default", "bm25"], None) == ["default", "bm25"]
+    assert real_data.row_names(["default", "bm25"], tmp_path / "posts.jsonl") == [
+        "default",
+        "default as job posts",
+        "default as job.title",
+        "bm25",
+        "bm25 as job posts",
+        "bm25 as job.title",
+    ]
+    # the title-only mode sends the posts' titles alone; the whole-post mode adds no flag
+    assert real_data.JOB_QUERY_MODES == {
+        "as job posts": (),
+        "as job.title": ("--job-queries-title-only",),
+    }
