@@ -7,16 +7,18 @@ resolved like a skill in `q` (a label or alias of the vocabulary, a skill the in
 hold, a typo of a technology skill), weighted by its rarity among the profiles (a skill every
 profile lists says little about fit), and a profile scores the weighted share of them it holds.
 Marketplace names the vocabulary lacks ("Landing Page") still count, by their text: a profile
-holds one when one of its own skills says it, word for word. Skills named in the description
-count less, nice-to-have skills in between. Pure: no engine, no model.
+holds one when one of its own skills says it, word for word ("Landing Page Design"); those
+skills are found among the ones the profiles list, so the engine matches ids, never phrases.
+Skills named in the description count less, nice-to-have skills in between. Pure: no engine,
+no model.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from domain.skill_vocabulary import SkillVocabulary, normalise_skill
 from ranking.query_understanding import QueryInterpreter
@@ -47,29 +49,25 @@ class JobSkill:
 
     text: str  # as the client wrote it
     label: str  # the canonical label (the text itself when nothing names it)
-    ids: tuple[str, ...]  # holding any of these skills counts; empty: matched by `text`
+    # holding any of these skills counts (for a name nothing knows, the profiles' skills that
+    # say it); empty: no profile lists it
+    ids: tuple[str, ...]
     found_by: FoundBy
     weight: float = 0.0  # its share of its list's rarity (the list sums to 1)
 
     @property
     def known(self) -> bool:
-        return bool(self.ids)
+        return self.found_by != "text"
 
     def clause(self) -> dict[str, Any]:
-        """The engine query a profile holding this skill matches."""
+        """The engine query a profile holding this skill matches (none when no id: nobody)."""
         if self.ids:
             return {"terms": {"skill_ids": list(self.ids)}}
-        return {"match_phrase": {"skills": {"query": self.text}}}
+        return {"bool": {"must_not": {"match_all": {}}}}
 
     def held_by(self, source: Mapping[str, Any]) -> bool:
         """Whether the profile (its `_source`) holds it, as `clause` matches it."""
-        if self.ids:
-            return not set(self.ids).isdisjoint(source.get("skill_ids") or ())
-        words = normalise_skill(self.text).split()
-        return any(
-            _contains_run(normalise_skill(skill).split(), words)
-            for skill in source.get("skills") or ()
-        )
+        return not set(self.ids).isdisjoint(source.get("skill_ids") or ())
 
     def as_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {"text": self.text, "label": self.label}
@@ -117,8 +115,9 @@ class JobReading:
 
     @property
     def skill_ids(self) -> list[str]:
-        """The recognised skills of the tags, each once (the lexical leg's exact skills)."""
-        skills = [*self.required, *self.nice_to_have]
+        """The recognised skills of the tags, each once (named outright, like `skills`; not
+        the skills that merely say a name nothing knows)."""
+        skills = [s for s in [*self.required, *self.nice_to_have] if s.known]
         return list(dict.fromkeys(i for s in skills for i in s.ids))
 
     def fit(self, source: Mapping[str, Any]) -> Fit:
@@ -144,7 +143,7 @@ class JobReading:
             (s.clause(), s.weight * weights[role])
             for role, skills in roles
             for s in skills
-            if s.weight * weights[role] > 0
+            if s.ids and s.weight * weights[role] > 0
         ]
 
     def as_dict(self) -> dict[str, Any]:
@@ -157,20 +156,25 @@ class JobReading:
         }
 
 
+class HeldSkills(Protocol):
+    """The skills the indexed profiles list (`ranking.skill_matcher.SkillMatcher`)."""
+
+    def __contains__(self, skill_id: object) -> bool: ...
+
+    def label(self, skill_id: str) -> str: ...
+
+    def containing(self, text: str, limit: int = ...) -> list[str]: ...
+
+
 class JobPostReader:
     """Reads job posts against one vocabulary and the skills the profiles hold."""
 
     def __init__(
-        self,
-        vocabulary: SkillVocabulary,
-        interpreter: QueryInterpreter,
-        held: Container[str],
-        label: Callable[[str], str],
+        self, vocabulary: SkillVocabulary, interpreter: QueryInterpreter, held: HeldSkills
     ) -> None:
         self.vocabulary = vocabulary
         self.interpreter = interpreter
-        self.held = held  # skill ids the indexed profiles hold (vocabulary or learned)
-        self.label = label  # ... and their labels
+        self.held = held
 
     def resolve(self, text: str) -> JobSkill:
         """One tagged skill: the vocabulary by label or alias, then the profiles' own skills,
@@ -183,13 +187,13 @@ class JobPostReader:
             return JobSkill(text, label, ids, "name" if named else "alias")
         learned = normalise_skill(text)
         if learned in self.held:
-            return JobSkill(text, self.label(learned), (learned,), "profiles")
+            return JobSkill(text, self.held.label(learned), (learned,), "profiles")
         understood = self.interpreter.understand(text, typo_correction=True)
         if len(understood.skills) == 1 and not understood.rest and not understood.role_words:
             found = understood.skills[0]
             found_by: FoundBy = "typo" if found.corrected_from is not None else "name"
             return JobSkill(text, found.label, found.skill_ids, found_by)
-        return JobSkill(text, text.strip(), (), "text")
+        return JobSkill(text, text.strip(), tuple(self.held.containing(text)), "text")
 
     def description_skills(self, description: str, limit: int) -> list[JobSkill]:
         """The skills the description names outright (no typo guesses in running prose) that
@@ -249,18 +253,11 @@ def weighted(skills: list[JobSkill], idf: Callable[[JobSkill], float]) -> list[J
 
 
 def rarity(total: int, counts: Mapping[str, int]) -> Callable[[JobSkill], float]:
-    """A skill's idf among `total` profiles (`counts`: profiles per skill id): the rarest of
-    its ids; a skill matched by its text counts as held by one profile (its true share is not
-    known without asking the engine, and a name nothing recognises is seldom common)."""
+    """A skill's idf among `total` profiles (`counts`: profiles per skill id); a skill of
+    several ids counts the profiles of all of them (at most `total`: one may hold several)."""
 
     def idf(skill: JobSkill) -> float:
-        held = min((counts.get(i, 0) for i in skill.ids), default=1)
+        held = min(sum(counts.get(i, 0) for i in skill.ids), total)
         return math.log((total + 1) / (held + 1)) + 1.0
 
     return idf
-
-
-def _contains_run(words: Sequence[str], run: Sequence[str]) -> bool:
-    """Whether `run` occurs in `words` as consecutive words."""
-    n = len(run)
-    return n > 0 and any(list(words[i : i + n]) == list(run) for i in range(len(words) - n + 1))

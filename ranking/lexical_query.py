@@ -21,11 +21,20 @@ def lexical_query(
     expanded_skill_ids: Sequence[str],
     skill_boost: float = 2.0,
     title_skill_boost: float = 2.0,
+    skill_names: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Text relevance, plus constant boosts for holding a named skill and for a title naming it."""
-    should: list[dict[str, Any]] = [
-        {"multi_match": {"query": text, "fields": LEXICAL_FIELDS, "type": "best_fields"}}
-    ]
+    """Text relevance, plus constant boosts for holding a named skill and for a title naming it.
+
+    Each of `skill_names` (a job post's tagged skills) adds the relevance of the profiles'
+    skills that hold all its words: "API" finds "REST API" and "API Development" too. One
+    match per name, on the skills alone: the names' words in every field, as one query, cost
+    the embedded engine three times the query's own text, and a phrase query thirty."""
+    should: list[dict[str, Any]] = []
+    if text:
+        should.append(
+            {"multi_match": {"query": text, "fields": LEXICAL_FIELDS, "type": "best_fields"}}
+        )
+    should += [{"match": {"skills": {"query": name, "operator": "and"}}} for name in skill_names]
     ids = list(expanded_skill_ids)
     if ids and skill_boost > 0:
         should.append({"terms": {"skill_ids": ids, "boost": skill_boost}})

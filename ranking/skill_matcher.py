@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy.typing as npt
 from opensearchpy import OpenSearch
 
 from domain.encoder import EMBEDDING_DIM
+from domain.skill_names import normalise_skill
 from mappings.index_contract import SKILLS
 from ranking.live_index import sorted_pages
 
@@ -51,6 +53,30 @@ class SkillMatcher:
 
     def label(self, skill_id: str) -> str:
         return self.labels[self._row[skill_id]]
+
+    def containing(self, text: str, limit: int = 64) -> list[str]:
+        """The skills whose label holds the words of `text` in a row ("Landing Page" ->
+        "Landing Page Design"), shortest label first, at most `limit`: how a name the
+        vocabulary lacks is found among the skills the profiles list."""
+        words = normalise_skill(text).split()
+        if not words:
+            return []
+        rows = set.intersection(*(self._rows_with_word.get(w, set()) for w in words))
+        found = [r for r in rows if _contains_run(self._label_words[r], words)]
+        found.sort(key=lambda r: (len(self._label_words[r]), self.ids[r]))
+        return [self.ids[r] for r in found[:limit]]
+
+    @cached_property
+    def _label_words(self) -> list[list[str]]:
+        return [normalise_skill(label).split() for label in self.labels]
+
+    @cached_property
+    def _rows_with_word(self) -> dict[str, set[int]]:
+        rows: dict[str, set[int]] = {}
+        for row, words in enumerate(self._label_words):
+            for word in words:
+                rows.setdefault(word, set()).add(row)
+        return rows
 
     @classmethod
     def from_index(cls, client: OpenSearch, alias: str = SKILLS.alias) -> SkillMatcher:
@@ -91,6 +117,12 @@ class SkillMatcher:
                 matches[skill_id] = SkillMatch(skill_id, self.labels[row], sim)
         ordered = sorted(matches.values(), key=lambda m: (-m.similarity, m.id))
         return ordered[: max(top_k, sum(m.exact for m in ordered))]
+
+
+def _contains_run(words: Sequence[str], run: Sequence[str]) -> bool:
+    """Whether `run` occurs in `words` as consecutive words."""
+    n = len(run)
+    return any(list(words[i : i + n]) == list(run) for i in range(len(words) - n + 1))
 
 
 def skill_leg_query(

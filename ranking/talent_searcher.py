@@ -339,11 +339,11 @@ class TalentSearcher:
             understanding = dataclasses.replace(understanding, job_posts=evidence)
         leg_queries: dict[str, dict[str, Any]] = {}
         tagged = [s.text for s in job.required] if job is not None else []
-        lexical_text = " ".join([text, *query.skills, *tagged]).strip()
-        if lexical_text and profile.legs.lexical.weight > 0:
+        lexical_text = " ".join([text, *query.skills]).strip()
+        if (lexical_text or tagged) and profile.legs.lexical.weight > 0:
             lexical = profile.legs.lexical
             leg_queries["lexical"] = lexical_query(
-                lexical_text, exact, lexical.skill_boost, lexical.title_skill_boost
+                lexical_text, exact, lexical.skill_boost, lexical.title_skill_boost, tagged
             )
         skill_query = skill_leg_query(
             matches,
@@ -411,7 +411,7 @@ class TalentSearcher:
         job = query.job
         if (query.text or "").strip():
             job = dataclasses.replace(job, description=f"{job.title}\n{job.description}")
-        reader = JobPostReader(self.vocabulary, self.interpreter, self.matcher, self.matcher.label)
+        reader = JobPostReader(self.vocabulary, self.interpreter, self.matcher)
         frequencies = self.skill_counts.current() or SkillFrequencies(0, {})
         idf = rarity(frequencies.total, frequencies.counts)
         return reader.read(job, idf, profile.query.job.description_skills)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from domain.encoder import EMBEDDING_DIM
 from domain.skill_vocabulary import SkillVocabulary
 from query_api.search_request import MAX_DESCRIPTION_CHARS, MAX_SKILLS, SearchBody
 from ranking.job_post_query import JobPost, JobPostReader, JobSkill, rarity, weighted
 from ranking.query_understanding import QueryInterpreter
+from ranking.skill_matcher import SkillMatcher
 
 # how many of the TOTAL indexed profiles hold each skill: vocabulary skills, and one the
 # vocabulary lacks (learned from the profiles)
@@ -24,10 +27,15 @@ def vocabulary() -> SkillVocabulary:
     return SkillVocabulary.load_default()
 
 
+LABELS = {"landing page design": "Landing Page Design"}
+
+
 @pytest.fixture(scope="module")
 def reader(vocabulary: SkillVocabulary) -> JobPostReader:
-    held = set(HELD)
-    return JobPostReader(vocabulary, QueryInterpreter(vocabulary), held, str.title)
+    ids = list(HELD)
+    labels = [LABELS.get(i) or vocabulary.get(i).label for i in ids]  # type: ignore[union-attr]
+    held = SkillMatcher(ids, labels, np.zeros((len(ids), EMBEDDING_DIM), np.float32))
+    return JobPostReader(vocabulary, QueryInterpreter(vocabulary), held)
 
 
 def ids_of(vocabulary: SkillVocabulary, name: str) -> tuple[str, ...]:
@@ -49,13 +57,16 @@ def test_a_tagged_skill_is_found_by_name_alias_profiles_typo_or_else_its_text(
     assert (learned.found_by, learned.ids) == ("profiles", ("landing page design",))
     typo = reader.resolve("Pyhton")
     assert (typo.found_by, typo.label) == ("typo", "Python")
+    # a name nothing knows: held through the profiles' skills that say it
     unknown = reader.resolve("Landing Page")
     assert (unknown.found_by, unknown.label, unknown.ids, unknown.known) == (
         "text",
         "Landing Page",
-        (),
+        ("landing page design",),
         False,
     )
+    nobody = reader.resolve("Zapier Wizardry")
+    assert (nobody.found_by, nobody.ids) == ("text", ())
 
 
 def test_required_skills_weigh_by_rarity_and_sum_to_one(reader: JobPostReader) -> None:
@@ -109,8 +120,11 @@ def test_the_fit_lists_matched_and_missing_labels_in_the_jobs_order(
     job = JobPost("Shop", required=("Django", "Landing Page", "Python", "Kubernetes"))
     reading = reader.read(job, rarity(TOTAL, HELD), 10)
     holder = {
-        "skill_ids": [*ids_of(vocabulary, "Python"), *ids_of(vocabulary, "Kubernetes")],
-        "skills": ["Python", "Kubernetes", "Landing Page Design"],
+        "skill_ids": [
+            *ids_of(vocabulary, "Python"),
+            *ids_of(vocabulary, "Kubernetes"),
+            "landing page design",
+        ],
     }
     fit = reading.fit(holder)
     assert fit.matched == ["Landing Page", "Python", "Kubernetes"]
@@ -118,13 +132,17 @@ def test_the_fit_lists_matched_and_missing_labels_in_the_jobs_order(
     assert (fit.held, fit.of) == (3, 4)
 
 
-def test_a_name_matched_by_its_text_needs_its_words_in_a_row_in_one_skill() -> None:
-    skill = JobSkill("Landing Page", "Landing Page", (), "text")
-    assert skill.held_by({"skills": ["Landing Page Design"]})
-    assert skill.held_by({"skills": ["landing-page"]})
-    assert not skill.held_by({"skills": ["Landing", "Page Design"]})
-    assert not skill.held_by({"skills": ["Page Landing"]})
-    assert skill.clause() == {"match_phrase": {"skills": {"query": "Landing Page"}}}
+def test_a_name_nothing_knows_is_held_through_the_skills_that_say_it_in_a_row(
+    reader: JobPostReader,
+) -> None:
+    skill = reader.resolve("Landing Page")
+    assert skill.held_by({"skill_ids": ["landing page design", "python"]})
+    assert not skill.held_by({"skill_ids": ["python"]})
+    assert skill.clause() == {"terms": {"skill_ids": ["landing page design"]}}
+    assert reader.resolve("Page Landing").ids == ()  # the words in a row, in order
+    nobody = reader.resolve("Zapier Wizardry")
+    assert not nobody.held_by({"skill_ids": ["python"]})
+    assert nobody.clause() == {"bool": {"must_not": {"match_all": {}}}}  # matches nobody
 
 
 def test_match_all_adds_one_filter_per_required_skill(reader: JobPostReader) -> None:
@@ -137,7 +155,7 @@ def test_match_all_adds_one_filter_per_required_skill(reader: JobPostReader) -> 
     )
     clauses = strict.must_hold()
     assert len(clauses) == 2
-    assert clauses[1] == {"match_phrase": {"skills": {"query": "Landing Page"}}}
+    assert clauses[1] == {"terms": {"skill_ids": ["landing page design"]}}
 
 
 def test_each_role_scores_its_weight_when_every_skill_is_held(reader: JobPostReader) -> None:
@@ -153,6 +171,14 @@ def test_unknown_and_misspelt_skills_are_named(reader: JobPostReader) -> None:
     job = JobPost("Shop", required=("Landing Page", "Pyhton"), nice_to_have=("Zapier Wizardry",))
     reading = reader.read(job, rarity(TOTAL, HELD), 10)
     assert reading.unknown_skills == ["Landing Page", "Zapier Wizardry"]
+    # named outright: the known tags' ids, not the skills that merely say an unknown name
+    assert reading.skill_ids == ["python"]
+    # a name no profile lists scores nothing (no clause that matches nobody is sent)
+    scored = reading.scored({"required": 6.0, "nice_to_have": 2.0, "description": 1.0})
+    assert [clause for clause, _ in scored] == [
+        {"terms": {"skill_ids": ["landing page design"]}},
+        {"terms": {"skill_ids": ["python"]}},
+    ]
     assert reading.did_you_mean == [{"typed": "Pyhton", "suggestion": "Python"}]
 
 
