@@ -147,7 +147,7 @@ class JobSearch(_Frozen):
     required_weight: Annotated[float, Field(ge=0, le=20)] = 6.0  # the skills the client tagged
     nice_to_have_weight: Annotated[float, Field(ge=0, le=20)] = 2.0
     description_weight: Annotated[float, Field(ge=0, le=20)] = 1.0  # skills the text names
-    description_skills: Annotated[int, Field(ge=0, le=50)] = 10  # at most this many of them
+    description_skills: Annotated[int, Field(ge=0, le=50)] = 5  # at most this many of them
 
 
 class QueryReading(_Frozen):
