@@ -3,7 +3,8 @@ the job posts the ranking may learn from.
 
     .venv/bin/python benchmarks/real_data.py --profiles P --judgments J [--job-posts JP] \\
         [--engines embedded,opensearch] [--ranking-profiles default,bm25] [--profile-dir DIR] \\
-        [--metric ndcg@10] [--out DIR] [--heap 2g]
+        [--metric ndcg@10] [--out DIR] [--heap 2g] \\
+        [--plant-certifications 0.10 --plant-seed 22] [--representative diversity]
 
 The data comes in by path and never goes into the repository: the profiles (the indexer's
 JSONL), the judgments (Quepid CSV `query,docid,rating[,family]`) and, optionally, past job
@@ -19,6 +20,13 @@ each family, largest family first, then the eval's search seconds) is printed an
 `--out` as `real-data.json` and `real-data.md` (the command line on top, ready to paste); the
 eval's own JSON reports stay in `--out/<engine>/`. Rejected lines go to `--out` too: the data
 directory may be read-only.
+
+Representative results: `--plant-certifications SHARE` copies the profiles into `--out` with a
+counting diversity certification planted on SHARE of them (`planted_certifications.py`,
+seeded by `--plant-seed`), since real data has none; every eval then runs in the enterprise
+context (`eval --enterprise`), and `--representative diversity` adds a row per ranking profile
+evaluated with that option. An exposure table (per engine: nDCG@10, the share of queries with a
+representative top 10 for certification and for badges, min skew@10 >= -0.1, NDKL) follows.
 """
 
 from __future__ import annotations
@@ -32,12 +40,13 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from bench_engines import EngineName, bench_engine, engine_name
+from planted_certifications import plant_certifications
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -208,6 +217,45 @@ def results_json(results: Results, **context: Any) -> dict[str, Any]:
     }
 
 
+EXPOSURE_COLUMNS = (
+    ("certification", "representative@10"),
+    ("certification", "min_skew@10>=-0.1"),
+    ("certification", "ndkl"),
+    ("badge", "representative@10"),
+    ("badge", "min_skew@10>=-0.1"),
+    ("badge", "ndkl"),
+)
+
+
+def exposure_markdown(
+    reports: Mapping[Key, Mapping[str, Any]], engines: Sequence[str], names: Sequence[str]
+) -> str:
+    """Per engine, row and phase: nDCG@10 overall beside the exposure measures of the eval's
+    report (`exposure`: the share of queries with a representative top 10, within skew -0.1,
+    and mean NDKL; certification only where the eval ran as an enterprise client)."""
+    header = ["engine", "ranking", "job posts", "ndcg@10"]
+    header += [f"{attribute} {measure}" for attribute, measure in EXPOSURE_COLUMNS]
+    lines = [
+        "Exposure (pool: the first 50 of each ranking; `ranking.exposure`):",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] * 3 + ["---:"] * (len(header) - 3)) + "|",
+    ]
+    for engine in engines:
+        for phase in PHASES:
+            for name in names:
+                report = reports.get((engine, name, phase))
+                if report is None:
+                    continue
+                exposure = report.get("exposure", {})
+                cells = [engine, name, phase, _fmt(_value(report, "overall", "ndcg@10"))]
+                for attribute, measure in EXPOSURE_COLUMNS:
+                    found = exposure.get(attribute, {}).get(measure)
+                    cells.append("n/a" if found is None else _fmt(float(found)))
+                lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- the run --------------------
 
 
@@ -247,12 +295,17 @@ def job_posts_help() -> str | None:
 
 
 def eval_report(
-    judgments: Path, profile: str, out_dir: Path, metric: str, env: dict[str, str]
+    judgments: Path,
+    profile: str,
+    out_dir: Path,
+    metric: str,
+    env: dict[str, str],
+    extra: Sequence[str] = (),
 ) -> Any:
     out_dir.mkdir(parents=True, exist_ok=True)
     before = set(out_dir.glob("*.json"))
     args = ["eval", "--judgments", str(judgments), "--profile", profile, "--metric", metric]
-    run_cli(*args, "--out", str(out_dir), env=env)
+    run_cli(*args, *extra, "--out", str(out_dir), env=env)
     (report,) = set(out_dir.glob("*.json")) - before
     return json.loads(report.read_text())
 
@@ -318,6 +371,11 @@ class Run:
     metric: str
     user_dir: Path | None
     job_posts_help: str  # `index job-posts --help`: which options it takes
+    # (row-name suffix, extra `eval` arguments) per evaluation of each ranking profile
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = (("", ()),)
+
+    def row_names(self) -> list[str]:
+        return [name + suffix for name in self.ranking_profiles for suffix, _ in self.variants]
 
 
 def run_engine(
@@ -350,11 +408,13 @@ def run_engine(
             indexed["job posts"] = headline(run_cli(*args, env=env, ok=INDEX_OK))
             console.print(f"{label}: job posts: {indexed['job posts']}")
         for name in run.ranking_profiles:
-            console.print(f"{label}: eval --profile {name} ({phase} job posts)")
-            out_dir = engine_dir / f"{phase}-job-posts"
-            reports[engine, name, phase] = eval_report(
-                run.judgments, name, out_dir, run.metric, env
-            )
+            for suffix, extra in run.variants:
+                shown = f"{name} {shlex.join(extra)}".strip()
+                console.print(f"{label}: eval --profile {shown} ({phase} job posts)")
+                out_dir = engine_dir / f"{phase}-job-posts"
+                reports[engine, name + suffix, phase] = eval_report(
+                    run.judgments, name, out_dir, run.metric, env, extra
+                )
     return indexed
 
 
@@ -377,6 +437,21 @@ def main(
     heap: Annotated[str, typer.Option(help="JVM heap of the real engine.")] = "2g",
     out: Annotated[
         Path | None, typer.Option(help="Where the reports and tables go (default: a temp dir).")
+    ] = None,
+    plant_certifications_share: Annotated[
+        float,
+        typer.Option(
+            "--plant-certifications",
+            min=0,
+            max=1,
+            help="Plant a counting diversity certification on this share of the profiles "
+            "(a copy in --out); evals then run in the enterprise context.",
+        ),
+    ] = 0.0,
+    plant_seed: Annotated[int, typer.Option(help="Seed of --plant-certifications.")] = 22,
+    representative: Annotated[
+        str | None,
+        typer.Option(help="Also evaluate each profile with `eval --representative VALUE`."),
     ] = None,
 ) -> None:
     check_inputs(profiles, judgments, job_posts, profile_dir)
@@ -409,8 +484,36 @@ def main(
     profiles, judgments = profiles.resolve(), judgments.resolve()
     job_posts = job_posts.resolve() if job_posts else None
     console.print(command, soft_wrap=True, markup=False, highlight=False)
+    planting_notes: list[str] = []
+    if plant_certifications_share > 0:
+        planted_path = work / "profiles-planted.jsonl"
+        planted = plant_certifications(
+            profiles, planted_path, plant_certifications_share, plant_seed, date.today()
+        )
+        planting_notes.append(
+            f"certifications planted on {planted.certified} of {planted.profiles} profiles "
+            f"(share {planted.share:g}, seed {planted.seed}; planted_certifications.py)"
+        )
+        profiles = planted_path
+    enterprise = plant_certifications_share > 0 or representative is not None
+    base_args: tuple[str, ...] = ("--enterprise",) if enterprise else ()
+    variants: list[tuple[str, tuple[str, ...]]] = [("", base_args)]
+    if representative is not None:
+        variants.append(
+            (f" + representative {representative}", ("--representative", representative))
+        )
 
-    run = Run(work, profiles, judgments, job_posts, names, metric, user_dir, job_posts_options)
+    run = Run(
+        work,
+        profiles,
+        judgments,
+        job_posts,
+        names,
+        metric,
+        user_dir,
+        job_posts_options,
+        tuple(variants),
+    )
     reports: dict[Key, Any] = {}
     labels: dict[str, str] = {}
     indexed: dict[str, dict[str, str]] = {}
@@ -423,8 +526,8 @@ def main(
         console.print(f"[red]{escape(str(exc))}[/]; reports so far: {escape(str(work))}")
         raise typer.Exit(1) from exc
 
-    results = build_results(reports, chosen, names, metric)
-    notes = [
+    results = build_results(reports, chosen, run.row_names(), metric)
+    notes = planting_notes + [
         f"{e}: {labels[e]}; {', '.join(f'{k} {v}' for k, v in indexed[e].items())}" for e in chosen
     ]
     for (engine_, name, phase), data in reports.items():
@@ -443,7 +546,11 @@ def main(
     Console(width=max(console.width, needed)).print(table)
     for note in notes:
         console.print(escape(note), soft_wrap=True)
-    (work / "real-data.md").write_text(markdown(results, command, notes), encoding="utf-8")
+    exposure = exposure_markdown(reports, chosen, run.row_names())
+    console.print(exposure, markup=False, highlight=False, soft_wrap=True)
+    (work / "real-data.md").write_text(
+        markdown(results, command, notes) + "\n" + exposure, encoding="utf-8"
+    )
     context = {
         "command": command,
         "commit": commit,

@@ -6,26 +6,27 @@ Diversity-Certified businesses) can vanish from the first page. Geyik, Ambler an
 Search", KDD 2019) re-order a ranked candidate list so that each prefix of length k holds each
 group at least ⌊p * k⌋ times, p being its share among the qualified candidates.
 
-This is their **DetGreedy** (Algorithm 1) with minimum constraints only, for one protected
-group against the rest:
+This is their **DetGreedy** (Algorithm 1) with minimum constraints, for a group against the
+rest (two attribute values, p and 1 - p):
 
     at each position k = 1 .. depth:
-        if the group holds fewer than ⌊p * k⌋ of positions 1 .. k-1 + 1 (it would fall short):
-            place the group's best remaining candidate
-        else:
-            place the best remaining candidate (either side)
+        if the group would fall short of ⌊p * k⌋ in the first k: place its best remaining
+        elif the rest would fall short of ⌊(1 - p) * k⌋: place the rest's best remaining
+        else: place the best remaining candidate, whichever side
 
-Why this one: with one protected group against the rest DetGreedy is always feasible (the
-paper's feasibility problem needs four or more attribute values), it is online (the order of
-the first k positions does not depend on how deep one re-orders, so page 2 agrees with page 1),
-and it is O(n). The paper's maximum constraints (⌈p * k⌉) are left out on purpose: the product
-asks for floors ("at least"), and a group member ranked high on merit is never pushed down.
-DetCons / DetRelaxed / DetConstSort exist for many groups, which this product does not need.
+Why this one: with two attribute values DetGreedy is always feasible (the paper's feasibility
+problem needs four or more; ⌊p k⌋ + ⌊(1-p) k⌋ >= k - 1, so at most one side is ever short), it
+is online (the order of the first k positions does not depend on how deep one re-orders, so
+page 2 agrees with page 1), and it is O(n). DetCons, DetRelaxed and DetConstSort exist for
+many attribute values, which one group against the rest does not need. The rest has a floor
+too, as in the paper: the slate is representative, not preferential, so a group ranked above
+its share on merit keeps at least its share and may give up the excess (the maximum
+constraints ⌈p k⌉ are left out: the rest's floor already bounds the group to ⌈p k⌉ in effect).
 
 Guarantees (property-tested in tests/unit/test_representative.py): the output is a permutation
 of the input (nobody enters or leaves); members keep their relative order and so do the others;
-for every k <= depth, the group holds at least min(⌊p * k⌋, members available) of the first k;
-positions after `depth` keep the input order of what is left.
+for every k <= depth, each side holds at least min(its floor, what it has); positions after
+`depth` keep the input order of what is left.
 """
 
 from __future__ import annotations
@@ -55,16 +56,20 @@ def det_greedy(members: Sequence[bool], share: Fraction, depth: int) -> list[int
     """The new order (indices into `members`, which is in relevance order); see the module."""
     inside = [i for i, member in enumerate(members) if member]
     outside = [i for i, member in enumerate(members) if not member]
+    rest_share = 1 - share
     order: list[int] = []
-    next_in = next_out = held = 0
+    next_in = next_out = 0  # also how many of each side are placed
     for k in range(1, min(depth, len(members)) + 1):
-        short = held < floor_at(share, k)
-        take_in = next_in < len(inside) and (
-            short or next_out >= len(outside) or inside[next_in] < outside[next_out]
-        )
+        has_in, has_out = next_in < len(inside), next_out < len(outside)
+        if has_in and next_in < floor_at(share, k):
+            take_in = True
+        elif has_out and next_out < floor_at(rest_share, k):
+            take_in = False
+        else:
+            take_in = has_in and (not has_out or inside[next_in] < outside[next_out])
         if take_in:
             order.append(inside[next_in])
-            next_in, held = next_in + 1, held + 1
+            next_in += 1
         else:
             order.append(outside[next_out])
             next_out += 1

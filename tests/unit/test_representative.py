@@ -31,11 +31,14 @@ def test_each_side_keeps_its_relevance_order(members: list[bool], pool: int, dep
 def test_every_prefix_up_to_the_depth_holds_the_floor(
     members: list[bool], pool: int, depth: int
 ) -> None:
+    """Both sides: the group at ⌊p k⌋, the rest at ⌊(1 - p) k⌋, as far as each has members."""
     change = represent(members, pool, depth)
     available = sum(members)
     for k in range(1, min(depth, len(members)) + 1):
         held = sum(members[i] for i in change.order[:k])
         assert held >= min(floor_at(change.share, k), available), (k, held)
+        rest = k - held
+        assert rest >= min(floor_at(1 - change.share, k), len(members) - available), (k, rest)
 
 
 @given(members=rankings, pool=pools, depth=depths)
@@ -45,7 +48,9 @@ def test_within_the_pool_the_floor_always_holds(
     """The pool holds share * pool members, so no floor up to the pool is ever out of reach."""
     change = represent(members, pool, depth)
     for k in range(1, min(depth, pool, len(members)) + 1):
-        assert sum(members[i] for i in change.order[:k]) >= floor_at(change.share, k)
+        held = sum(members[i] for i in change.order[:k])
+        assert held >= floor_at(change.share, k)
+        assert k - held >= floor_at(1 - change.share, k)
 
 
 @given(members=rankings, pool=pools, depth=depths)
@@ -58,7 +63,8 @@ def test_nothing_moves_past_the_depth_that_need_not(
     assert order[depth:] == sorted(order[depth:])
     share = group_share(members, pool)
     if all(
-        sum(members[:k]) >= floor_at(share, k) for k in range(1, min(depth, len(members)) + 1)
+        sum(members[:k]) >= floor_at(share, k) and k - sum(members[:k]) >= floor_at(1 - share, k)
+        for k in range(1, min(depth, len(members)) + 1)
     ):
         assert order == list(range(len(members)))
 
@@ -73,13 +79,13 @@ def test_the_order_of_a_prefix_does_not_depend_on_the_depth(
 
 
 def test_a_worked_example() -> None:
-    """Two of 50 in the group hold their floors already; ten of 50 ranked last move up to
-    positions 5, 10, 15 and 20 (a fifth of each prefix), and the moves are counted."""
-    members = [False] * 10 + [True] + [False] * 8 + [True] + [False] * 30
-    change = represent(members, pool=50, depth=20)
-    assert change.share == Fraction(2, 50)
-    # ⌊0.04 * k⌋ reaches 1 only at k = 25: nothing moves before depth 25
-    assert change.order == list(range(50)) and not change.reordered
+    """Ten of 50 in the group, ranked last, move up to positions 5, 10, 15 and 20 (a fifth of
+    each prefix); three of 30 ranked first keep one place in the top 10 (the rest holds
+    ⌊0.9 k⌋ of every prefix: representative, not preferential); moves are counted."""
+    members = [False] * 10 + [True] + [False] * 30
+    assert represent(members, pool=41, depth=20).order == list(range(41))  # floors hold
+    over = represent([True, True, True] + [False] * 27, pool=30, depth=12)
+    assert over.order[:12] == [0, *range(3, 12), 1, 12]
     change = represent([False] * 40 + [True] * 10, pool=50, depth=20)
     assert change.share == Fraction(1, 5)
     after = [change.order.index(i) + 1 for i in range(40, 44)]
