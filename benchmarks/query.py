@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/query.py --backend-url URL --reuse [--compare-onnx]
     .venv/bin/python benchmarks/query.py --profile default --baseline default-v2
     .venv/bin/python benchmarks/query.py --job-posts 20000   # with a job-post index to read
+    .venv/bin/python benchmarks/query.py --representative diversity  # enterprise, with and without
 
 Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles, client phrasings
 like "Shopify store redesign"; half of them with filters):
@@ -14,7 +15,9 @@ like "Shopify store redesign"; half of them with filters):
 - end to end (`TalentSearcher.search`) against the bare `msearch` of the same bodies sent
   directly with the client; the ratio is what the ranking adds on top of the engine.
 Bare and ranked runs alternate which goes first, so engine caches favour neither; so do the
-two profiles of `--baseline` (a ranking change timed against the one before it, in one run).
+two profiles of `--baseline` (a ranking change timed against the one before it, in one run),
+and the enterprise searches with and without `--representative` (end to end: the search plus
+the representative stage for the first page, `--representative-depth` results).
 Figures are printed, never asserted: on a shared machine they move with the load, the ratios
 less so.
 
@@ -62,6 +65,7 @@ from ranking.job_post_evidence import JobPostSource
 from ranking.query_analysis import embedded_texts as bounded_texts
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import RankingProfile, load_profile
+from ranking.representative_stage import DIVERSITY, DiversityAsk, representative_stage
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchPlan, SearchQuery, TalentSearcher, rank_responses
@@ -299,6 +303,44 @@ def compare_profiles(
     )
 
 
+def compare_representative(
+    searcher: TalentSearcher,
+    queries: list[SearchQuery],
+    profile: RankingProfile,
+    groups: str,
+    depth: int,
+) -> None:
+    """End-to-end latency of enterprise searches with and without the `representative` option
+    (`groups`: `diversity` or categories), alternating which goes first."""
+    categories = tuple(g for g in groups.split(",") if g and g != DIVERSITY)
+    ask = DiversityAsk(categories, DEFAULT_AS_OF, tuple(searcher.enabled_countries))
+    times: dict[str, list[float]] = {"without": [], "with": []}
+    moved: list[int] = []
+    for i, query in enumerate(queries):
+        searcher.embedder.embed(embedded_texts(query))  # both use the cached embedding
+        for name in ("with", "without") if i % 2 else ("without", "with"):
+            started = time.perf_counter()
+            result = searcher.search(query, profile, include_diversity=True)
+            result, slates = representative_stage(
+                result, profile, depth, ask if name == "with" else None
+            )
+            times[name].append((time.perf_counter() - started) * 1000)
+            if slates.diversity is not None:
+                moved.append(slates.diversity.hits_moved)
+    table = Table(title=f"end to end, enterprise, {profile.name}: representative {groups}")
+    for column in ("option", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="right" if column != "option" else "left")
+    for name, values in times.items():
+        p50, p99 = percentiles(values)
+        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
+    console.print(table)
+    (w50, w99), (o50, o99) = percentiles(times["with"]), percentiles(times["without"])
+    console.print(
+        f"with / without representative {groups} (depth {depth}): p50 {w50 / o50:.3f}, "
+        f"p99 {w99 / o99:.3f}; re-ordered {sum(m > 0 for m in moved)} of {len(moved)} queries"
+    )
+
+
 def compare_onnx(texts: list[str], matcher: SkillMatcher, top_k: int) -> None:
     """Single-text latency of torch (default and one thread) and ONNX Runtime, interleaved,
     and whether they give the same vectors and the same nearest vocabulary skills."""
@@ -373,6 +415,10 @@ def main(
     compare: bool = typer.Option(
         False, "--compare-onnx", help="Also compare torch and ONNX query embedding."
     ),
+    representative: str | None = typer.Option(
+        None, help="Also time enterprise searches with and without this `representative`."
+    ),
+    representative_depth: int = typer.Option(10, help="The page read (floors up to it)."),
 ) -> None:
     settings = TalentSettings()
     profile = load_profile(profile_name, user_dir=settings.user_profiles_dir)
@@ -401,6 +447,8 @@ def main(
         if baseline_name is not None:
             baseline = load_profile(baseline_name, user_dir=settings.user_profiles_dir)
             compare_profiles(searcher, mix, profile, baseline)
+        if representative is not None:
+            compare_representative(searcher, mix, profile, representative, representative_depth)
         distinct = list(dict.fromkeys(t for q in mix for t in embedded_texts(q)))
         if compare:
             compare_onnx(distinct, searcher.matcher, profile.legs.skill.top_k_skills)
