@@ -42,9 +42,7 @@ def test_every_prefix_up_to_the_depth_holds_the_floor(
 
 
 @given(members=rankings, pool=pools, depth=depths)
-def test_within_the_pool_the_floor_always_holds(
-    members: list[bool], pool: int, depth: int
-) -> None:
+def test_within_the_pool_the_floor_always_holds(members: list[bool], pool: int, depth: int) -> None:
     """The pool holds share * pool members, so no floor up to the pool is ever out of reach."""
     change = represent(members, pool, depth)
     for k in range(1, min(depth, pool, len(members)) + 1):
