@@ -141,6 +141,18 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     return p50, p99
 
 
+def percentile_table(title: str, label: str, rows: dict[str, list[float]]) -> Table:
+    """One row per name: p50 and p99 of its timings in ms."""
+    table = Table(title=title)
+    table.add_column(label)
+    for column in ("p50 ms", "p99 ms"):
+        table.add_column(column, justify="right")
+    for name, values in rows.items():
+        p50, p99 = percentiles(values)
+        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
+    return table
+
+
 def ensure_indexed(
     client: OpenSearch,
     count: int,
@@ -290,13 +302,11 @@ def compare_profiles(
             started = time.perf_counter()
             searcher.search(query, runs[name])
             times[name].append((time.perf_counter() - started) * 1000)
-    table = Table(title=f"end to end, {profile.name} v{profile.version} against {baseline.name}")
-    for column in ("profile", "p50 ms", "p99 ms"):
-        table.add_column(column, justify="right" if column != "profile" else "left")
-    for name, ranking in runs.items():
-        p50, p99 = percentiles(times[name])
-        table.add_row(f"{ranking.name} v{ranking.version}", f"{p50:.2f}", f"{p99:.2f}")
-    console.print(table)
+    title = f"end to end, {profile.name} v{profile.version} against {baseline.name}"
+    rows = {
+        f"{name}: {ranking.name} v{ranking.version}": times[name] for name, ranking in runs.items()
+    }
+    console.print(percentile_table(title, "profile", rows))
     (p50, p99), (b50, b99) = percentiles(times["profile"]), percentiles(times["baseline"])
     console.print(
         f"{profile.name} / {baseline.name} end to end: p50 {p50 / b50:.2f}, p99 {p99 / b99:.2f}"
@@ -327,13 +337,8 @@ def compare_representative(
             times[name].append((time.perf_counter() - started) * 1000)
             if slates.diversity is not None:
                 moved.append(slates.diversity.hits_moved)
-    table = Table(title=f"end to end, enterprise, {profile.name}: representative {groups}")
-    for column in ("option", "p50 ms", "p99 ms"):
-        table.add_column(column, justify="right" if column != "option" else "left")
-    for name, values in times.items():
-        p50, p99 = percentiles(values)
-        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
-    console.print(table)
+    title = f"end to end, enterprise, {profile.name}: representative {groups}"
+    console.print(percentile_table(title, "option", times))
     (w50, w99), (o50, o99) = percentiles(times["with"]), percentiles(times["without"])
     console.print(
         f"with / without representative {groups} (depth {depth}): p50 {w50 / o50:.3f}, "
@@ -366,13 +371,8 @@ def compare_onnx(texts: list[str], matcher: SkillMatcher, top_k: int) -> None:
                 timings[name].append((time.perf_counter() - started) * 1000)
             progress.advance(task)
     torch.set_num_threads(default_threads)
-    table = Table(title=f"single-text embedding, {len(texts)} distinct texts, interleaved")
-    for column in ("runtime", "p50 ms", "p99 ms"):
-        table.add_column(column, justify="right" if column != "runtime" else "left")
-    for name, values in timings.items():
-        p50, p99 = percentiles(values)
-        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
-    console.print(table)
+    title = f"single-text embedding, {len(texts)} distinct texts, interleaved"
+    console.print(percentile_table(title, "runtime", timings))
 
     by_torch = torch_encode(texts)
     single = np.stack([onnx_encode([t])[0] for t in texts])
