@@ -211,6 +211,15 @@ def test_the_diversity_filter_is_for_enterprise_keys_only(
     expect(page.locator(".tile")).to_have_count(1)
     assert tile_ids(page) == ["cert-vet"]
 
+    # Representative results: a re-ordering of the same window, sent as `representative`
+    page.uncheck("#diversity-certified")
+    sent: list[Request] = []
+    page.on("request", lambda request: sent.append(request))
+    page.check("#representative")
+    search(page, "python")
+    expect(page.locator(".tile").first).to_be_visible()
+    assert any("representative=diversity" in r.url for r in sent if "/v1/search" in r.url)
+
     # A standard key: no filter, no badge, and no request that carries or loads anything
     # about diversity.
     context = browser.new_context()
