@@ -79,10 +79,13 @@ class Slates:
         return {"representative": {"position_before": before, "position_after": position_after}}
 
 
-def reorder(result: SearchResult, members: list[bool], pool: int, depth: int) -> Reordering:
-    """Re-order `result.hits` in place by `represent`; the re-ordering."""
-    change = represent(members, pool, depth)
-    result.hits = [result.hits[i] for i in change.order]
+def reorder(
+    result: SearchResult, members: list[bool], pool: int, depth: int, window: int
+) -> Reordering:
+    """Re-order the first `window` of `result.hits` in place by `represent` (what lies beyond
+    the window stays there: nobody enters it); the re-ordering."""
+    change = represent(members[:window], pool, min(depth, window))
+    result.hits = [result.hits[i] for i in change.order] + result.hits[window:]
     return change
 
 
@@ -92,21 +95,24 @@ def representative_stage(
     depth: int,
     diversity: DiversityAsk | None = None,
 ) -> tuple[SearchResult, Slates]:
-    """A copy of `result` with its window re-ordered by the profile's badge pass and, when
-    asked (enterprise only), the diversity pass; floors hold for positions 1 .. `depth`."""
+    """A copy of `result` with its window (`profile.window`, what the pages reach) re-ordered
+    by the profile's badge pass and, when asked (enterprise only), the diversity pass; floors
+    hold for positions 1 .. `depth` (at most the window)."""
     settings = profile.representative
     if settings.badge is None and diversity is None:
         return result, Slates()
     result = dataclasses.replace(result, hits=list(result.hits))
+    window = profile.window
     badge = None
     if settings.badge is not None:
-        sources = [result.sources[h.id] for h in result.hits]
-        badge = reorder(result, badge_members(sources, settings.badge), settings.pool, depth)
+        sources = [result.sources[h.id] for h in result.hits[:window]]
+        members = badge_members(sources, settings.badge)
+        badge = reorder(result, members, settings.pool, depth, window)
     certified = None
     if diversity is not None:
-        sources = [result.sources[h.id] for h in result.hits]
+        sources = [result.sources[h.id] for h in result.hits[:window]]
         members = diversity_members(
             sources, diversity.categories, diversity.as_of, list(diversity.enabled_countries)
         )
-        certified = reorder(result, members, settings.pool, depth)
+        certified = reorder(result, members, settings.pool, depth, window)
     return result, Slates(badge, certified)
