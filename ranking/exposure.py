@@ -17,7 +17,8 @@ numbers out. The measures (docs/evaluation.md gives the formulas and sources):
 * representative top ``k``: every value with ``p_v > 0`` holds at least ``⌊p_v k⌋`` of the top
   ``k`` (the floors `ranking.representative` guarantees; the tolerance is the rounding down:
   less than one slot, which ``skew >= -0.1`` cannot allow for a share of 0.12 in 10 slots);
-  the share of queries within ``min_skew@k >= -0.1`` is reported beside it;
+  the share of queries within ``min_skew@k >= -0.1`` is reported beside it, and per value the
+  share of queries (where it is in the pool) whose top ``k`` holds its own floor;
 * slot share against relevant share: of all the top-``k`` slots over the queries, the share a
   value holds, against its share among all the profiles judged relevant (rating >= 1).
 """
@@ -60,11 +61,16 @@ def skew_at_k(values: Sequence[str], desired: Mapping[str, Fraction], k: int) ->
     return skews
 
 
-def is_representative(values: Sequence[str], desired: Mapping[str, Fraction], k: int) -> bool:
-    """Whether every value holds its floor ⌊p_v k⌋ in the top k (k cut to the ranking)."""
+def floors_held(values: Sequence[str], desired: Mapping[str, Fraction], k: int) -> dict[str, bool]:
+    """Per value, whether it holds its floor ⌊p_v k⌋ in the top k (k cut to the ranking)."""
     top = values[:k]
     counts = Counter(top)
-    return all(counts[v] >= floor_at(share, len(top)) for v, share in desired.items())
+    return {v: counts[v] >= floor_at(share, len(top)) for v, share in desired.items()}
+
+
+def is_representative(values: Sequence[str], desired: Mapping[str, Fraction], k: int) -> bool:
+    """Whether every value holds its floor ⌊p_v k⌋ in the top k."""
+    return all(floors_held(values, desired, k).values())
 
 
 def ndkl(values: Sequence[str], desired: Mapping[str, Fraction]) -> float:
@@ -92,6 +98,7 @@ class QueryExposure:
     min_skew: float
     ndkl: float
     representative: bool
+    held: Mapping[str, bool]  # per value among the first pool: at its floor in the top TOP_K
     slots: Mapping[str, int]  # top-TOP_K slots per value
     relevant: Mapping[str, int]  # profiles judged relevant, per value
 
@@ -103,6 +110,7 @@ class QueryExposure:
             f"min_skew@{TOP_K}": _finite(self.min_skew),
             "ndkl": self.ndkl,
             f"representative@{TOP_K}": self.representative,
+            f"at_floor@{TOP_K}": dict(self.held),
             f"slots@{TOP_K}": dict(self.slots),
             "relevant": dict(self.relevant),
         }
@@ -132,6 +140,7 @@ def query_exposure(
         min_skew=min(skew.values(), default=0.0),
         ndkl=ndkl(values, desired),
         representative=is_representative(values, desired, TOP_K),
+        held=floors_held(values, desired, TOP_K),
         slots=dict(Counter(values[:TOP_K])),
         relevant=dict(Counter(attribute.get(doc, NO_VALUE) for doc in relevant_ids)),
     )
@@ -154,6 +163,15 @@ class ExposureReport:
         """The share of queries with min skew@k >= SKEW_TOLERANCE."""
         return _mean([q.min_skew >= SKEW_TOLERANCE for q in self.queries])
 
+    def at_floor_shares(self) -> dict[str, float]:
+        """Per value: of the queries where it is among the first pool, the share whose top k
+        holds its floor (the group a re-ranking protects, read alone)."""
+        found: dict[str, list[bool]] = {}
+        for q in self.queries:
+            for value, held in q.held.items():
+                found.setdefault(value, []).append(held)
+        return {v: _mean(found[v]) for v in sorted(found)}
+
     @property
     def mean_ndkl(self) -> float:
         return _mean([q.ndkl for q in self.queries])
@@ -169,6 +187,7 @@ class ExposureReport:
     def summary(self) -> dict[str, Any]:
         return {
             f"representative@{TOP_K}": self.representative_share,
+            f"at_floor@{TOP_K}": self.at_floor_shares(),
             f"min_skew@{TOP_K}>={SKEW_TOLERANCE}": self.within_tolerance_share,
             "ndkl": self.mean_ndkl,
             f"slot_share@{TOP_K}": self.slot_shares(),

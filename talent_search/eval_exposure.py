@@ -74,6 +74,7 @@ def exposure_table(reports: Mapping[str, ExposureReport], title: str) -> Table:
     table.add_column("group")
     table.add_column(f"top-{TOP_K} slots", justify="right")
     table.add_column("relevant", justify="right")
+    table.add_column("at its floor", justify="right")
     table.add_column(f"representative@{TOP_K}", justify="right")
     table.add_column(f"min skew@{TOP_K} >= {SKEW_TOLERANCE}", justify="right")
     table.add_column("NDKL", justify="right")
@@ -82,14 +83,19 @@ def exposure_table(reports: Mapping[str, ExposureReport], title: str) -> Table:
             f"[b]{name}[/]",
             "",
             "",
+            "",
             f"{report.representative_share:.1%}",
             f"{report.within_tolerance_share:.1%}",
             f"{report.mean_ndkl:.4f}",
         )
         slots, relevant = report.slot_shares(), report.relevant_shares()
+        held = report.at_floor_shares()
         for value in sorted(set(slots) | set(relevant)):
             table.add_row(
-                f"  {value}", f"{slots.get(value, 0):.1%}", f"{relevant.get(value, 0):.1%}"
+                f"  {value}",
+                f"{slots.get(value, 0):.1%}",
+                f"{relevant.get(value, 0):.1%}",
+                f"{held[value]:.1%}" if value in held else "",
             )
     return table
 

@@ -64,4 +64,5 @@ def test_the_report_pools_slots_and_relevant_profiles_over_queries() -> None:
     assert report.relevant_shares() == {"rising_talent": 1.0}
     assert [q.relevant for q in report.queries] == [{"rising_talent": 2}, {"rising_talent": 1}]
     assert report.representative_share == 1.0
+    assert report.at_floor_shares() == {"none": 1.0, "rising_talent": 1.0}
     assert report.to_dict()["queries"][0]["min_skew@10"] is not None
