@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/query.py --profile default --baseline default-v2
     .venv/bin/python benchmarks/query.py --job-posts 20000   # with a job-post index to read
     .venv/bin/python benchmarks/query.py --job-search   # job-post searches against q
+    .venv/bin/python benchmarks/query.py --representative diversity  # enterprise, with and without
 
 Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles, client phrasings
 like "Shopify store redesign"; half of them with filters):
@@ -16,8 +17,10 @@ like "Shopify store redesign"; half of them with filters):
   directly with the client; the ratio is what the ranking adds on top of the engine.
 Bare and ranked runs alternate which goes first, so engine caches favour neither; so do the
 two profiles of `--baseline` (a ranking change timed against the one before it, in one run),
-and, with `--job-search`, a job-post search (the query's text as its title, 5 required skills,
-a 1,000-character description) and `q` with the same text.
+with `--job-search`, a job-post search (the query's text as its title, 5 required skills, a
+1,000-character description) and `q` with the same text, and the enterprise searches with
+and without `--representative` (end to end: the search plus the representative stage for the
+first page, `--representative-depth` results).
 Figures are printed, never asserted: on a shared machine they move with the load, the ratios
 less so.
 
@@ -66,6 +69,7 @@ from ranking.job_post_query import JobPost
 from ranking.query_analysis import embedded_texts as bounded_texts
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import RankingProfile, load_profile
+from ranking.representative_stage import DIVERSITY, DiversityAsk, representative_stage
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchPlan, SearchQuery, TalentSearcher, rank_responses
@@ -201,6 +205,18 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     p50 = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return p50, p99
+
+
+def percentile_table(title: str, label: str, rows: dict[str, list[float]]) -> Table:
+    """One row per name: p50 and p99 of its timings in ms."""
+    table = Table(title=title)
+    table.add_column(label)
+    for column in ("p50 ms", "p99 ms"):
+        table.add_column(column, justify="right")
+    for name, values in rows.items():
+        p50, p99 = percentiles(values)
+        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
+    return table
 
 
 def ensure_indexed(
@@ -352,16 +368,47 @@ def compare_profiles(
             started = time.perf_counter()
             searcher.search(query, runs[name])
             times[name].append((time.perf_counter() - started) * 1000)
-    table = Table(title=f"end to end, {profile.name} v{profile.version} against {baseline.name}")
-    for column in ("profile", "p50 ms", "p99 ms"):
-        table.add_column(column, justify="right" if column != "profile" else "left")
-    for name, ranking in runs.items():
-        p50, p99 = percentiles(times[name])
-        table.add_row(f"{ranking.name} v{ranking.version}", f"{p50:.2f}", f"{p99:.2f}")
-    console.print(table)
+    title = f"end to end, {profile.name} v{profile.version} against {baseline.name}"
+    rows = {
+        f"{name}: {ranking.name} v{ranking.version}": times[name] for name, ranking in runs.items()
+    }
+    console.print(percentile_table(title, "profile", rows))
     (p50, p99), (b50, b99) = percentiles(times["profile"]), percentiles(times["baseline"])
     console.print(
         f"{profile.name} / {baseline.name} end to end: p50 {p50 / b50:.2f}, p99 {p99 / b99:.2f}"
+    )
+
+
+def compare_representative(
+    searcher: TalentSearcher,
+    queries: list[SearchQuery],
+    profile: RankingProfile,
+    groups: str,
+    depth: int,
+) -> None:
+    """End-to-end latency of enterprise searches with and without the `representative` option
+    (`groups`: `diversity` or categories), alternating which goes first."""
+    categories = tuple(g for g in groups.split(",") if g and g != DIVERSITY)
+    ask = DiversityAsk(categories, DEFAULT_AS_OF, tuple(searcher.enabled_countries))
+    times: dict[str, list[float]] = {"without": [], "with": []}
+    moved: list[int] = []
+    for i, query in enumerate(queries):
+        searcher.embedder.embed(embedded_texts(query))  # both use the cached embedding
+        for name in ("with", "without") if i % 2 else ("without", "with"):
+            started = time.perf_counter()
+            result = searcher.search(query, profile, include_diversity=True)
+            result, slates = representative_stage(
+                result, profile, depth, ask if name == "with" else None
+            )
+            times[name].append((time.perf_counter() - started) * 1000)
+            if slates.diversity is not None:
+                moved.append(slates.diversity.hits_moved)
+    title = f"end to end, enterprise, {profile.name}: representative {groups}"
+    console.print(percentile_table(title, "option", times))
+    (w50, w99), (o50, o99) = percentiles(times["with"]), percentiles(times["without"])
+    console.print(
+        f"with / without representative {groups} (depth {depth}): p50 {w50 / o50:.3f}, "
+        f"p99 {w99 / o99:.3f}; re-ordered {sum(m > 0 for m in moved)} of {len(moved)} queries"
     )
 
 
@@ -390,13 +437,8 @@ def compare_onnx(texts: list[str], matcher: SkillMatcher, top_k: int) -> None:
                 timings[name].append((time.perf_counter() - started) * 1000)
             progress.advance(task)
     torch.set_num_threads(default_threads)
-    table = Table(title=f"single-text embedding, {len(texts)} distinct texts, interleaved")
-    for column in ("runtime", "p50 ms", "p99 ms"):
-        table.add_column(column, justify="right" if column != "runtime" else "left")
-    for name, values in timings.items():
-        p50, p99 = percentiles(values)
-        table.add_row(name, f"{p50:.2f}", f"{p99:.2f}")
-    console.print(table)
+    title = f"single-text embedding, {len(texts)} distinct texts, interleaved"
+    console.print(percentile_table(title, "runtime", timings))
 
     by_torch = torch_encode(texts)
     single = np.stack([onnx_encode([t])[0] for t in texts])
@@ -442,6 +484,10 @@ def main(
     job_search: bool = typer.Option(
         False, "--job-search", help="Also time job-post searches against q with their title."
     ),
+    representative: str | None = typer.Option(
+        None, help="Also time enterprise searches with and without this `representative`."
+    ),
+    representative_depth: int = typer.Option(10, help="The page read (floors up to it)."),
 ) -> None:
     settings = TalentSettings()
     profile = load_profile(profile_name, user_dir=settings.user_profiles_dir)
@@ -472,6 +518,8 @@ def main(
             compare_profiles(searcher, mix, profile, baseline)
         if job_search:
             compare_job_posts(searcher, mix, profile)
+        if representative is not None:
+            compare_representative(searcher, mix, profile, representative, representative_depth)
         distinct = list(dict.fromkeys(t for q in mix for t in embedded_texts(q)))
         if compare:
             compare_onnx(distinct, searcher.matcher, profile.legs.skill.top_k_skills)

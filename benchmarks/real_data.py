@@ -3,7 +3,8 @@ the job posts the ranking may learn from.
 
     .venv/bin/python benchmarks/real_data.py --profiles P --judgments J [--job-posts JP] \\
         [--engines embedded,opensearch] [--ranking-profiles default,bm25] [--profile-dir DIR] \\
-        [--job-queries JQ] [--metric ndcg@10] [--out DIR] [--heap 2g]
+        [--job-queries JQ] [--metric ndcg@10] [--out DIR] [--heap 2g] \\
+        [--plant-certifications 0.10 --plant-seed 22] [--representative diversity]
 
 The data comes in by path and never goes into the repository: the profiles (the indexer's
 JSONL), the judgments (Quepid CSV `query,docid,rating[,family]`) and, optionally, past job
@@ -19,11 +20,17 @@ each family, largest family first, then the eval's search seconds) is printed an
 `--out` as `real-data.json` and `real-data.md` (the command line on top, ready to paste); the
 eval's own JSON reports stay in `--out/<engine>/`. Rejected lines go to `--out` too: the data
 directory may be read-only.
+
+Representative results: `--plant-certifications SHARE` copies the profiles into `--out` with a
+counting diversity certification planted on SHARE of them (`planted_certifications.py`,
+seeded by `--plant-seed`), since real data has none; every eval then runs in the enterprise
+context (`eval --enterprise`), and `--representative diversity` adds a row per ranking profile
+evaluated with that option. An exposure table (per engine: nDCG@10, the share of queries with a
+representative top 10 for certification and for badges, min skew@10 >= -0.1, NDKL) follows.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -33,12 +40,13 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from bench_engines import EngineName, bench_engine, engine_name
+from planted_certifications import plant_certifications
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -209,6 +217,45 @@ def results_json(results: Results, **context: Any) -> dict[str, Any]:
     }
 
 
+EXPOSURE_COLUMNS = (
+    ("certification", "representative@10"),
+    ("certification", "min_skew@10>=-0.1"),
+    ("certification", "ndkl"),
+    ("badge", "representative@10"),
+    ("badge", "min_skew@10>=-0.1"),
+    ("badge", "ndkl"),
+)
+
+
+def exposure_markdown(
+    reports: Mapping[Key, Mapping[str, Any]], engines: Sequence[str], names: Sequence[str]
+) -> str:
+    """Per engine, row and phase: nDCG@10 overall beside the exposure measures of the eval's
+    report (`exposure`: the share of queries with a representative top 10, within skew -0.1,
+    and mean NDKL; certification only where the eval ran as an enterprise client)."""
+    header = ["engine", "ranking", "job posts", "ndcg@10"]
+    header += [f"{attribute} {measure}" for attribute, measure in EXPOSURE_COLUMNS]
+    lines = [
+        "Exposure (pool: the first 50 of each ranking; `ranking.exposure`):",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] * 3 + ["---:"] * (len(header) - 3)) + "|",
+    ]
+    for engine in engines:
+        for phase in PHASES:
+            for name in names:
+                report = reports.get((engine, name, phase))
+                if report is None:
+                    continue
+                exposure = report.get("exposure", {})
+                cells = [engine, name, phase, _fmt(_value(report, "overall", "ndcg@10"))]
+                for attribute, measure in EXPOSURE_COLUMNS:
+                    found = exposure.get(attribute, {}).get(measure)
+                    cells.append("n/a" if found is None else _fmt(float(found)))
+                lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- the run --------------------
 
 
@@ -324,21 +371,31 @@ class Run:
     metric: str
     user_dir: Path | None
     job_posts_help: str  # `index job-posts --help`: which options it takes
-    job_queries: Path | None = None  # judged queries' own posts (`eval --job-queries`)
+    # (row-name suffix, extra `eval` arguments) per evaluation of each ranking profile
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = (("", ()),)
+
+    def row_names(self) -> list[str]:
+        return [name + suffix for name in self.ranking_profiles for suffix, _ in self.variants]
 
 
-# With --job-queries, each ranking profile is evaluated three ways: the judged queries as `q`,
-# as whole job posts (title and tagged skills) and as `job.title` alone; the row names say which.
+# With --job-queries, each ranking profile is also evaluated with the judged queries sent as
+# whole job posts (title and tagged skills) and as `job.title` alone; the row names say which.
 JOB_QUERY_MODES: dict[str, tuple[str, ...]] = {
-    "as job posts": (),
-    "as job.title": ("--job-queries-title-only",),
+    " as job posts": (),
+    " as job.title": ("--job-queries-title-only",),
 }
 
 
-def row_names(names: Sequence[str], job_queries: Path | None) -> list[str]:
-    """The table's ranking-profile rows: each profile, then its job-query modes."""
-    modes = JOB_QUERY_MODES if job_queries is not None else {}
-    return [row for name in names for row in [name, *(f"{name} {mode}" for mode in modes)]]
+def job_query_variants(
+    job_queries: Path | None, base_args: tuple[str, ...]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The evaluations `--job-queries` adds to each ranking profile (none without it)."""
+    if job_queries is None:
+        return []
+    return [
+        (suffix, (*base_args, "--job-queries", str(job_queries), *flags))
+        for suffix, flags in JOB_QUERY_MODES.items()
+    ]
 
 
 def run_engine(
@@ -371,17 +428,11 @@ def run_engine(
             indexed["job posts"] = headline(run_cli(*args, env=env, ok=INDEX_OK))
             console.print(f"{label}: job posts: {indexed['job posts']}")
         for name in run.ranking_profiles:
-            console.print(f"{label}: eval --profile {name} ({phase} job posts)")
-            out_dir = engine_dir / f"{phase}-job-posts"
-            reports[engine, name, phase] = eval_report(
-                run.judgments, name, out_dir, run.metric, env
-            )
-            if run.job_queries is None:
-                continue
-            for mode, flags in JOB_QUERY_MODES.items():
-                console.print(f"{label}: eval --profile {name} {mode} ({phase} job posts)")
-                extra = ["--job-queries", str(run.job_queries), *flags]
-                reports[engine, f"{name} {mode}", phase] = eval_report(
+            for suffix, extra in run.variants:
+                shown = f"{name} {shlex.join(extra)}".strip()
+                console.print(f"{label}: eval --profile {shown} ({phase} job posts)")
+                out_dir = engine_dir / f"{phase}-job-posts"
+                reports[engine, name + suffix, phase] = eval_report(
                     run.judgments, name, out_dir, run.metric, env, extra
                 )
     return indexed
@@ -413,6 +464,21 @@ def main(
     heap: Annotated[str, typer.Option(help="JVM heap of the real engine.")] = "2g",
     out: Annotated[
         Path | None, typer.Option(help="Where the reports and tables go (default: a temp dir).")
+    ] = None,
+    plant_certifications_share: Annotated[
+        float,
+        typer.Option(
+            "--plant-certifications",
+            min=0,
+            max=1,
+            help="Plant a counting diversity certification on this share of the profiles "
+            "(a copy in --out); evals then run in the enterprise context.",
+        ),
+    ] = 0.0,
+    plant_seed: Annotated[int, typer.Option(help="Seed of --plant-certifications.")] = 22,
+    representative: Annotated[
+        str | None,
+        typer.Option(help="Also evaluate each profile with `eval --representative VALUE`."),
     ] = None,
 ) -> None:
     check_inputs(profiles, judgments, job_posts, profile_dir)
@@ -447,10 +513,38 @@ def main(
     profiles, judgments = profiles.resolve(), judgments.resolve()
     job_posts = job_posts.resolve() if job_posts else None
     console.print(command, soft_wrap=True, markup=False, highlight=False)
+    planting_notes: list[str] = []
+    if plant_certifications_share > 0:
+        planted_path = work / "profiles-planted.jsonl"
+        planted = plant_certifications(
+            profiles, planted_path, plant_certifications_share, plant_seed, date.today()
+        )
+        planting_notes.append(
+            f"certifications planted on {planted.certified} of {planted.profiles} profiles "
+            f"(share {planted.share:g}, seed {planted.seed}; planted_certifications.py)"
+        )
+        profiles = planted_path
+    enterprise = plant_certifications_share > 0 or representative is not None
+    base_args: tuple[str, ...] = ("--enterprise",) if enterprise else ()
+    variants: list[tuple[str, tuple[str, ...]]] = [("", base_args)]
+    if representative is not None:
+        variants.append(
+            (f" + representative {representative}", ("--representative", representative))
+        )
 
     job_queries = job_queries.resolve() if job_queries else None
-    run = Run(work, profiles, judgments, job_posts, names, metric, user_dir, job_posts_options)
-    run = dataclasses.replace(run, job_queries=job_queries)
+    variants += job_query_variants(job_queries, base_args)
+    run = Run(
+        work,
+        profiles,
+        judgments,
+        job_posts,
+        names,
+        metric,
+        user_dir,
+        job_posts_options,
+        tuple(variants),
+    )
     reports: dict[Key, Any] = {}
     labels: dict[str, str] = {}
     indexed: dict[str, dict[str, str]] = {}
@@ -463,8 +557,8 @@ def main(
         console.print(f"[red]{escape(str(exc))}[/]; reports so far: {escape(str(work))}")
         raise typer.Exit(1) from exc
 
-    results = build_results(reports, chosen, row_names(names, job_queries), metric)
-    notes = [
+    results = build_results(reports, chosen, run.row_names(), metric)
+    notes = planting_notes + [
         f"{e}: {labels[e]}; {', '.join(f'{k} {v}' for k, v in indexed[e].items())}" for e in chosen
     ]
     for (engine_, name, phase), data in reports.items():
@@ -483,7 +577,11 @@ def main(
     Console(width=max(console.width, needed)).print(table)
     for note in notes:
         console.print(escape(note), soft_wrap=True)
-    (work / "real-data.md").write_text(markdown(results, command, notes), encoding="utf-8")
+    exposure = exposure_markdown(reports, chosen, run.row_names())
+    console.print(exposure, markup=False, highlight=False, soft_wrap=True)
+    (work / "real-data.md").write_text(
+        markdown(results, command, notes) + "\n" + exposure, encoding="utf-8"
+    )
     context = {
         "command": command,
         "commit": commit,

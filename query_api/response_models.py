@@ -99,6 +99,35 @@ class EnterpriseFacets(Facets):
     diversity_categories: list[FacetBucket]
 
 
+class SlateChange(_Strict):
+    """How representative re-ranking (DetGreedy, Geyik et al. 2019) moved the ranked window:
+    every prefix of k results, for k up to `depth`, holds the group at least floor(share * k)
+    times. Nobody was added or removed, and the group keeps its own relevance order."""
+
+    share: float = Field(
+        description="The group's share among the first `pool` results of the unmodified ranking."
+    )
+    pool: int = Field(description="How many results of the unmodified ranking `share` counts.")
+    depth: int = Field(description="The floors hold for every prefix up to this position.")
+    reordered: bool = Field(description="Whether any result moved.")
+    hits_moved: int = Field(description="Results whose position changed.")
+    positions_moved: int = Field(
+        description="The sum over the window of |position after - position before|."
+    )
+
+
+class BadgeExposure(SlateChange):
+    """The ranking profile's badge exposure (`representative.badge`): the same for every client."""
+
+    badge: Badge
+
+
+class EnterpriseRepresentativeSlate(SlateChange):
+    """The `representative` option of an enterprise request."""
+
+    groups: list[str] = Field(description="`diversity` (any category), or the categories named.")
+
+
 class RankingInfo(_Strict):
     profile: str = Field(description="The ranking profile that ranked the results.")
     version: int = Field(description="That profile's version.")
@@ -111,6 +140,11 @@ class RankingInfo(_Strict):
         default=None,
         description="The query's class: `job_title` when an O*NET job title is the whole "
         "query. A profile may rank a class with its own settings (`query_classes`).",
+    )
+    badge_exposure: BadgeExposure | None = Field(
+        default=None,
+        description="Set when the ranking profile gives a badge's holders their share of every "
+        "prefix (`representative.badge`): how much that re-ordered the results.",
     )
 
 
@@ -195,6 +229,9 @@ class SearchResponse(_Strict):
 class EnterpriseSearchResponse(SearchResponse):
     facets: EnterpriseFacets
     results: list[EnterpriseResultTile]  # type: ignore[assignment]
+    representative: EnterpriseRepresentativeSlate | None = Field(
+        default=None, description="Set when the request asked for `representative` results."
+    )
 
 
 class EngineerSearchResponse(SearchResponse):

@@ -36,7 +36,7 @@ MAX_RATE = 10_000.0
 
 # Parameters only some tiers may use: checked on the raw request, before validation, so that a
 # standard client learns nothing from a 422 about them.
-DIVERSITY_PARAMS = frozenset({"diversity_certified", "diversity_categories"})
+DIVERSITY_PARAMS = frozenset({"diversity_certified", "diversity_categories", "representative"})
 ENGINEER_PARAMS = frozenset({"explain", "ranking_profile", "ranking_overrides"})
 
 Sort = Literal["relevance", "rate_asc", "rate_desc", "jss"]
@@ -181,6 +181,13 @@ class StandardSearchParams(BaseModel):
         return self
 
 
+def _one_kind_of_group(groups: list[Any]) -> list[Any]:
+    """`diversity` already means every category: naming categories beside it is ambiguous."""
+    if "diversity" in groups and len(groups) > 1:
+        raise ValueError("give `diversity` (any category) or diversity categories, not both")
+    return groups
+
+
 class SearchParams(StandardSearchParams):
     """Search parameters with the Diversity-Certified filter (enterprise; 403 for engineers)."""
 
@@ -188,6 +195,18 @@ class SearchParams(StandardSearchParams):
     diversity_categories: Annotated[
         list[DiversityCategory], BeforeValidator(_split_commas), AfterValidator(_unique)
     ] = Field(default_factory=list, description="Enterprise clients only.")
+    representative: Annotated[
+        list[Literal["diversity"] | DiversityCategory],
+        BeforeValidator(_split_commas),
+        AfterValidator(_unique),
+        AfterValidator(_one_kind_of_group),
+    ] = Field(
+        default_factory=list,
+        description="Enterprise clients only: `diversity` (or diversity categories) re-orders "
+        "the ranked window so that every prefix up to the page read holds Diversity-Certified "
+        "businesses at least in their share among the first results of the unmodified "
+        "ranking (`ranking_profile.representative.pool`, 50).",
+    )
 
 
 class LegOverride(BaseModel):
@@ -259,4 +278,4 @@ class StandardSearchBody(StandardSearchParams):
 
 # The query-string parameters that may be given more than once (each a list); any other
 # parameter given twice is a 422, never silently its last value.
-LIST_PARAMS = frozenset({"skills", "badges", "country", "diversity_categories"})
+LIST_PARAMS = frozenset({"skills", "badges", "country", "diversity_categories", "representative"})

@@ -19,6 +19,13 @@ from typing import Any
 from domain.badges import Badge
 from query_api.api_keys import ApiClient, Tier
 from query_api.errors import InvalidParameters, engine_timeouts_as_504, safe_name
+from query_api.representative_option import (
+    badge_exposure,
+    diversity_ask,
+    enterprise_slate,
+    explain_with_positions,
+    relevance_positions,
+)
 from query_api.response_models import (
     DidYouMean,
     DiversityBadge,
@@ -45,6 +52,7 @@ from query_api.search_request import SearchBody, SearchParams
 from ranking.fusion import RankedHit
 from ranking.job_post_query import JobReading, JobSkill
 from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
+from ranking.representative_stage import representative_stage
 from ranking.search_filters import SearchFilters, counting_categories
 from ranking.talent_searcher import SearchQuery, SearchResult, TalentSearcher
 
@@ -223,6 +231,8 @@ class SearchService:
         )
         with engine_timeouts_as_504():
             result = searcher.search(query, profile, include_diversity=enterprise, highlight=True)
+        ask = diversity_ask(params, client.tier, as_of, self.enabled_countries)
+        result, slates = representative_stage(result, profile, first + params.size, ask)
         hits = ordered_hits(result, params.sort, profile.window)
         page = hits[first : first + params.size]
         facets = facet_counts(result.sources[h.id] for h in hits)
@@ -240,6 +250,7 @@ class SearchService:
                 version=profile.version,
                 overridden=overridden,
                 query_class=result.understanding.query_class,
+                badge_exposure=badge_exposure(slates, profile.representative.badge),
             ),
             "query": QueryInfo(
                 alias_expansions=result.expansions,
@@ -273,14 +284,19 @@ class SearchService:
                     for hit, fields in zip(page, tiles, strict=True)
                 ],
                 took_ms=_elapsed(started),
+                representative=enterprise_slate(slates, params),
             ), result.timings_ms
         if engineer:
+            positions = relevance_positions(result) if params.explain else {}
             return EngineerSearchResponse(
                 **common,
                 facets=facets,
                 results=[
                     EngineerResultTile(
-                        **fields, explain=result.explain(hit) if params.explain else None
+                        **fields,
+                        explain=explain_with_positions(result, slates, positions, hit)
+                        if params.explain
+                        else None,
                     )
                     for hit, fields in zip(page, tiles, strict=True)
                 ],

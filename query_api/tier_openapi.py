@@ -20,8 +20,12 @@ STANDARD_DESCRIPTION = (
 )
 
 
+#: Enterprise-only names that do not start with "diversity".
+_HIDDEN_NAMES = frozenset({"representative"})
+
+
 def _hidden_name(name: str) -> bool:
-    return name.lower().startswith("diversity")
+    return name.lower().startswith("diversity") or name in _HIDDEN_NAMES
 
 
 def _hidden_schema(name: str) -> bool:

@@ -230,6 +230,25 @@ class JssPrior(_Frozen):
         return 1.0 + self.weight * max(-1.0, min(1.0, position))
 
 
+class RepresentativeSettings(_Frozen):
+    """Representative re-ranking (`ranking.representative`, DetGreedy of Geyik et al. 2019):
+    each prefix of the results, up to the page read, holds a group at least in its share among
+    the first `pool` results of the unmodified ranking. Nobody enters or leaves the window.
+
+    `badge` turns it on for every client, the group being that badge's holders (Rising Talent
+    exposure); an enterprise request's `representative` option uses the same `pool`."""
+
+    pool: Annotated[int, Field(ge=1, le=1000)] = Field(
+        default=50,
+        description="A group's share is measured among this many results of the unmodified "
+        "ranking (the candidates a client would page through).",
+    )
+    badge: Badge | None = Field(
+        default=None,
+        description="Holders of this badge get at least their share of every prefix (off: none).",
+    )
+
+
 class TuningRecord(_Frozen):
     """How `talent-search tune` made a profile: file metadata, never a ranking setting.
 
@@ -278,6 +297,7 @@ class RankingProfile(_Frozen):
     query: QueryReading = QueryReading()
     badges: BadgeMultipliers = BadgeMultipliers()
     jss_prior: JssPrior = JssPrior()
+    representative: RepresentativeSettings = RepresentativeSettings()
     # per query class, the settings (of CLASS_SETTINGS) that replace the profile's own for
     # queries of that class; unset ones are the profile's (see `for_query_class`)
     query_classes: dict[QueryClass, dict[str, Any]] = Field(default_factory=dict)

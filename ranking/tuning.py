@@ -124,8 +124,10 @@ CLASSES_FIELD: Final = "query_classes"
 #: Never searched: they describe the profile, they do not rank.
 METADATA: Final = ("name", "version", "description", "tuning")
 #: Searched only when named: `window` is how many results a search returns (totals, pages,
-#: facets), the `query.*` switches are product features visible in responses.
-DEFAULT_EXCLUDED: Final = ("window", "query.*")
+#: facets), the `query.*` switches are product features visible in responses, and
+#: `representative.*` is an exposure policy (ranking.representative), not relevance: the tuner
+#: scores fused windows, where that stage does not run.
+DEFAULT_EXCLUDED: Final = ("window", "query.*", "representative.*")
 #: The `_source` fields fusion reads (`rank_responses` builds its candidates from them); the
 #: cached windows ask for these alone, which halves the engine's and the parser's work.
 FUSION_SOURCE: Final = ("badge", "job_success_score")

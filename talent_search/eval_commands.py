@@ -14,7 +14,7 @@ import csv
 import json
 import time
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from config.settings import TalentSettings
+from domain.diversity import DiversityCategory
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.errors import IndexerError
 from indexer.index_aliases import alias_target
@@ -45,6 +46,7 @@ from ranking.relevance_set import (
     relevance_set_summary,
     write_relevance_set,
 )
+from ranking.representative_stage import DIVERSITY, DiversityAsk, representative_stage
 from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
 from talent_search.cli_support import (
     _backend_or_exit,
@@ -55,6 +57,13 @@ from talent_search.cli_support import (
     job_post_or_exit,
     out,
     print_table,
+)
+from talent_search.eval_exposure import (
+    changes_table,
+    exposure_changes,
+    exposure_reports,
+    exposure_table,
+    group_attributes,
 )
 from talent_search.eval_report import format_report, plot_deltas
 
@@ -147,14 +156,20 @@ def _run(
     queries: Sequence[str],
     ranking: RankingProfile,
     posts: Mapping[str, JobPost],
+    enterprise: bool = False,
+    diversity: DiversityAsk | None = None,
 ) -> tuple[dict[str, list[str]], float]:
-    """Query text -> ranked ids (top `RUN_DEPTH`), through the real search path; and seconds."""
+    """Query text -> ranked ids (top `RUN_DEPTH`), through the real search path (the
+    representative stage included, floors up to `RUN_DEPTH`), as an enterprise search when
+    `enterprise`; and seconds."""
     run: dict[str, list[str]] = {}
     started = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task(f"{ranking.name}: searching", total=len(queries))
         for query in queries:
-            result = searcher.search(_search_query(query, posts), ranking)
+            search = _search_query(query, posts)
+            result = searcher.search(search, ranking, include_diversity=enterprise)
+            result, _ = representative_stage(result, ranking, RUN_DEPTH, diversity)
             run[query] = [hit.id for hit in result.hits[:RUN_DEPTH]]
             progress.advance(task)
     return run, time.perf_counter() - started
@@ -275,10 +290,28 @@ def eval_command(
             "--job-queries-title-only", help="Send those posts as their title alone (`job.title`)."
         ),
     ] = False,
+    enterprise: Annotated[
+        bool,
+        typer.Option(
+            "--enterprise",
+            help="Evaluate as an enterprise client: exposure of certified businesses too.",
+        ),
+    ] = False,
+    representative: Annotated[
+        str | None,
+        typer.Option(
+            help="An enterprise `representative` option (`diversity`, or categories, "
+            "comma-separated) for --profile's run only (not --compare's); implies --enterprise.",
+        ),
+    ] = None,
 ) -> None:
-    """Score a ranking profile on judged queries against the live index (and compare two)."""
+    """Score a ranking profile on judged queries against the live index (and compare two),
+    with the exposure of each badge (and, as an enterprise client, of certified businesses)."""
     if metric not in METRICS:
         raise _fail(f"--metric: unknown metric {metric!r}; use one of {', '.join(METRICS)}", 2)
+    settings = TalentSettings()
+    diversity = _diversity_ask_or_exit(representative, settings)
+    enterprise = enterprise or diversity is not None
     judgments = _load_judgments_or_exit(judgments_file)
     ranking = _ranking_or_exit(profile, "--profile")
     baseline_ranking = _ranking_or_exit(compare_to, "--compare") if compare_to else None
@@ -290,7 +323,6 @@ def eval_command(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _fail(f"--out: cannot create {escape(str(out_dir))}: {exc.strerror}", 2) from exc
-    settings = TalentSettings()
     namespace = settings.index_namespace
     alias = namespace.profiles.alias
     with _backend_or_exit() as backend:
@@ -302,11 +334,18 @@ def eval_command(
         _badge_policy_warnings(rankings)
         try:
             warm_up = _warm_up(searcher, judgments.queries, rankings, posts)
-            run, seconds = _run(searcher, judgments.queries, ranking, posts)
+            queries = judgments.queries
+            run, seconds = _run(searcher, queries, ranking, posts, enterprise, diversity)
             baseline_run = (
-                _run(searcher, judgments.queries, baseline_ranking, posts)
+                _run(searcher, queries, baseline_ranking, posts, enterprise)
                 if baseline_ranking
                 else None
+            )
+            ids = {d for docs in judgments.ratings.values() for d in docs}
+            for ranked in [run, *([baseline_run[0]] if baseline_run else [])]:
+                ids.update(d for hits in ranked.values() for d in hits)
+            attributes = group_attributes(
+                client, alias, ids, enterprise, date.today(), searcher.enabled_countries
             )
         except SearchError as exc:
             raise _fail(escape(str(exc))) from exc
@@ -317,6 +356,7 @@ def eval_command(
             f"({live}): were the judgments built for another corpus?[/]"
         )
     report = evaluate(run, judgments)
+    exposure = exposure_reports(run, attributes, judgments)
     data: dict[str, Any] = {
         "judgments": str(judgments_file),
         "index": live,
@@ -327,7 +367,10 @@ def eval_command(
         "judged_profiles_not_indexed": missing,
         "searched_as_job_posts": as_posts,
         "job_posts_title_only": title_only if job_queries else None,
+        "context": "enterprise" if enterprise else "standard",
+        "representative": representative,
         **report.to_dict(),
+        "exposure": {name: e.to_dict() for name, e in exposure.items()},
     }
     searched = f"{ranking.name} searched them in {seconds:.1f} s"
     if baseline_run is not None and baseline_ranking is not None:
@@ -343,22 +386,28 @@ def eval_command(
     stem = f"eval-{ranking.name}"
     if baseline_ranking is None or baseline_run is None:
         print_table(_titled(format_report(report), ranking))
+        print_table(exposure_table(exposure, f"{ranking.name} v{ranking.version}"))
         paths = _write(out_dir, stem, data, None)
     else:
         baseline = evaluate(baseline_run[0], judgments)
+        baseline_exposure = exposure_reports(baseline_run[0], attributes, judgments)
         comparisons = {name: compare(baseline, report, metric=name) for name in METRICS}
         comparison = comparisons[metric]
         data["baseline"] = {
             "ranking_profile": _profile_ref(baseline_ranking),
             "search_seconds": round(baseline_run[1], 3),
             **baseline.to_dict(),
+            "exposure": {name: e.to_dict() for name, e in baseline_exposure.items()},
         }
         data["comparisons"] = {name: c.summary() for name, c in comparisons.items()}
         data["comparison"] = comparison.to_dict()
+        changes = exposure_changes(baseline_exposure, exposure)
+        data["exposure_comparison"] = changes
         base, cand = baseline_ranking.name, ranking.name
         print_table(_titled(format_report(baseline), baseline_ranking))
         print_table(_titled(format_report(report, comparison), ranking))
         print_table(_metrics_table(comparisons, base, cand))
+        print_table(changes_table(changes, comparisons["ndcg@10"].summary(), base, cand))
         if comparison.biggest_movers:
             print_table(_movers_table(comparison, base, cand))
         out.print(
@@ -368,6 +417,24 @@ def eval_command(
         paths = _write(out_dir, f"{stem}-vs-{base}", data, comparison)
     for kind, path in paths:
         out.print(f"{kind}: {escape(str(path))}", soft_wrap=True)  # one line, to copy
+
+
+def _diversity_ask_or_exit(value: str | None, settings: TalentSettings) -> DiversityAsk | None:
+    """`--representative` as the API reads it (`diversity`, or categories), or exit 2."""
+    if value is None:
+        return None
+    groups = [part.strip() for part in value.split(",") if part.strip()]
+    known = [DIVERSITY, *(c.value for c in DiversityCategory)]
+    unknown = [g for g in groups if g not in known]
+    if not groups or unknown or (DIVERSITY in groups and len(groups) > 1):
+        raise _fail(
+            "--representative: give `diversity` or diversity categories "
+            f"({', '.join(known[1:])}), comma-separated",
+            code=2,
+        )
+    categories = tuple(g for g in groups if g != DIVERSITY)
+    countries = tuple(settings.certification_registry.enabled_countries())
+    return DiversityAsk(categories, date.today(), countries)
 
 
 def _write(

@@ -13,6 +13,7 @@ from config.settings import TalentSettings
 from indexer.index_aliases import alias_target
 from ranking.job_post_query import JobReading, JobSkill
 from ranking.ranking_profile import RankingProfileError, load_profile
+from ranking.representative_stage import representative_stage
 from ranking.talent_searcher import SearchQuery, SearchResult
 from talent_search.cli_support import (
     _backend_or_exit,
@@ -72,6 +73,8 @@ def search(
             raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")
         searcher = _searcher(backend.client, settings)
         result = searcher.search(SearchQuery(query, job=job), ranking)
+        # the profile's badge pass, if any, as the API runs it for the page shown
+        result, _ = representative_stage(result, ranking, size)
     if as_json:
         out.print_json(data=explain_document(shown, result, size))
         return

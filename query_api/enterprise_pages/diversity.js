@@ -18,6 +18,7 @@ const LABELS = {
 
 let certified;
 let list;
+let representative;
 
 export function label(category) {
   return LABELS[category] ?? category.replaceAll("_", " ");
@@ -47,6 +48,9 @@ export function mount(filters) {
   certified.addEventListener("change", () => {
     for (const box of list.querySelectorAll("input")) box.disabled = !certified.checked;
   });
+  // Representative results (the API's `representative`): not a filter, a re-ordering that
+  // keeps certified businesses, and everyone else, at their share of every page.
+  representative = el("input", { type: "checkbox", id: "representative" });
   slot.replaceChildren(
     el(
       "fieldset",
@@ -55,6 +59,11 @@ export function mount(filters) {
       el("label", { class: "check" }, certified, " Diversity-Certified businesses only"),
       el("div", { class: "hint", text: "Optionally, only these certified categories:" }),
       list,
+      el("label", { class: "check" }, representative, " Representative results"),
+      el("div", {
+        class: "hint",
+        text: "Every page holds certified businesses at least in their share among the first 50 results.",
+      }),
     ),
   );
   for (const category of Object.keys(LABELS)) addCategory(category);
@@ -62,9 +71,10 @@ export function mount(filters) {
 
 /** The request parameters for the current filter state (none when it is off). */
 export function params() {
-  if (!certified?.checked) return [];
+  const out = representative?.checked ? [["representative", "diversity"]] : [];
+  if (!certified?.checked) return out;
   const categories = [...list.querySelectorAll("input:checked")].map((box) => box.value);
-  const out = [["diversity_certified", "true"]];
+  out.push(["diversity_certified", "true"]);
   if (categories.length) out.push(["diversity_categories", categories.join(",")]);
   return out;
 }

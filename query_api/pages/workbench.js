@@ -3,6 +3,7 @@
 // Relevance engineer keys only; the API refuses the rest anyway (403).
 
 import { api, apiJson, BADGE_LABELS, debounce, el, setUpKey, showMessage } from "./common.js";
+import { badgeExposure } from "./exposure.js";
 import { MAX_RATING, ndcgAtK, parseJudgments } from "./judgments.js";
 
 const SIZE = 20; // hits per side; nDCG uses the top 10
@@ -150,6 +151,7 @@ function buildSide(id, defaultProfile) {
     select,
     sliders,
     ndcg: el("span", { class: "ndcg", text: `nDCG@${NDCG_K} —` }),
+    exposure: el("div", { class: "summary exposure" }),
     status: el("div", { class: "summary status" }),
     message: el("div", { class: "side-message", hidden: true }),
     about: el("div", { class: "profile-about" }),
@@ -167,6 +169,7 @@ function buildSide(id, defaultProfile) {
     el("div", { class: "side-actions" }, reset, name, version, save),
     side.message,
     side.status,
+    side.exposure,
     side.hits,
   );
   resetSliders(side);
@@ -284,6 +287,7 @@ function renderSide(side, other, scale) {
     side.hits.replaceChildren();
     side.status.textContent = "";
     side.ndcg.textContent = `nDCG@${NDCG_K} —`;
+    side.exposure.textContent = "";
     return;
   }
   const ids = body.results.map((hit) => hit.id);
@@ -297,6 +301,13 @@ function renderSide(side, other, scale) {
     delete side.ndcg.dataset.value;
     side.ndcg.title = judgments ? "no judgments for this query" : "load a judgment file";
   }
+  const exposure = badgeExposure(body.results, NDCG_K);
+  const skew = exposure.risingSkew;
+  side.exposure.textContent =
+    `badge exposure: NDKL ${exposure.ndkl.toFixed(3)} · Rising Talent skew@${NDCG_K} ` +
+    (skew === null ? "— (none shown)" : Number.isFinite(skew) ? skew.toFixed(3) : "−∞ (none in the top 10)");
+  side.exposure.title = `over the ${body.results.length} hits shown (docs/evaluation.md)`;
+  side.exposure.dataset.ndkl = String(exposure.ndkl);
   const ranking = body.ranking;
   // `ranking.overridden` says whether overrides were applied; the sliders say which.
   side.status.textContent =

@@ -96,6 +96,10 @@ forbidden = {
     "diversity_categories": st.sampled_from(["woman_owned", "veteran_owned,lgbtq_owned"]),
     "explain": st.booleans(),
     "unknown": st.just("x"),
+    # enterprise only: as unknown to a standard key as diversity_certified, 403 for engineers
+    "representative": st.sampled_from(["diversity", "woman_owned,veteran_owned", "bad"]),
+    # an engineer ranks with it (the badge pass, explain's positions), a standard key gets 403
+    "ranking_profile": st.sampled_from(["rising-talent", "default"]),
 }
 
 

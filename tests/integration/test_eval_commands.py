@@ -24,7 +24,7 @@ from ranking.relevance_set import FAMILIES
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchQuery, TalentSearcher
 from talent_search import cli, index_commands
-from tests.factories import fake_encode, profile, write_jsonl
+from tests.factories import certification, fake_encode, profile, write_jsonl
 
 pytestmark = pytest.mark.integration
 runner = CliRunner()
@@ -352,3 +352,63 @@ def test_zero_weight_legs_are_not_sent_and_bm25_has_no_boosts(env: Path, osmem_c
         assert set(hit.legs) == {"lexical"}
         assert hit.badge_multiplier == 1.0 and hit.prior_multiplier == 1.0
         assert hit.score == hit.relevance
+
+
+def test_eval_reports_exposure_and_evaluates_the_representative_option(env: Path) -> None:
+    """Badges in every evaluation; certification only as an enterprise client; the option
+    applies to --profile's run, and --compare sets the exposure change beside nDCG's."""
+    certified = [
+        profile(
+            id=f"py-cert-{i}",
+            title="Analyst",
+            skills=["Python", "Microsoft Excel"],
+            diversity_certifications=[certification(certificate_number=f"N-{i}")],
+        )
+        for i in range(3)
+    ]
+    index(env, [*CORPUS, *certified])
+    judgments = env / "judgments.csv"
+    judgments.write_text(JUDGMENTS)
+    out_dir = env / "reports"
+    plain = invoke("eval", "--judgments", str(judgments), "--out", str(out_dir))
+    assert plain.exit_code == 0, plain.output
+    standard = json.loads(printed_path(plain.stdout, "report").read_text())
+    assert standard["context"] == "standard" and set(standard["exposure"]) == {"badge"}
+    assert "certif" not in plain.stdout and "certified" not in json.dumps(standard)
+    badge = standard["exposure"]["badge"]
+    assert {"representative@10", "ndkl", "slot_share@10", "relevant_share"} <= set(badge)
+    assert {q["query"] for q in badge["queries"]} == {
+        "python",
+        "quickbooks",
+        "golang",
+        "bookkeeping",
+    }
+
+    result = invoke(
+        "eval",
+        "--judgments",
+        str(judgments),
+        "--compare",
+        "default",
+        "--representative",
+        "diversity",
+        "--out",
+        str(out_dir),
+    )
+    assert result.exit_code == 0, result.output
+    assert "exposure beside relevance" in flat(result.stdout)
+    data = json.loads(printed_path(result.stdout, "report").read_text())
+    assert data["context"] == "enterprise" and data["representative"] == "diversity"
+    assert set(data["exposure"]) == set(data["baseline"]["exposure"]) == {"badge", "certification"}
+    python = {q["query"]: q for q in data["exposure"]["certification"]["queries"]}["python"]
+    assert python["representative@10"] is True
+    change = data["exposure_comparison"]["certification"]["representative@10"]
+    assert change["delta"] == pytest.approx(change["candidate"] - change["baseline"])
+    assert data["exposure"]["certification"]["representative@10"] == 1.0
+    # the option never adds or removes a profile: the same top 50 per query
+    for query in data["queries"]:
+        baseline = next(q for q in data["baseline"]["queries"] if q["query"] == query["query"])
+        assert query["retrieved"] == baseline["retrieved"]
+
+    bad = invoke("eval", "--judgments", str(judgments), "--representative", "diversity,woman_owned")
+    assert bad.exit_code == 2 and "--representative" in bad.output

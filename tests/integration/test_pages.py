@@ -18,6 +18,7 @@ from osmem_server import OsmemServer
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from config.settings import TalentSettings
+from ranking import exposure
 from ranking.evaluation import ndcg_at_k
 from ranking.ranking_profile import RankingProfile, load_profile
 from tests.factories import profile
@@ -209,6 +210,15 @@ def test_the_diversity_filter_is_for_enterprise_keys_only(
     search(page, "python")
     expect(page.locator(".tile")).to_have_count(1)
     assert tile_ids(page) == ["cert-vet"]
+
+    # Representative results: a re-ordering of the same window, sent as `representative`
+    page.uncheck("#diversity-certified")
+    sent: list[Request] = []
+    page.on("request", lambda request: sent.append(request))
+    page.check("#representative")
+    search(page, "python")
+    expect(page.locator(".tile").first).to_be_visible()
+    assert any("representative=diversity" in r.url for r in sent if "/v1/search" in r.url)
 
     # A standard key: no filter, no badge, and no request that carries or loads anything
     # about diversity.
@@ -545,6 +555,18 @@ def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     expect(page.locator("#side-b .hit .delta").first).to_have_text("=")
     ratings = {"cert-ok": 3, "cert-ca": 2, "go-ev": 0, "react-1": 0}
     assert ndcg_shown(page, "a") == pytest.approx(ndcg_at_k(before, ratings))
+    # badge exposure over the hits shown, as `talent-search eval` computes it (ranking.exposure)
+    shown = page.request.get(
+        base_url + "/v1/search",
+        params={"q": "developer", "size": 20},
+        headers={"X-API-Key": "demo-engineer-key"},
+    ).json()["results"]
+    assert [t["id"] for t in shown] == before
+    badges = [t["badge"] or "none" for t in shown]
+    ndkl = page.locator("#side-a .exposure").get_attribute("data-ndkl")
+    assert float(ndkl or "nan") == pytest.approx(
+        exposure.ndkl(badges, exposure.desired_shares(badges))
+    )
     expect(page.locator('#side-b .hit[data-id="cert-ok"]')).to_have_class("hit rated-3")
 
     # Each hit's stacked bar shows the explain parts, and they add up to its score.

@@ -173,6 +173,7 @@ def test_a_standard_search_returns_ranked_tiles_without_diversity_fields(api: Te
         "version": version,
         "overridden": False,
         "query_class": "job_title",
+        "badge_exposure": None,  # the default profile gives no badge its share of each prefix
     }
     tile = body["results"][0]
     assert set(tile) == {
@@ -361,6 +362,7 @@ def test_naming_a_profile_is_not_an_override(api: TestClient) -> None:
         "version": bm25.version,
         "overridden": False,
         "query_class": None,
+        "badge_exposure": None,
     }
     tuned = api.post(
         "/v1/search",
@@ -372,6 +374,7 @@ def test_naming_a_profile_is_not_an_override(api: TestClient) -> None:
         "version": bm25.version,
         "overridden": True,
         "query_class": None,
+        "badge_exposure": None,
     }
     empty = api.post(
         "/v1/search", json={"q": "go", "ranking_overrides": {}}, headers=ENGINEER

@@ -181,8 +181,28 @@ def test_split_drops_blanks() -> None:
 
 
 def test_job_queries_add_a_row_per_mode_after_each_profile(tmp_path: Path) -> None:
-    assert real_data.row_names(["default", "bm25"], None) == ["default", "bm25"]
-    assert real_data.row_names(["default", "bm25"], tmp_path / "posts.jsonl") == [
+    posts = tmp_path / "posts.jsonl"
+    assert real_data.job_query_variants(None, ()) == []
+    variants = real_data.job_query_variants(posts, ("--enterprise",))
+    assert variants == [
+        (" as job posts", ("--enterprise", "--job-queries", str(posts))),
+        (
+            " as job.title",
+            ("--enterprise", "--job-queries", str(posts), "--job-queries-title-only"),
+        ),
+    ]
+    run = real_data.Run(
+        tmp_path,
+        posts,
+        posts,
+        None,
+        ["default", "bm25"],
+        "ndcg@10",
+        None,
+        "",
+        (("", ()), *variants),
+    )
+    assert run.row_names() == [
         "default",
         "default as job posts",
         "default as job.title",
@@ -190,8 +210,3 @@ def test_job_queries_add_a_row_per_mode_after_each_profile(tmp_path: Path) -> No
         "bm25 as job posts",
         "bm25 as job.title",
     ]
-    # the title-only mode sends the posts' titles alone; the whole-post mode adds no flag
-    assert real_data.JOB_QUERY_MODES == {
-        "as job posts": (),
-        "as job.title": ("--job-queries-title-only",),
-    }
