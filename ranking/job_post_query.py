@@ -195,18 +195,21 @@ class JobPostReader:
             return JobSkill(text, found.label, found.skill_ids, found_by)
         return JobSkill(text, text.strip(), tuple(self.held.containing(text)), "text")
 
-    def description_skills(self, description: str, limit: int) -> list[JobSkill]:
+    def description_skills(
+        self, description: str, limit: int, telling: Callable[[JobSkill], bool] = bool
+    ) -> list[JobSkill]:
         """The skills the description names outright (no typo guesses in running prose) that
-        the indexed profiles hold (no other could score), at most `limit`, in order of first
-        mention."""
+        the indexed profiles hold (no other could score) and that are `telling`, at most
+        `limit`, in order of first mention."""
         if not description or limit <= 0:
             return []
         understood = self.interpreter.understand(description, typo_correction=False)
         found: dict[str, JobSkill] = {}
         for skill in understood.skills:
             ids = tuple(i for i in skill.skill_ids if i in self.held)
-            if ids and skill.label not in found:
-                found[skill.label] = JobSkill(skill.text, skill.label, ids, "name")
+            named = JobSkill(skill.text, skill.label, ids, "name")
+            if ids and skill.label not in found and telling(named):
+                found[skill.label] = named
         return list(found.values())[:limit]
 
     def read(
@@ -214,10 +217,13 @@ class JobPostReader:
         job: JobPost,
         idf: Callable[[JobSkill], float],
         description_limit: int,
+        description_min_idf: float = 0.0,
     ) -> JobReading:
         """The post's skills by role, each list weighted by `idf` to sum to 1. A skill given
         twice counts once, in its first role (required before nice-to-have before the
-        description)."""
+        description). The description's skills count only when their idf reaches
+        `description_min_idf`: prose names common skills ("communication") that cannot tell
+        candidates apart, and they cost the engine the most (the longest posting lists)."""
         seen: set[str] = set()
 
         def fresh(skills: Sequence[JobSkill]) -> list[JobSkill]:
@@ -231,7 +237,11 @@ class JobPostReader:
 
         required = fresh([self.resolve(t) for t in job.required])
         nice = fresh([self.resolve(t) for t in job.nice_to_have])
-        described = fresh(self.description_skills(job.description, description_limit))
+        described = fresh(
+            self.description_skills(
+                job.description, description_limit, lambda s: idf(s) >= description_min_idf
+            )
+        )
         return JobReading(
             required=weighted(required, idf),
             nice_to_have=weighted(nice, idf),
@@ -250,6 +260,11 @@ def weighted(skills: list[JobSkill], idf: Callable[[JobSkill], float]) -> list[J
         JobSkill(s.text, s.label, s.ids, s.found_by, r / total)
         for s, r in zip(skills, rarity, strict=True)
     ]
+
+
+def idf_of_share(share: float, total: int) -> float:
+    """The idf (as `rarity` computes it) of a skill `share` of `total` profiles hold."""
+    return math.log((total + 1) / (share * total + 1)) + 1.0
 
 
 def rarity(total: int, counts: Mapping[str, int]) -> Callable[[JobSkill], float]:

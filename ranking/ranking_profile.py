@@ -148,6 +148,9 @@ class JobSearch(_Frozen):
     nice_to_have_weight: Annotated[float, Field(ge=0, le=20)] = 2.0
     description_weight: Annotated[float, Field(ge=0, le=20)] = 1.0  # skills the text names
     description_skills: Annotated[int, Field(ge=0, le=50)] = 5  # at most this many of them
+    # ... each held by at most this share of the profiles (commoner ones cannot tell
+    # candidates apart, and cost the engine the most)
+    description_max_share: Annotated[float, Field(gt=0, le=1)] = 0.05
 
 
 class QueryReading(_Frozen):

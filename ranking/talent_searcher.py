@@ -29,7 +29,14 @@ from mappings.profile_vectors import PROFILE_VECTOR_FIELD, has_profile_vectors
 from ranking.errors import RankingError
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
 from ranking.job_post_evidence import JobPostEvidence, JobPostSource, PostSkill
-from ranking.job_post_query import JobPost, JobPostReader, JobReading, SkillRole, rarity
+from ranking.job_post_query import (
+    JobPost,
+    JobPostReader,
+    JobReading,
+    SkillRole,
+    idf_of_share,
+    rarity,
+)
 from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import embedded_texts, exact_skill_ids, query_parts, skill_parts
@@ -414,7 +421,9 @@ class TalentSearcher:
         reader = JobPostReader(self.vocabulary, self.interpreter, self.matcher)
         frequencies = self.skill_counts.current() or SkillFrequencies(0, {})
         idf = rarity(frequencies.total, frequencies.counts)
-        return reader.read(job, idf, profile.query.job.description_skills)
+        settings = profile.query.job
+        common = idf_of_share(settings.description_max_share, frequencies.total)
+        return reader.read(job, idf, settings.description_skills, common)
 
     def post_evidence(
         self, vectors: npt.NDArray[np.float32], profile: RankingProfile

@@ -11,7 +11,14 @@ from pydantic import ValidationError
 from domain.encoder import EMBEDDING_DIM
 from domain.skill_vocabulary import SkillVocabulary
 from query_api.search_request import MAX_DESCRIPTION_CHARS, MAX_SKILLS, SearchBody
-from ranking.job_post_query import JobPost, JobPostReader, JobSkill, rarity, weighted
+from ranking.job_post_query import (
+    JobPost,
+    JobPostReader,
+    JobSkill,
+    idf_of_share,
+    rarity,
+    weighted,
+)
 from ranking.query_understanding import QueryInterpreter
 from ranking.skill_matcher import SkillMatcher
 
@@ -112,6 +119,17 @@ def test_description_skills_are_held_capped_and_never_typo_guesses(
     found = reader.description_skills(text, 3)
     assert [s.label for s in found] == ["Java", "Go", "Rust"]
     assert reader.description_skills(text, 0) == []
+
+
+def test_a_description_skill_most_profiles_list_counts_for_nothing(
+    reader: JobPostReader,
+) -> None:
+    job = JobPost("Shop", description="Python, Django and Rust.")
+    idf = rarity(TOTAL, HELD)  # python 90 %, django 30 %, rust 5 %
+    kept = reader.read(job, idf, 10, idf_of_share(0.3, TOTAL)).from_description
+    assert [s.label for s in kept] == ["Django", "Rust"]
+    rare = reader.read(job, idf, 10, idf_of_share(0.05, TOTAL)).from_description
+    assert [s.label for s in rare] == ["Rust"]
 
 
 def test_the_fit_lists_matched_and_missing_labels_in_the_jobs_order(
