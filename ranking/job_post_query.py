@@ -229,7 +229,9 @@ class JobPostReader:
         def fresh(skills: Sequence[JobSkill]) -> list[JobSkill]:
             kept = []
             for s in skills:
-                key = s.ids[0] if s.ids else normalise_skill(s.text)
+                # a known skill by its id; a name nothing knows by its own words (two such
+                # names may share the profiles' skills that say them)
+                key = s.ids[0] if s.known and s.ids else normalise_skill(s.text)
                 if key not in seen:
                     seen.add(key)
                     kept.append(s)
