@@ -37,6 +37,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +105,19 @@ FILTERS = [
 ]
 
 
+@cache
+def demo_sample() -> tuple[list[dict[str, Any]], list[str]]:
+    """The demo profiles the queries are drawn from, and their skills (sorted): generated once
+    for the query mix and its job-post twins."""
+    sample = list(generate_profiles(3000, seed=42))
+    return sample, sorted({s for p in sample for s in p["skills"]})
+
+
 def query_mix(count: int, seed: int = 7) -> list[SearchQuery]:
     """Deterministic queries from demo profiles: a fifth each of skills, skill lists, titles,
     phrases and explicit-skill searches; every other query carries a filter."""
     rng = random.Random(seed)
-    sample = list(generate_profiles(3000, seed=42))
-    skills = sorted({s for p in sample for s in p["skills"]})
+    sample, skills = demo_sample()
     titles = sorted({p["title"] for p in sample})
     queries = []
     for i in range(count):
@@ -144,8 +152,7 @@ def job_post_twins(
     with `JOB_SKILLS` required skills and a `JOB_DESCRIPTION_CHARS`-character description (demo
     profiles' overviews: prose that names skills, as a client's post does)."""
     rng = random.Random(seed)
-    sample = list(generate_profiles(3000, seed=42))
-    skills = sorted({s for p in sample for s in p["skills"]})
+    sample, skills = demo_sample()
     overviews = [p["overview"] for p in sample if p.get("overview")]
     twins = []
     for query in queries:

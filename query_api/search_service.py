@@ -364,7 +364,7 @@ def job_info(job: JobReading) -> JobInfo:
         nice_to_have=[skill(s) for s in job.nice_to_have],
         from_description=[s.label for s in job.from_description],
         unknown_skills=job.unknown_skills,
-        match="all" if job.match_all else "rank",
+        match=job.match,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 from domain.skill_vocabulary import SkillVocabulary, normalise_skill
@@ -101,6 +101,11 @@ class JobReading:
     match_all: bool = False
 
     @property
+    def match(self) -> Literal["rank", "all"]:
+        """`match` as the request says it: `all` filters, `rank` ranks by the fit."""
+        return "all" if self.match_all else "rank"
+
+    @property
     def unknown_skills(self) -> list[str]:
         """The client's tagged skills nothing recognised (they still count, by their text)."""
         return [s.text for s in [*self.required, *self.nice_to_have] if not s.known]
@@ -152,7 +157,7 @@ class JobReading:
             "nice_to_have": [s.as_dict() for s in self.nice_to_have],
             "from_description": [s.as_dict() for s in self.from_description],
             "unknown_skills": self.unknown_skills,
-            "match": "all" if self.match_all else "rank",
+            "match": self.match,
         }
 
 
@@ -258,10 +263,7 @@ def weighted(skills: list[JobSkill], idf: Callable[[JobSkill], float]) -> list[J
     total = sum(rarity)
     if total <= 0:
         rarity, total = [1.0] * len(skills), float(len(skills))
-    return [
-        JobSkill(s.text, s.label, s.ids, s.found_by, r / total)
-        for s, r in zip(skills, rarity, strict=True)
-    ]
+    return [replace(s, weight=r / total) for s, r in zip(skills, rarity, strict=True)]
 
 
 def idf_of_share(share: float, total: int) -> float:

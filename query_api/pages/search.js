@@ -222,6 +222,14 @@ function renderDidYouMean(body) {
     box.replaceChildren();
     return;
   }
+  if (mode === "job") {
+    // a job post's corrections are its skills' own: say what each was read as
+    box.replaceChildren(
+      "Read as: ",
+      corrections.map((c) => `${c.typed} → ${c.suggestion}`).join(", "),
+    );
+    return;
+  }
   const corrected = corrections.reduce(
     (text, c) =>
       text.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(c.typed)}(?=$|[^\\p{L}\\p{N}])`, "giu"),
@@ -239,14 +247,6 @@ function renderDidYouMean(body) {
     $("q").value = corrected;
     search(1);
   });
-  if (mode === "job") {
-    // a job post's corrections are its skills' own: say what each was read as
-    box.replaceChildren(
-      "Read as: ",
-      corrections.map((c) => `${c.typed} → ${c.suggestion}`).join(", "),
-    );
-    return;
-  }
   box.replaceChildren("Did you mean ", link, "?");
 }
 
