@@ -295,6 +295,22 @@ class ClientInfo(_Strict):
     )
 
 
+class SettingInfo(_Strict):
+    """One ranking setting as the model defines it (ranking.profile_settings)."""
+
+    description: str
+    stage: Literal["request", "fusion", "rerank", "explain"] | None = Field(
+        description="Where a search reads it: `request` shapes the engine's request bodies, "
+        "`fusion` is read after the engine answered, `rerank` by representative re-ranking, "
+        "`explain` only by explain."
+    )
+    min: float | None = Field(default=None, description="Lowest valid value (a number).")
+    max: float | None = Field(default=None, description="Highest valid value (a number).")
+    min_exclusive: bool = Field(default=False, description="`min` itself is not valid.")
+    max_exclusive: bool = Field(default=False, description="`max` itself is not valid.")
+    choices: list[Any] | None = Field(default=None, description="The valid values (a choice).")
+
+
 class RankingProfileCatalog(_Strict):
     """The ranking profiles a relevance engineer can pick, with every setting."""
 
@@ -305,10 +321,10 @@ class RankingProfileCatalog(_Strict):
         description="Per profile name, where it breaks the badge policy (a multiplier below "
         "1, or a lower badge above a higher one); profiles that keep it are not listed.",
     )
-    settings: dict[str, str] = Field(
+    settings: dict[str, SettingInfo] = Field(
         default_factory=dict,
-        description="Each described setting's one-line description, by dotted path "
-        "(`badges.expert_vetted`), from the ranking profile model.",
+        description="Every setting by dotted path (`badges.expert_vetted`): its description, "
+        "stage and valid range, from the ranking profile model.",
     )
     invalid: list[ErrorDetail] = Field(
         default_factory=list,

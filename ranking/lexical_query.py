@@ -13,31 +13,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-LEXICAL_FIELDS = ["title^2", "skill_labels^3", "skills^2", "overview"]
+from ranking.ranking_profile import LexicalFields, LexicalLeg
+
+
+def multi_match_fields(fields: LexicalFields) -> list[str]:
+    """The profile's field boosts as multi_match fields ("title^2"); a 0 boost leaves it out."""
+    return [
+        name if boost == 1 else f"{name}^{boost:g}"
+        for name, boost in fields.model_dump().items()
+        if boost > 0
+    ]
 
 
 def lexical_query(
     text: str,
     expanded_skill_ids: Sequence[str],
-    skill_boost: float = 2.0,
-    title_skill_boost: float = 2.0,
+    lexical: LexicalLeg,
     skill_names: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Text relevance, plus constant boosts for holding a named skill and for a title naming it.
+    """Text relevance over the profile's fields (`legs.lexical.fields`), plus constant boosts
+    for holding a named skill and for a title naming it (`legs.lexical.skill_boost`,
+    `title_skill_boost`).
 
     Each of `skill_names` (a job post's tagged skills) adds the relevance of the profiles'
     skills that hold all its words: "API" finds "REST API" and "API Development" too. One
     match per name, on the skills alone: the names' words in every field, as one query, cost
     the embedded engine three times the query's own text, and a phrase query thirty."""
     should: list[dict[str, Any]] = []
-    if text:
-        should.append(
-            {"multi_match": {"query": text, "fields": LEXICAL_FIELDS, "type": "best_fields"}}
-        )
+    fields = multi_match_fields(lexical.fields)
+    if text and fields:
+        should.append({"multi_match": {"query": text, "fields": fields, "type": "best_fields"}})
     should += [{"match": {"skills": {"query": name, "operator": "and"}}} for name in skill_names]
     ids = list(expanded_skill_ids)
-    if ids and skill_boost > 0:
-        should.append({"terms": {"skill_ids": ids, "boost": skill_boost}})
-    if ids and title_skill_boost > 0:
-        should.append({"terms": {"title_skill_ids": ids, "boost": title_skill_boost}})
+    if ids and lexical.skill_boost > 0:
+        should.append({"terms": {"skill_ids": ids, "boost": lexical.skill_boost}})
+    if ids and lexical.title_skill_boost > 0:
+        should.append({"terms": {"title_skill_ids": ids, "boost": lexical.title_skill_boost}})
     return {"bool": {"should": should, "minimum_should_match": 1}}

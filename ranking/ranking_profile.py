@@ -2,12 +2,20 @@
 
 A relevance engineer tunes ranking by editing (or adding) a profile, never code. Each search
 response names the profile and version that ranked it, so results are reproducible.
+
+This model is the one home of every ranking setting: its default is the `default` profile's
+value, its bounds are the validated range, and its stage (`Stage`) says where the search reads
+it. The tuner's search space, the workbench's sliders (GET /v1/ranking-profiles `settings`) and
+the settings reference in the docs (`setting_table`) are all read from here. A profile file
+may say `extends: NAME` and list only its differences from that profile.
 """
 
 from __future__ import annotations
 
+import enum
 import itertools
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, get_args
@@ -31,13 +39,41 @@ PROFILES_DIR = Path(__file__).with_name("profiles")
 PROFILE_NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 ProfileName = Annotated[str, StringConstraints(pattern=PROFILE_NAME_PATTERN)]
 
-Weight = Annotated[float, Field(ge=0, le=10)]
-Normalisation = Literal["minmax", "rrf"]
+
+class Stage(enum.StrEnum):
+    """Where a search reads a setting. The tuner re-sends the engine only for `request`
+    settings and re-fuses cached windows for the rest, so a wrong stage gives wrong trials:
+    tests/integration/test_setting_stages.py checks every non-request setting leaves the
+    request bodies unchanged."""
+
+    REQUEST = "request"  # shapes the engine's request bodies (query reading, legs, window)
+    FUSION = "fusion"  # read after the engine answered: normalisation, leg weights, boosts
+    RERANK = "rerank"  # representative re-ranking of the fused window (ranking.representative)
+    EXPLAIN = "explain"  # only what explain reports
+
+
+@dataclass(frozen=True)
+class StageOf:
+    """A setting's stage, as Annotated metadata (`Annotated[float, Field(...), FUSION]`)."""
+
+    stage: Stage
+
+
+REQUEST: Final = StageOf(Stage.REQUEST)
+FUSION: Final = StageOf(Stage.FUSION)
+RERANK: Final = StageOf(Stage.RERANK)
+EXPLAIN: Final = StageOf(Stage.EXPLAIN)
+
+# A leg's weight is a fusion setting: a weight of 0 also leaves the leg out of the request, and
+# the tuner plans every leg on (relevance.tuning) so that a trial's weights only re-fuse.
+Weight = Annotated[float, Field(ge=0, le=10), FUSION]
+Normalisation = Annotated[Literal["minmax", "rrf"], FUSION]
 # minmax: the top of the scale is this percentile of the leg's window instead of its maximum
 # (100), so that one outlier score cannot squash the rest of the leg towards 0
-TopPercentile = Annotated[float, Field(ge=50, le=100)]
-RrfK = Annotated[int, Field(ge=1, le=1000)]
-Multiplier = Annotated[float, Field(gt=0, le=10)]
+TopPercentile = Annotated[float, Field(ge=50, le=100), FUSION]
+RrfK = Annotated[int, Field(ge=1, le=1000), FUSION]
+Multiplier = Annotated[float, Field(gt=0, le=10), FUSION]
+FieldBoost = Annotated[float, Field(ge=0, le=10), REQUEST]
 
 
 class RankingProfileError(RankingError, ValueError):
@@ -48,14 +84,31 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class LexicalFields(_Frozen):
+    """The lexical leg's multi_match fields and their boosts (0 leaves a field out)."""
+
+    title: FieldBoost = Field(default=2.0, description="Boost of the profile title.")
+    skill_labels: FieldBoost = Field(
+        default=3.0, description="Boost of the vocabulary labels of the profile's skills."
+    )
+    skills: FieldBoost = Field(default=2.0, description="Boost of the skills as listed.")
+    overview: FieldBoost = Field(default=1.0, description="Boost of the overview text.")
+
+
 class LexicalLeg(_Frozen):
     weight: Weight = Field(
         default=0.35, description="How much the lexical (BM25) leg counts in the fused relevance."
     )
-    # constant score added for holding a skill the query names (by any alias) ...
-    skill_boost: Annotated[float, Field(ge=0, le=20)] = 2.0
-    # ... and for a title that names it ("React.js Developer" for "react"); 0 turns either off
-    title_skill_boost: Annotated[float, Field(ge=0, le=20)] = 0.0
+    skill_boost: Annotated[float, Field(ge=0, le=20), REQUEST] = Field(
+        default=2.0,
+        description="Constant score added for holding a skill the query names (by any alias); "
+        "0 turns it off.",
+    )
+    title_skill_boost: Annotated[float, Field(ge=0, le=20), REQUEST] = Field(
+        default=2.0,
+        description='... and for a title that names it ("React.js Developer" for "react").',
+    )
+    fields: LexicalFields = LexicalFields()
 
 
 class SkillLeg(_Frozen):
@@ -64,25 +117,44 @@ class SkillLeg(_Frozen):
         description="How much the skill-similarity leg (query skills held, by similarity) "
         "counts in the fused relevance.",
     )
-    top_k_skills: Annotated[int, Field(ge=1, le=256)] = 48
-    tie_breaker: Annotated[float, Field(ge=0, le=1)] = 0.2
-    min_similarity: Annotated[float, Field(ge=-1, le=1)] = 0.35
-    # added to the similarity (1) of a skill the query names outright: its holders outrank
-    # profiles that only hold several of its neighbours
-    exact_boost: Annotated[float, Field(ge=0, le=5)] = 0.0
-    # a job title in the query ("Information Developer") adds its occupation's technologies
-    # (ranking.job_titles) at this similarity times their weight, this many at most
-    title_similarity: Annotated[float, Field(ge=0, le=1)] = 0.7
-    title_top_k: Annotated[int, Field(ge=1, le=64)] = 12
-    # a profile title of the job title's occupation ("Bookkeeping Clerk" for "Accounts Payable
-    # Clerk", through the indexed title_occupations) counts like a skill of this similarity
-    title_occupation_similarity: Annotated[float, Field(ge=0, le=2)] = 0.0
-    # a profile title holding every word of the query (filler words aside) counts like a skill
-    # this similar (0: off)
-    title_match_similarity: Annotated[float, Field(ge=0, le=5)] = 0.0
-    # the raw score that is full evidence (a skill of similarity `full_score`): min-max never
-    # stretches a window of weaker matches up to 1 (0: plain min-max)
-    full_score: Annotated[float, Field(ge=0, le=10)] = 0.0
+    top_k_skills: Annotated[int, Field(ge=1, le=256), REQUEST] = Field(
+        default=48, description="How many vocabulary skills the query maps to."
+    )
+    tie_breaker: Annotated[float, Field(ge=0, le=1), REQUEST] = Field(
+        default=0.2, description="A profile scores its best matching skill + this times the rest."
+    )
+    min_similarity: Annotated[float, Field(ge=-1, le=1), REQUEST] = Field(
+        default=0.35, description="Skills less similar than this to the query are ignored."
+    )
+    exact_boost: Annotated[float, Field(ge=0, le=5), REQUEST] = Field(
+        default=1.0,
+        description="Added to the similarity (1) of a skill the query names outright: its "
+        "holders outrank profiles that only hold several of its neighbours.",
+    )
+    title_similarity: Annotated[float, Field(ge=0, le=1), REQUEST] = Field(
+        default=0.7,
+        description='A job title in the query ("Information Developer") adds its occupation\'s '
+        "technologies (ranking.job_titles) at this similarity times their weight ...",
+    )
+    title_top_k: Annotated[int, Field(ge=1, le=64), REQUEST] = Field(
+        default=12, description="... this many at most."
+    )
+    title_occupation_similarity: Annotated[float, Field(ge=0, le=2), REQUEST] = Field(
+        default=1.0,
+        description='A profile title of the job title\'s occupation ("Bookkeeping Clerk" for '
+        '"Accounts Payable Clerk", through the indexed title_occupations) counts like a skill '
+        "this similar.",
+    )
+    title_match_similarity: Annotated[float, Field(ge=0, le=5), REQUEST] = Field(
+        default=1.0,
+        description="A profile title holding every word of the query (filler words aside) "
+        "counts like a skill this similar (0: off).",
+    )
+    full_score: Annotated[float, Field(ge=0, le=10), FUSION] = Field(
+        default=1.0,
+        description="The raw score that is full evidence: min-max never stretches a window of "
+        "weaker matches up to 1 (0: plain min-max).",
+    )
 
 
 class VectorLeg(_Frozen):
@@ -92,7 +164,9 @@ class VectorLeg(_Frozen):
     profile that weights it ranks with the other legs alone, and says so in explain.
     """
 
-    weight: Weight = 0.0
+    weight: Weight = Field(
+        default=0.0, description="How much the k-NN leg over profile vectors counts (0: off)."
+    )
 
 
 class Legs(_Frozen):
@@ -108,21 +182,41 @@ class JobPostReading(_Frozen):
     the `top_skills` heaviest, scaled to sum to 1, join the skill leg, where a profile scores
     `weight` times the share of them it holds. Off without a job-post index."""
 
-    enabled: bool = False
-    neighbours: Annotated[int, Field(ge=1, le=500)] = 40
-    power: Annotated[float, Field(ge=0, le=10)] = 3.0
-    min_similarity: Annotated[float, Field(ge=0, le=1)] = 0.3
-    top_skills: Annotated[int, Field(ge=1, le=100)] = 10
-    weight: Annotated[float, Field(ge=0, le=10)] = 2.0
-    # ... and this instead when the query, or one of its comma-separated parts, names a skill
-    # outright ("Python", "JS"): the client said what they need, so the posts only reorder
-    # its holders (kept below the named skill's own score, 1 + the skill leg's exact_boost)
-    named_skill_weight: Annotated[float, Field(ge=0, le=10)] = 0.5
-    explain_posts: Annotated[int, Field(ge=0, le=50)] = 10  # past posts named in explain
-    # when the posts speak, the skill leg keeps at most this many of the query's own nearest
-    # skills (`legs.skill.top_k_skills` otherwise): the posts are the stronger evidence of what
-    # it needs, and every skill kept is one more clause the engine scores
-    top_k_skills: Annotated[int, Field(ge=1, le=256)] = 256
+    enabled: Annotated[bool, REQUEST] = Field(
+        default=True,
+        description="Read what the nearest past job posts need (needs `index job-posts`).",
+    )
+    neighbours: Annotated[int, Field(ge=1, le=500), REQUEST] = Field(
+        default=40, description="The past posts whose titles are nearest the query vote ..."
+    )
+    power: Annotated[float, Field(ge=0, le=10), REQUEST] = Field(
+        default=3.0, description="... each with similarity ** power ..."
+    )
+    min_similarity: Annotated[float, Field(ge=0, le=1), REQUEST] = Field(
+        default=0.3, description="... if at least this similar."
+    )
+    top_skills: Annotated[int, Field(ge=1, le=100), REQUEST] = Field(
+        default=10,
+        description="The heaviest skills they vote for (idf among the posts), summing to 1 ...",
+    )
+    weight: Annotated[float, Field(ge=0, le=10), REQUEST] = Field(
+        default=5.0,
+        description="... join the skill leg: a profile adds weight times the share it holds.",
+    )
+    named_skill_weight: Annotated[float, Field(ge=0, le=10), REQUEST] = Field(
+        default=1.0,
+        description="... or this when the query (or a comma-separated part) names a skill "
+        "outright: the posts only reorder its holders (kept below the named skill's own "
+        "score, 1 + legs.skill.exact_boost).",
+    )
+    explain_posts: Annotated[int, Field(ge=0, le=50), EXPLAIN] = Field(
+        default=10, description="Past posts named in explain."
+    )
+    top_k_skills: Annotated[int, Field(ge=1, le=256), REQUEST] = Field(
+        default=16,
+        description="When the posts speak, the skill leg keeps at most this many of the "
+        "query's own nearest skills (legs.skill.top_k_skills otherwise).",
+    )
 
 
 class FeedbackReading(_Frozen):
@@ -133,10 +227,22 @@ class FeedbackReading(_Frozen):
     times the share a profile holds, as job-post evidence would. It costs a second `_msearch`,
     and runs only when the past job posts said nothing and the query names no skill outright."""
 
-    enabled: bool = False
-    top_hits: Annotated[int, Field(ge=1, le=200)] = 50
-    top_skills: Annotated[int, Field(ge=1, le=100)] = 20
-    weight: Annotated[float, Field(ge=0, le=10)] = 4.0
+    enabled: Annotated[bool, REQUEST] = Field(
+        default=True,
+        description="No job-post evidence and no skill named outright: a second pass reads the "
+        "skills over-represented among the first pass's top hits.",
+    )
+    top_hits: Annotated[int, Field(ge=1, le=200), REQUEST] = Field(
+        default=100,
+        description="Each of these votes 1/sqrt(rank) for its skills, times their idf among "
+        "all profiles.",
+    )
+    top_skills: Annotated[int, Field(ge=1, le=100), REQUEST] = Field(
+        default=20, description="The heaviest skills kept, summing to 1."
+    )
+    weight: Annotated[float, Field(ge=0, le=10), REQUEST] = Field(
+        default=8.0, description="A profile adds weight times the share of them it holds."
+    )
 
 
 class JobSearch(_Frozen):
@@ -144,29 +250,46 @@ class JobSearch(_Frozen):
     is weighted by rarity to sum to 1, and a profile adds the list's weight times the weighted
     share of it that it holds (in the skill leg, beside the query's own skills)."""
 
-    required_weight: Annotated[float, Field(ge=0, le=20)] = 6.0  # the skills the client tagged
-    nice_to_have_weight: Annotated[float, Field(ge=0, le=20)] = 2.0
-    description_weight: Annotated[float, Field(ge=0, le=20)] = 1.0  # skills the text names
-    description_skills: Annotated[int, Field(ge=0, le=50)] = 5  # at most this many of them
-    # ... each held by at most this share of the profiles (commoner ones cannot tell
-    # candidates apart, and cost the engine the most)
-    description_max_share: Annotated[float, Field(gt=0, le=1)] = 0.05
+    required_weight: Annotated[float, Field(ge=0, le=20), REQUEST] = Field(
+        default=6.0, description="Weight of the skills the client tagged as required."
+    )
+    nice_to_have_weight: Annotated[float, Field(ge=0, le=20), REQUEST] = Field(
+        default=2.0, description="Weight of the nice-to-have skills."
+    )
+    description_weight: Annotated[float, Field(ge=0, le=20), REQUEST] = Field(
+        default=1.0, description="Weight of the skills the description names outright ..."
+    )
+    description_skills: Annotated[int, Field(ge=0, le=50), REQUEST] = Field(
+        default=5,
+        description="... at most this many of them (each is one more clause for the engine) ...",
+    )
+    description_max_share: Annotated[float, Field(gt=0, le=1), REQUEST] = Field(
+        default=0.05,
+        description="... each held by at most this share of the profiles (commoner ones cannot "
+        "tell candidates apart, and cost the engine the most).",
+    )
 
 
 class QueryReading(_Frozen):
     """How much of the query `ranking.query_understanding` reads as skills."""
 
-    # every skill named inside the query ("python developer"), not only the whole query
-    skills_in_phrases: bool = True
-    # a word one or two edits from a technology skill ("pyhton") is read as it (did you mean)
-    typo_correction: bool = True
-    # an O*NET job title in the query is read as its occupation's skills (ranking.job_titles)
-    job_titles: bool = False
-    # the skills of the nearest past job posts (a job-post index must exist)
+    skills_in_phrases: Annotated[bool, REQUEST] = Field(
+        default=True,
+        description='Find every skill named inside the query ("python developer"), not only '
+        "the whole query.",
+    )
+    typo_correction: Annotated[bool, REQUEST] = Field(
+        default=True,
+        description='A word one or two edits from a technology skill ("pyhton") is read as '
+        "it, and the response says did you mean.",
+    )
+    job_titles: Annotated[bool, REQUEST] = Field(
+        default=True,
+        description="An O*NET job title in the query is read as its occupation's skills "
+        "(ranking.job_titles).",
+    )
     job_posts: JobPostReading = JobPostReading()
-    # ... else the skills over-represented among a first pass's top hits (a second pass)
     feedback: FeedbackReading = FeedbackReading()
-    # a whole job post as the query (`job` in POST /v1/search)
     job: JobSearch = JobSearch()
 
 
@@ -216,15 +339,17 @@ class BadgeMultipliers(_Frozen):
 class JssPrior(_Frozen):
     """final *= 1 + weight * clamp((jss - pivot) / (100 - pivot), -1, 1); missing JSS is neutral."""
 
-    weight: Annotated[float, Field(ge=0, le=1)] = Field(
+    weight: Annotated[float, Field(ge=0, le=1), FUSION] = Field(
         default=0.10,
         description="JSS prior strength: a JSS of 100 multiplies by 1 + weight, one far below "
         "the pivot by 1 - weight; no JSS is neutral.",
     )
-    pivot: Annotated[float, Field(ge=0, lt=100)] = Field(
+    pivot: Annotated[float, Field(ge=0, lt=100), FUSION] = Field(
         default=90, description="The JSS that neither lifts nor lowers a score."
     )
-    missing: Literal["neutral"] = "neutral"
+    missing: Annotated[Literal["neutral"], FUSION] = Field(
+        default="neutral", description="Profiles without a JSS yet (new talent) are not punished."
+    )
 
     def multiplier(self, jss: float | None) -> float:
         if jss is None:
@@ -241,12 +366,12 @@ class RepresentativeSettings(_Frozen):
     `badge` turns it on for every client, the group being that badge's holders (Rising Talent
     exposure); an enterprise request's `representative` option uses the same `pool`."""
 
-    pool: Annotated[int, Field(ge=1, le=1000)] = Field(
+    pool: Annotated[int, Field(ge=1, le=1000), RERANK] = Field(
         default=50,
         description="A group's share is measured among this many results of the unmodified "
         "ranking (the candidates a client would page through).",
     )
-    badge: Badge | None = Field(
+    badge: Annotated[Badge | None, RERANK] = Field(
         default=None,
         description="Holders of this badge get at least their share of every prefix (off: none).",
     )
@@ -292,10 +417,22 @@ class RankingProfile(_Frozen):
     name: Annotated[str, Field(pattern=PROFILE_NAME_PATTERN)]
     version: Annotated[int, Field(ge=1)]
     description: str = ""
-    window: Annotated[int, Field(ge=10, le=1000)] = 200
-    normalisation: Normalisation = "minmax"
-    minmax_top_percentile: TopPercentile = 100
-    rrf_k: RrfK = 60
+    window: Annotated[int, Field(ge=10, le=1000), REQUEST] = Field(
+        default=200,
+        description="How many candidates each leg retrieves; fusion ranks these (pages, "
+        "totals and facets read them).",
+    )
+    normalisation: Normalisation = Field(
+        default="minmax",
+        description="How each leg's scores are put on one scale: minmax over the window, or "
+        "reciprocal rank fusion.",
+    )
+    minmax_top_percentile: TopPercentile = Field(
+        default=100,
+        description="minmax: this percentile of the leg's window is 1 (100: its maximum; lower: "
+        "an outlier clips instead of squashing the rest).",
+    )
+    rrf_k: RrfK = Field(default=60, description="rrf: a hit at rank r scores 1 / (rrf_k + r).")
     legs: Legs = Legs()
     query: QueryReading = QueryReading()
     badges: BadgeMultipliers = BadgeMultipliers()
@@ -360,11 +497,16 @@ class RankingProfile(_Frozen):
         return RankingProfile.model_validate(data | {"tuning": self.tuning})
 
     @classmethod
-    def from_yaml(cls, path: Path) -> RankingProfile:
-        try:
-            data = yaml.safe_load(path.read_text())
-        except (OSError, yaml.YAMLError) as exc:
-            raise RankingProfileError(f"cannot read ranking profile {path}: {exc}") from exc
+    def from_yaml(cls, path: Path, directories: tuple[Path, ...] | None = None) -> RankingProfile:
+        """The profile in `path`. A file that says `extends: NAME` lists only its differences
+        from the profile NAME, looked up in `directories` (by default the packaged profiles,
+        then the file's own directory); its name, version and description are its own."""
+        data = _read_yaml(path)
+        lookup = directories or profile_directories(path.parent.resolve())
+        return cls._validated(_resolve_extends(data, path, lookup, ()), path)
+
+    @classmethod
+    def _validated(cls, data: dict[str, Any], path: Path) -> RankingProfile:
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -414,6 +556,49 @@ def _pick(validated: dict[str, Any], shape: dict[str, Any]) -> dict[str, Any]:
     return picked
 
 
+#: What a profile file says about itself: never inherited through `extends`.
+OWN_KEYS: Final = ("name", "version", "description", "tuning")
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise RankingProfileError(f"cannot read ranking profile {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RankingProfileError(f"invalid ranking profile {path}: not a mapping of settings")
+    return data
+
+
+def _resolve_extends(
+    data: dict[str, Any], path: Path, directories: tuple[Path, ...], seen: tuple[str, ...]
+) -> dict[str, Any]:
+    """`data` with its `extends` chain merged in: the base's settings, then the file's own."""
+    base_name = data.get("extends")
+    if base_name is None:
+        return data
+    own = {key: value for key, value in data.items() if key != "extends"}
+    if not isinstance(base_name, str) or not re.fullmatch(PROFILE_NAME_PATTERN, base_name):
+        raise RankingProfileError(f"invalid ranking profile {path}: extends {base_name!r}")
+    chain = (*seen, str(own.get("name", path.stem)))
+    if base_name in chain:
+        raise RankingProfileError(
+            f"invalid ranking profile {path}: extends loops ({' -> '.join((*chain, base_name))})"
+        )
+    base_path = _profile_path(base_name, directories)
+    if base_path is None:
+        raise RankingProfileError(
+            f"invalid ranking profile {path}: extends {base_name!r}, which does not exist"
+        )
+    base = _resolve_extends(_read_yaml(base_path), base_path, directories, chain)
+    inherited = {key: value for key, value in base.items() if key not in OWN_KEYS}
+    return _deep_merge(inherited, own)
+
+
+def _profile_path(name: str, directories: tuple[Path, ...]) -> Path | None:
+    return next((d / f"{name}.yaml" for d in directories if (d / f"{name}.yaml").exists()), None)
+
+
 def _deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in overrides.items():
@@ -439,22 +624,6 @@ def available_profiles(directory: Path | None = None, *, user_dir: Path | None =
     return sorted({p.stem for d in directories for p in d.glob("*.yaml")})
 
 
-def setting_descriptions(
-    model: type[BaseModel] = RankingProfile, prefix: str = ""
-) -> dict[str, str]:
-    """Each setting's one-line description from the model (dotted path -> text), for the
-    workbench's sliders."""
-    found: dict[str, str] = {}
-    for name, info in model.model_fields.items():
-        path = f"{prefix}{name}"
-        nested = info.annotation
-        if isinstance(nested, type) and issubclass(nested, BaseModel):
-            found |= setting_descriptions(nested, path + ".")
-        elif info.description:
-            found[path] = info.description
-    return found
-
-
 def load_profile(
     name: str = "default", directory: Path | None = None, *, user_dir: Path | None = None
 ) -> RankingProfile:
@@ -469,11 +638,11 @@ def load_profile(
 def _load_profile(name: str, directories: tuple[Path, ...]) -> RankingProfile:
     if not re.fullmatch(PROFILE_NAME_PATTERN, name):
         raise RankingProfileError(f"invalid ranking profile name {name!r}")
-    path = next((d / f"{name}.yaml" for d in directories if (d / f"{name}.yaml").exists()), None)
+    path = _profile_path(name, directories)
     if path is None:
         known = ", ".join(sorted({p.stem for d in directories for p in d.glob("*.yaml")}))
         raise RankingProfileError(f"no ranking profile {name!r}; available: {known}")
-    profile = RankingProfile.from_yaml(path)
+    profile = RankingProfile.from_yaml(path, directories)
     if profile.name != name:
         raise RankingProfileError(f"{path} declares name {profile.name!r}, expected {name!r}")
     return profile

@@ -22,6 +22,7 @@ from domain.encoder import EMBEDDING_DIM
 from domain.skill_names import normalise_skill
 from mappings.index_contract import SKILLS
 from ranking.live_index import sorted_pages
+from ranking.ranking_profile import SkillLeg
 
 
 @dataclass(frozen=True)
@@ -127,21 +128,21 @@ def _contains_run(words: Sequence[str], run: Sequence[str]) -> bool:
 
 def skill_leg_query(
     matches: Sequence[SkillMatch],
-    tie_breaker: float,
-    exact_boost: float = 0.0,
+    skill: SkillLeg,
+    *,
     occupations: Sequence[str] = (),
-    occupation_similarity: float = 0.0,
     post_skills: Sequence[tuple[str, float]] = (),
     title_text: str = "",
-    title_match_similarity: float = 0.0,
     job_skills: Sequence[tuple[dict[str, Any], float]] = (),
 ) -> dict[str, Any] | None:
     """dis_max over constant_score term queries, one per matched skill; None when none matched.
+    The settings are the profile's skill leg (`legs.skill`).
 
-    A skill the query names outright scores its similarity of 1 plus `exact_boost`, so holding
+    A skill the query names outright scores its similarity (1) plus `exact_boost`, so holding
     it outweighs holding several of its neighbours (each adds `tie_breaker` times its own). A
     title of an occupation the query's job title names (`title_occupations`) counts like one
-    more skill of `occupation_similarity`: being that job is as telling as holding its tools.
+    more skill of `title_occupation_similarity`: being that job is as telling as holding its
+    tools.
 
     A profile title that holds every word of `title_text` (the query without its filler
     words) adds `title_match_similarity`, beside the dis_max: "Virtual Assistant" for "virtual
@@ -158,14 +159,15 @@ def skill_leg_query(
         {
             "constant_score": {
                 "filter": {"term": {"skill_ids": m.id}},
-                "boost": round(max(m.similarity, 1e-4) + (exact_boost if m.exact else 0), 6),
+                "boost": round(max(m.similarity, 1e-4) + (skill.exact_boost if m.exact else 0), 6),
             }
         }
         for m in matches
     ]
-    if occupations and occupation_similarity > 0:
+    if occupations and skill.title_occupation_similarity > 0:
         terms = {"terms": {"title_occupations": list(occupations)}}
-        clauses.append({"constant_score": {"filter": terms, "boost": occupation_similarity}})
+        boost = skill.title_occupation_similarity
+        clauses.append({"constant_score": {"filter": terms, "boost": boost}})
     covered = [
         {"constant_score": {"filter": {"term": {"skill_ids": skill_id}}, "boost": round(score, 6)}}
         for skill_id, score in post_skills
@@ -176,9 +178,11 @@ def skill_leg_query(
         for clause, score in job_skills
         if score > 0
     ]
-    if title_text and title_match_similarity > 0:  # the title says every word the query says
+    if title_text and skill.title_match_similarity > 0:  # the title says every word the query says
         says = {"match": {"title": {"query": title_text, "operator": "and"}}}
-        covered.append({"constant_score": {"filter": says, "boost": title_match_similarity}})
+        boost = skill.title_match_similarity
+        covered.append({"constant_score": {"filter": says, "boost": boost}})
+    tie_breaker = skill.tie_breaker
     dis_max = {"dis_max": {"tie_breaker": tie_breaker, "queries": clauses}} if clauses else None
     if not covered:
         return dis_max

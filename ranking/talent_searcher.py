@@ -348,20 +348,16 @@ class TalentSearcher:
         tagged = [s.text for s in job.required] if job is not None else []
         lexical_text = " ".join([text, *query.skills]).strip()
         if (lexical_text or tagged) and profile.legs.lexical.weight > 0:
-            lexical = profile.legs.lexical
             leg_queries["lexical"] = lexical_query(
-                lexical_text, exact, lexical.skill_boost, lexical.title_skill_boost, tagged
+                lexical_text, exact, profile.legs.lexical, tagged
             )
         skill_query = skill_leg_query(
             matches,
-            skill_cfg.tie_breaker,
-            skill_cfg.exact_boost,
-            title.occupations if title is not None and title.whole_query else (),
-            skill_cfg.title_occupation_similarity,
-            post_skill_scores(evidence, profile.query, names_skill),
-            title_words(text),
-            skill_cfg.title_match_similarity,
-            job.scored(job_weights(profile)) if job is not None else (),
+            skill_cfg,
+            occupations=title.occupations if title is not None and title.whole_query else (),
+            post_skills=post_skill_scores(evidence, profile.query, names_skill),
+            title_text=title_words(text),
+            job_skills=job.scored(job_weights(profile)) if job is not None else (),
         )
         if skill_query is not None and skill_cfg.weight > 0:
             leg_queries["skill"] = skill_query

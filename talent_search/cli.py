@@ -16,6 +16,7 @@ from talent_search.backend_commands import backend_app
 from talent_search.demo_commands import demo, generate_demo, generate_demo_job_posts
 from talent_search.eval_commands import build_judgments, eval_command
 from talent_search.index_commands import index_app
+from talent_search.profile_commands import profiles_app
 from talent_search.search_commands import search
 from talent_search.tune_commands import tune_command
 
@@ -23,6 +24,7 @@ app = typer.Typer(help="Talent search: indexer, ranking and query API.", no_args
 app.command("eval")(eval_command)
 app.command("build-judgments")(build_judgments)
 app.command("tune")(tune_command)
+app.add_typer(profiles_app, name="profiles")
 app.command("serve")(serve)
 app.add_typer(keys_app, name="keys")
 app.add_typer(backend_app, name="backend")

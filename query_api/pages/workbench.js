@@ -9,17 +9,19 @@ import { MAX_RATING, ndcgAtK, parseJudgments } from "./judgments.js";
 const SIZE = 20; // hits per side; nDCG uses the top 10
 const NDCG_K = 10;
 const DEBOUNCE_MS = 300;
+// Which settings get a slider, and how finely they move; each slider's range is the setting's
+// valid range from the ranking profile model (GET /v1/ranking-profiles `settings`).
 const SLIDERS = [
   { group: "Leg weights" },
-  { path: "legs.lexical.weight", label: "lexical", min: 0, max: 2, step: 0.05 },
-  { path: "legs.skill.weight", label: "skill", min: 0, max: 2, step: 0.05 },
+  { path: "legs.lexical.weight", label: "lexical", step: 0.05 },
+  { path: "legs.skill.weight", label: "skill", step: 0.05 },
   { group: "Badge multipliers" },
-  { path: "badges.expert_vetted", label: "expert_vetted", min: 0.5, max: 3, step: 0.01 },
-  { path: "badges.top_rated_plus", label: "top_rated_plus", min: 0.5, max: 3, step: 0.01 },
-  { path: "badges.top_rated", label: "top_rated", min: 0.5, max: 3, step: 0.01 },
-  { path: "badges.rising_talent", label: "rising_talent", min: 0.5, max: 3, step: 0.01 },
+  { path: "badges.expert_vetted", label: "expert_vetted", step: 0.01 },
+  { path: "badges.top_rated_plus", label: "top_rated_plus", step: 0.01 },
+  { path: "badges.top_rated", label: "top_rated", step: 0.01 },
+  { path: "badges.rising_talent", label: "rising_talent", step: 0.01 },
   { group: "JSS prior" },
-  { path: "jss_prior.weight", label: "JSS prior weight", min: 0, max: 1, step: 0.01 },
+  { path: "jss_prior.weight", label: "JSS prior weight", step: 0.01 },
 ];
 const PART_CLASSES = new Set(["lexical_leg", "skill_leg", "base", "badge_boost", "jss_prior"]);
 const $ = (id) => document.getElementById(id);
@@ -27,7 +29,7 @@ const $ = (id) => document.getElementById(id);
 // The profile side B opens on (when it exists): the BM25-only baseline.
 const COMPARE_WITH = "bm25";
 const profiles = new Map(); // name -> full profile settings (GET /v1/ranking-profiles)
-let settingHelp = {}; // dotted path -> the setting's one-line description, from the model
+let settingInfo = {}; // dotted path -> the setting's description, stage and range, from the model
 let policyWarnings = {}; // profile name -> where it breaks the badge policy
 let judgments = null; // Map(query -> Map(docid -> rating)), from a Quepid CSV
 let query = "";
@@ -79,10 +81,7 @@ function resetSliders(side) {
   describeProfile(side);
   const profile = profiles.get(side.select.value);
   for (const [path, input] of side.sliders) {
-    const value = read(profile, path);
-    const def = SLIDERS.find((s) => s.path === path);
-    input.max = String(Math.max(def.max, value));
-    input.min = String(Math.min(def.min, value));
+    const value = read(profile, path); // always inside the slider: its range is the model's
     input.value = String(value);
     input.dataset.base = input.value; // as the slider holds it (snapped to its step)
     showValue(input);
@@ -112,16 +111,18 @@ function buildSide(id, defaultProfile) {
       grid.append(el("div", { class: "group", text: def.group }));
       continue;
     }
+    const info = settingInfo[def.path] ?? {};
     const input = el("input", {
       type: "range",
-      min: def.min,
-      max: def.max,
+      // an exclusive bound (a badge multiplier is above 0) starts one step inside
+      min: info.min_exclusive ? info.min + def.step : info.min,
+      max: info.max_exclusive ? info.max - def.step : info.max,
       step: def.step,
       "aria-label": `${def.path} (side ${id.toUpperCase()})`,
       dataset: { path: def.path },
     });
     sliders.set(def.path, input);
-    const help = settingHelp[def.path] ?? "";
+    const help = info.description ?? "";
     grid.append(
       el("label", { text: def.label, title: `${def.path}: ${help}` }),
       input,
@@ -426,7 +427,7 @@ async function start() {
     return;
   }
   for (const profile of catalog.profiles) profiles.set(profile.name, profile);
-  settingHelp = catalog.settings ?? {};
+  settingInfo = catalog.settings ?? {};
   policyWarnings = catalog.policy_warnings ?? {};
   if (catalog.invalid.length) {
     const problem = { message: "Some ranking profile files did not load:", details: catalog.invalid };

@@ -8,13 +8,13 @@ from fastapi.responses import Response
 from query_api.deps import EngineerClient, State
 from query_api.errors import ERROR_RESPONSES
 from query_api.profile_export import ProfileExportRequest, export_yaml, exported_profile
-from query_api.response_models import ErrorDetail, RankingProfileCatalog
+from query_api.response_models import ErrorDetail, RankingProfileCatalog, SettingInfo
+from ranking.profile_settings import catalog
 from ranking.ranking_profile import (
     RankingProfile,
     RankingProfileError,
     available_profiles,
     load_profile,
-    setting_descriptions,
 )
 
 router = APIRouter(tags=["ranking"])
@@ -42,7 +42,7 @@ def ranking_profiles(state: State, client: EngineerClient) -> RankingProfileCata
         profiles=profiles,
         invalid=invalid,
         policy_warnings={name: problems for name, problems in warnings.items() if problems},
-        settings=setting_descriptions(),
+        settings={path: SettingInfo(**entry) for path, entry in catalog().items()},
     )
 
 

@@ -32,6 +32,7 @@ from ranking.ranking_profile import (
     JobPostReading,
     QueryReading,
     RankingProfileError,
+    SkillLeg,
     load_profile,
 )
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
@@ -257,6 +258,7 @@ def test_mismatched_lengths_are_refused() -> None:
 # -- the skill leg ----------------------------------------------------------------------------
 
 NAMED = SkillMatch("python", "Python", 1.0, exact=True)
+LEG = SkillLeg(tie_breaker=0.2, exact_boost=1.0)
 
 
 def _covered(query: dict[str, Any]) -> dict[str, float]:
@@ -268,10 +270,8 @@ def _covered(query: dict[str, Any]) -> dict[str, float]:
 
 
 def test_post_skills_join_the_skill_leg_beside_the_dis_max() -> None:
-    alone = skill_leg_query([NAMED], 0.2, exact_boost=1.0)
-    query = skill_leg_query(
-        [NAMED], 0.2, exact_boost=1.0, post_skills=[("django", 1.25), ("flask", 0.3333333333)]
-    )
+    alone = skill_leg_query([NAMED], LEG)
+    query = skill_leg_query([NAMED], LEG, post_skills=[("django", 1.25), ("flask", 0.3333333333)])
     assert query is not None and set(query) == {"bool"}
     should = query["bool"]["should"]
     assert should[0] == alone  # the matched skills score as they did
@@ -280,18 +280,18 @@ def test_post_skills_join_the_skill_leg_beside_the_dis_max() -> None:
 
 
 def test_post_skills_alone_when_the_query_matched_no_skill() -> None:
-    query = skill_leg_query([], 0.2, post_skills=[("php", 2.0), ("laravel", 1.0)])
+    query = skill_leg_query([], LEG, post_skills=[("php", 2.0), ("laravel", 1.0)])
     assert query is not None
     assert "dis_max" not in str(query)
     assert _covered(query) == {"php": 2.0, "laravel": 1.0}
 
 
 def test_a_post_skill_of_no_weight_adds_no_clause() -> None:
-    assert skill_leg_query([NAMED], 0.2, post_skills=[("php", 0.0)]) == skill_leg_query(
-        [NAMED], 0.2
+    assert skill_leg_query([NAMED], LEG, post_skills=[("php", 0.0)]) == skill_leg_query(
+        [NAMED], LEG
     )
-    assert skill_leg_query([], 0.2, post_skills=[("php", 0.0)]) is None
-    query = skill_leg_query([], 0.2, post_skills=[("php", 0.0), ("go", 0.5)])
+    assert skill_leg_query([], LEG, post_skills=[("php", 0.0)]) is None
+    query = skill_leg_query([], LEG, post_skills=[("php", 0.0), ("go", 0.5)])
     assert query is not None and _covered(query) == {"go": 0.5}
 
 
