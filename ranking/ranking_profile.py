@@ -344,8 +344,12 @@ class JssPrior(_Frozen):
         description="JSS prior strength: a JSS of 100 multiplies by 1 + weight, one far below "
         "the pivot by 1 - weight; no JSS is neutral.",
     )
-    pivot: Annotated[float, Field(ge=0, lt=100), FUSION] = Field(
-        default=90, description="The JSS that neither lifts nor lowers a score."
+    # a request setting too: a browse (filters, no query) sorts a missing JSS at the pivot
+    # (ranking.talent_searcher.browse_bodies)
+    pivot: Annotated[float, Field(ge=0, lt=100), REQUEST] = Field(
+        default=90,
+        description="The JSS that neither lifts nor lowers a score (where a browse sorts a "
+        "missing JSS).",
     )
     missing: Annotated[Literal["neutral"], FUSION] = Field(
         default="neutral", description="Profiles without a JSS yet (new talent) are not punished."

@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
 
+from domain.badges import Badge
 from domain.encoder import Encoder
 from domain.skill_mentions import FILLER_WORDS, tokens
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
@@ -303,13 +304,7 @@ class TalentSearcher:
         source = BASE_SOURCE + (DIVERSITY_SOURCE if include_diversity else [])
         text = query_text(query)
         if not text and not query.skills:
-            body = {
-                "size": profile.window,
-                "query": {"bool": {"filter": filters}} if filters else {"match_all": {}},
-                "sort": [{"badge_rank": "desc"}, {"job_success_score": "desc"}, {"id": "asc"}],
-                "_source": source,
-            }
-            return SearchPlan([body], [], False, [], [])
+            return SearchPlan(browse_bodies(filters, profile, source), [], False, [], [])
 
         understanding, parts, title = self.read(text, profile)
         named = exact_skill_ids(parts) + self.learned_skill_ids(text, parts)
@@ -510,8 +505,9 @@ class TalentSearcher:
             understanding=plan.understanding,
             more_matched=any(
                 len(response["hits"]["hits"]) >= profile.window
-                for response in responses[: max(1, len(plan.legs))]
-            ),
+                for response in (responses[: len(plan.legs)] if plan.legs else responses)
+            )
+            or (not plan.legs and len(sources) > len(hits)),
         )
 
     def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -613,6 +609,34 @@ def _error_text(response: dict[str, Any]) -> str:
     return f"{kind} (status {response.get('status', '?')}){': ' + reason if reason else ''}"
 
 
+#: The index's `badge_rank` of each badge group a browse reads (0: no badge).
+BADGE_RANKS: Final = tuple(range(len(Badge) + 1))
+
+
+def browse_bodies(
+    filters: list[dict[str, Any]], profile: RankingProfile, source: list[str]
+) -> list[dict[str, Any]]:
+    """A browse (filters, no query) ranks by the profile's badge multipliers times its JSS
+    prior alone. Within one badge group that order is the JSS order, with a missing JSS at the
+    prior's pivot (neutral, as fusion counts it); so each group's best `window` come from one
+    sorted body, and fusion ranks their union by the profile's own multipliers and keeps the
+    best `window` (`rank_responses`). One sorted body across the groups would pick the window
+    by a fixed badge order, whatever the profile says."""
+    pivot = profile.jss_prior.pivot
+    return [
+        {
+            "size": profile.window,
+            "query": {"bool": {"filter": [*filters, {"term": {"badge_rank": rank}}]}},
+            "sort": [
+                {"job_success_score": {"order": "desc", "missing": pivot}},
+                {"id": "asc"},
+            ],
+            "_source": source,
+        }
+        for rank in BADGE_RANKS
+    ]
+
+
 def leg_highlights(
     plan: SearchPlan, responses: list[dict[str, Any]]
 ) -> dict[str, dict[str, list[str]]]:
@@ -628,8 +652,9 @@ def rank_responses(
 ) -> tuple[list[RankedHit], dict[str, dict[str, Any]]]:
     """Fuse the `_msearch` responses of a plan into ranked hits (pure: no server)."""
     legs, candidates, sources = read_responses(plan, responses)
-    ranked = fuse(legs, candidates, profile) if plan.legs else prior_only(candidates, profile)
-    return ranked, sources
+    if not plan.legs:  # a browse: the badge groups' windows, ranked by the priors alone
+        return prior_only(candidates, profile)[: profile.window], sources
+    return fuse(legs, candidates, profile), sources
 
 
 def read_responses(
@@ -638,7 +663,7 @@ def read_responses(
     """What fusion reads from a plan's responses: each leg's hits and calibration, the
     candidates (every profile a leg returned), and their sources."""
     sources: dict[str, dict[str, Any]] = {}
-    for response in responses[: max(1, len(plan.legs))]:
+    for response in responses[: len(plan.legs)] if plan.legs else responses:
         for hit in response["hits"]["hits"]:
             if "_source" in hit:
                 sources.setdefault(hit["_id"], hit["_source"])

@@ -380,3 +380,58 @@ def test_the_vector_leg_runs_where_the_engine_has_k_nn_and_says_why_not_elsewher
         assert result.understanding.vector_leg == "no profile vectors"
         plain = reading_searcher.search(SearchQuery("Information Developer"), DEFAULT)
         assert [h.id for h in result.hits] == [h.id for h in plain.hits]
+
+
+def _browse_corpus() -> list[dict[str, Any] | str]:
+    """More of each badge group than a window of 10 holds: which 10 the engine returns decides
+    the browse, not only their order."""
+    found: list[dict[str, Any] | str] = []
+    for i in range(12):  # expert-vetted, but a weak record
+        found.append(profile(id=f"ev-{i:02d}", badge="expert_vetted", job_success_score=50 + i))
+    for i in range(12):  # top rated with a perfect record
+        found.append(profile(id=f"tr-{i:02d}", badge="top_rated", job_success_score=100 - i // 6))
+    for i in range(6):  # new talent without a JSS yet, and talent with a poor one
+        found.append(profile(id=f"new-{i}", job_success_score=None, total_jobs=0))
+        found.append(profile(id=f"low-{i}", job_success_score=60))
+    return found
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{}, {"badges": {"rising_talent": 1.3, "expert_vetted": 1.01}, "jss_prior": {"pivot": 55}}],
+    ids=["default", "tuned"],
+)
+def test_a_browse_returns_the_profiles_best_window_by_its_own_priors(
+    client: OpenSearch,
+    builder: DocumentBuilder,
+    embedding_cache: EmbeddingCache,
+    tmp_path: Path,
+    overrides: dict[str, Any],
+) -> None:
+    """The engine's window is the profile's best (badge multiplier times JSS prior, a missing
+    JSS neutral), not the best by a fixed badge order: top-rated talent with a perfect record
+    outranks expert-vetted talent with a poor one under the default's multipliers."""
+    corpus = _browse_corpus()
+    path = write_jsonl(tmp_path / "p.jsonl", corpus)
+    run_index(client, path, io.StringIO(), builder, fake_encode, embedding_cache, "fake")
+    searcher = TalentSearcher(
+        client, builder.vocabulary, SkillMatcher.from_index(client), QueryEmbedder(fake_encode)
+    )
+    ranking = DEFAULT.with_overrides({"window": 10, **overrides})
+
+    def prior(doc: dict[str, Any]) -> float:
+        badge = ranking.badges.for_badge(doc.get("badge"))
+        return badge * ranking.jss_prior.multiplier(doc.get("job_success_score"))
+
+    docs = [d for d in corpus if isinstance(d, dict)]
+    expected = sorted(docs, key=lambda d: (-round(prior(d), 9), d["id"]))[:10]
+    result = searcher.search(SearchQuery(None), ranking)
+    assert [h.id for h in result.hits] == [d["id"] for d in expected]
+    assert result.more_matched  # the window holds fewer than match
+    if not overrides:
+        assert all(h.id.startswith("tr-") for h in result.hits)
+    everyone = ranking.with_overrides({"window": 40})
+    order = [h.id for h in searcher.search(SearchQuery(None), everyone).hits]
+    assert order == [d["id"] for d in sorted(docs, key=lambda d: (-round(prior(d), 9), d["id"]))]
+    if not overrides:  # no JSS is neutral (1.0), above a poor one (0.9), not last
+        assert order.index("new-0") < order.index("low-0")

@@ -41,7 +41,8 @@ def test_stages_name_where_the_search_reads_each_setting() -> None:
     assert setting("legs.skill.weight").stage is Stage.FUSION
     assert setting("legs.skill.full_score").stage is Stage.FUSION
     assert setting("badges.expert_vetted").stage is Stage.FUSION
-    assert setting("jss_prior.pivot").stage is Stage.FUSION
+    assert setting("jss_prior.weight").stage is Stage.FUSION
+    assert setting("jss_prior.pivot").stage is Stage.REQUEST  # where a browse sorts no JSS
     assert setting("representative.badge").stage is Stage.RERANK
     assert setting("query.job_posts.explain_posts").stage is Stage.EXPLAIN
     with pytest.raises(KeyError, match=r"legs\.skill\.nope"):
