@@ -17,7 +17,8 @@ The domain's own:
     ├── DomainValueError (ValueError)     a value the domain's rules refuse
     └── encoder.EmbeddingError (RuntimeError)  the embedding model could not load or run
 
-A builtin second base (ValueError, RuntimeError) is kept where a caller or pydantic catches it.
+A builtin second base (ValueError, RuntimeError) keeps code that catches the builtin working;
+pydantic, for one, reports only a ValueError raised in a validator as an invalid value.
 """
 
 
