@@ -14,8 +14,10 @@
         └── api_keys.KeyFileError (ValueError)  the key file is unreadable or malformed
 
 How each is answered, and how the other packages' errors (the engine client's,
-`ranking.errors`) map to HTTP, is `query_api.error_responses`, the only place that does. This
-module imports no response model, so `api_keys` (which those models import) can raise from here.
+`ranking.errors`) map to HTTP, is `query_api.error_responses`, the only place that does, but
+for the engine's timeouts: `engine_timeouts_as_504` here turns them into `BackendTimeout`. This
+module imports no response model at run time, so `api_keys` (which those models import) can
+raise from here without an import cycle.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@
         └── RankingInputError (ValueError)                    a stage built from inputs that
                                                               do not line up
 
-The API answers `SearchError` with 502 and a bad profile with 422 (query_api.errors).
+The API answers `SearchError` with 502 (query_api.error_responses) and a request's bad ranking
+profile with 422 (query_api.search_service).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@
         ├── engine_process.EngineProcessError (RuntimeError)  the engine could not be configured,
         │                                                     started, reached or stopped
         ├── opensearch_engine.EngineError (RuntimeError)      the real engine could not be built,
-        │   └── opensearch_engine.EngineUnavailable           started, reached or stopped;
-        │                                                     Java or Maven is missing
+        │   │                                                 started, reached or stopped
+        │   └── opensearch_engine.EngineUnavailable           Java or Maven is missing
         └── jdk.JdkNotFound (RuntimeError)                    no JDK new enough for the version
 
 A command reports what it catches as `error: ...` and exits non-zero (`cli_support._fail`);
