@@ -59,10 +59,10 @@ from indexer.bulk_loading import BulkSettings
 from indexer.demo_corpus import DEFAULT_AS_OF, generate_profiles, write_demo_corpus
 from indexer.demo_job_posts import write_demo_job_posts
 from indexer.document_builder import DocumentBuilder
-from indexer.index_aliases import alias_target
 from indexer.indexing_run import run_index
 from indexer.job_post_indexing import run_job_post_index
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.aliases import alias_target
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from ranking.blas_threads import one_blas_thread
 from ranking.job_post_evidence import JobPostSource

@@ -1,8 +1,9 @@
 """Marketplace badges and their derivation, as of a date.
 
-The thresholds are the marketplace's published ones (DESIGN.md, "Badges") and live in a pydantic
-model so that they can be changed from a YAML file without touching code. JSS is recomputed every
-two weeks, so badges are derived from the stats each time a profile or its stats are written.
+The thresholds are the marketplace's published ones (`BadgePolicy`'s defaults) and live in a
+pydantic model so that they can be changed from a YAML file without touching code. JSS is
+recomputed every two weeks, so badges are derived from the stats each time a profile or its
+stats are written.
 
 Order of precedence: expert_vetted (a manual flag, never derived) > top_rated_plus > top_rated >
 rising_talent. A profile shows its single highest badge.

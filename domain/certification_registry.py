@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.diversity import Certification, DiversityCategory, ReviewStatus
+from domain.errors import DomainValueError
 
 DEFAULT_REGISTRY_PATH = Path(__file__).with_name("certifying_bodies.yaml")
 
@@ -65,7 +66,7 @@ class CertificationRegistry(BaseModel):
         extra = {c.upper() for c in extra_countries}
         unknown = extra - set(self.countries)
         if unknown:
-            raise ValueError(f"no certifying bodies registered for {sorted(unknown)}")
+            raise DomainValueError(f"no certifying bodies registered for {sorted(unknown)}")
         countries = {
             code: entry.model_copy(update={"enabled": entry.enabled or code in extra})
             for code, entry in self.countries.items()

@@ -1,7 +1,8 @@
 """Diversity certification: the categories of certified ownership and the review states.
 
-An external certification of the business, never a demographic self-report (DESIGN.md). The
-registry of certifying bodies per country is data: `domain.certification_registry`.
+An external certification of the business, never a demographic self-report: nothing here
+describes a person. The registry of certifying bodies per country is data:
+`domain.certification_registry`.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ Vector = npt.NDArray[np.float32]
 QueryBackend = Literal["torch", "onnx"]
 
 
-class EmbeddingError(DomainError):
+class EmbeddingError(DomainError, RuntimeError):
     """The embedding model could not be loaded or run."""
 
 

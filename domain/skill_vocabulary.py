@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Literal, NamedTuple
 
+from domain.errors import DomainValueError
 from domain.skill_entry import (
     SOURCE_PRIORITY,
     SOURCE_RANK,
@@ -176,14 +177,14 @@ class SkillVocabulary:
         1. exact canonical label (case-sensitive, after strip); 2. alias, case-insensitive;
         3. normalised form of a label or alias (then ignoring spaces and dots); 4. otherwise a
         new entry, id ``normalise_skill(raw)``, source "profile", added here and kept.
-        Raises ValueError only for blank text.
+        Raises DomainValueError (a ValueError) only for blank text.
         """
         found = self._find(raw)
         if found is not None:
             return found
         label = raw.strip()
         if not label:
-            raise ValueError("a skill name must not be blank")
+            raise DomainValueError("a skill name must not be blank")
         with self._lock:
             found = self._find(raw)  # another thread may have learned it meanwhile
             if found is not None:

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from domain import taxonomy_files
+from domain.errors import DomainValueError
 from domain.skill_entry import SOURCE_RANK, SkillEntry, Source, ordered_sources
 from domain.skill_names import Normaliser, implied_names
 
@@ -183,7 +184,7 @@ def _curated_records(norm: Normaliser, known: set[str]) -> list[_Record]:
     for item in taxonomy_files.curated_skills():
         if (norm[item.label] in known) == item.new:
             state = "already in a taxonomy" if item.new else "in no taxonomy"
-            raise ValueError(f"{taxonomy_files.CURATED_FILE}: {item.label!r} is {state}")
+            raise DomainValueError(f"{taxonomy_files.CURATED_FILE}: {item.label!r} is {state}")
         records.append(_record(norm, "curated", item.label, item.aliases))
     return records
 

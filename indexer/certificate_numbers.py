@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from indexer.errors import IndexerError
 from indexer.profile_input import ProfileInput
 
 MIN_DIGIT_RUN = 6
@@ -27,7 +28,7 @@ MIN_NUMBER_CHARS = 4
 SEPARATORS = r"[\W_]*"  # any separators, or none, between two characters of a number
 
 
-class CertificateNumberInText(ValueError):
+class CertificateNumberInText(IndexerError, ValueError):
     """A required free-text field held only the profile's own certificate number: that line
     is rejected (naming `field`), the run goes on."""
 

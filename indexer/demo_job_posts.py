@@ -49,6 +49,7 @@ from indexer.demo_corpus import (
     _yaml,
     write_json_lines,
 )
+from indexer.errors import DemoCorpusError
 
 __all__ = ["demo_job_posts", "write_demo_job_posts"]
 
@@ -150,7 +151,7 @@ def _family_asks(
     asks_by_family: dict[str, list[_Ask]] = {}
     for name, held in sorted(held_by_family.items()):
         if name not in families:
-            raise ValueError(f"job_posts.yaml: no entry for family {name!r}")
+            raise DemoCorpusError(f"job_posts.yaml: no entry for family {name!r}")
         where = f"job_posts.yaml {name}"
         asks = asks_by_family[name] = _asks(families[name]["asks"], where, problems)
         named = [s for ask in asks for s in ask.skills] + list(_strings(families[name]["tags"]))
@@ -418,7 +419,7 @@ def demo_job_posts(count: int, seed: int = 42) -> Iterator[dict[str, Any]]:
     """Yield `count` demo job posts as JSON-ready dicts, lazily; post ``i`` depends only on
     ``(seed, i)``."""
     if count < 0:
-        raise ValueError(f"count must be >= 0, got {count}")
+        raise DemoCorpusError(f"count must be >= 0, got {count}")
     return _stream(_plans(), count, seed)
 
 

@@ -5,6 +5,8 @@ Invariants:
 - a rebuild moves every kind's live and `-previous` aliases in ONE `_aliases` call;
 - indices of a kind that carry neither alias are leftovers (an older generation, or a rebuild
   killed half-way) and are deleted before the next rebuild and after each swap.
+
+Reading an alias (`mappings.aliases.alias_target`) is the contract's, shared with the API.
 """
 
 from __future__ import annotations
@@ -16,19 +18,9 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
 
 from indexer.errors import IndexerError
+from mappings.aliases import alias_target
 from mappings.index_contract import ALL_KINDS, IndexKind, ShardLayout
 from mappings.profile_vectors import KNN_PLUGIN
-
-
-def alias_target(client: OpenSearch, alias: str) -> str | None:
-    """The single index behind `alias`, or None when the alias does not exist."""
-    found: dict[str, Any] = client.indices.get_alias(name=alias, ignore=[404])
-    if "error" in found or found.get("status") == 404:
-        return None
-    indices = sorted(found)
-    if len(indices) > 1:
-        raise IndexerError(f"alias {alias} points at several indices: {indices}")
-    return indices[0] if indices else None
 
 
 def concrete_indices(client: OpenSearch, kind: IndexKind) -> list[str]:

@@ -26,7 +26,6 @@ from indexer.certificate_numbers import CertificateNumberInText
 from indexer.document_builder import BuildReport, DocumentBuilder
 from indexer.errors import IndexerError, VerificationError
 from indexer.index_aliases import (
-    alias_target,
     cluster_layout,
     create_index,
     delete_unaliased,
@@ -37,6 +36,7 @@ from indexer.profile_reader import ReadProfile, Reject, read_profiles
 from indexer.profile_vectors import ProfileVectoriser
 from indexer.schema_check import check_live_schema
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
+from mappings.aliases import alias_target
 from mappings.index_contract import (
     DEFAULT_NAMESPACE,
     IndexKind,

@@ -22,7 +22,6 @@ from domain.encoder import Encoder
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.bulk_loading import BulkSettings, bulk_load
 from indexer.index_aliases import (
-    alias_target,
     cluster_layout,
     create_index,
     delete_unaliased,
@@ -33,6 +32,7 @@ from indexer.job_post_input import JobPostInput
 from indexer.profile_reader import Reject, read_objects
 from indexer.schema_check import check_live_schema
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
+from mappings.aliases import alias_target
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace, ShardLayout, new_stamp
 from mappings.job_post_document import JobPostDocument
 

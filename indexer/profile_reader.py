@@ -21,6 +21,7 @@ from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from indexer.errors import IndexerError
 from indexer.profile_input import ProfileInput
 
 M = TypeVar("M", bound=BaseModel)
@@ -60,7 +61,7 @@ def reject_from_validation(line: int, raw: dict[str, Any], exc: ValidationError)
     )
 
 
-class _LineError(ValueError):
+class _LineError(IndexerError, ValueError):
     """What the JSON decoder's hooks raise for a value this reader refuses."""
 
 

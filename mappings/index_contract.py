@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mappings.errors import InvalidIndexSettings
+
 # v3: the skill_text analyzer and title_skill_ids (see the profiles mapping's comment).
 # v2: diversity certifications are keyword "grants" instead of nested documents (see
 # mappings/diversity_grants.py for why).
@@ -93,15 +95,16 @@ class IndexNamespace:
 
 
 def validate_prefix(prefix: str) -> str:
-    """Return `prefix` if it may start index names; raise ValueError saying why not."""
+    """Return `prefix` if it may start index names; raise InvalidIndexSettings (a ValueError)
+    saying why not."""
     if not isinstance(prefix, str) or _PREFIX_RE.fullmatch(prefix) is None:
-        raise ValueError(
+        raise InvalidIndexSettings(
             f"index prefix {prefix!r} is invalid: use 1 to 41 lowercase letters, digits, "
             "'-' or '_', starting with a letter or digit"
         )
     clash = sorted(set(prefix.split("-")) & set(KIND_NAMES))
     if clash:
-        raise ValueError(
+        raise InvalidIndexSettings(
             f"index prefix {prefix!r} is invalid: it has {clash[0]!r} as a '-'-separated part, "
             f"and no part may be a kind's name ({', '.join(KIND_NAMES)}): its indices could "
             "then match another prefix's index pattern"
@@ -150,9 +153,9 @@ class ShardLayout:
 
     def __post_init__(self) -> None:
         if not 1 <= self.shards <= 1024:
-            raise ValueError(f"index shards must be 1 to 1024, got {self.shards}")
+            raise InvalidIndexSettings(f"index shards must be 1 to 1024, got {self.shards}")
         if not 0 <= self.replicas <= 16:
-            raise ValueError(f"index replicas must be 0 to 16, got {self.replicas}")
+            raise InvalidIndexSettings(f"index replicas must be 0 to 16, got {self.replicas}")
 
     @classmethod
     def for_data_nodes(

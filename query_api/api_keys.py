@@ -24,6 +24,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from query_api.errors import QueryApiError
+
 log = logging.getLogger("query_api")
 
 
@@ -51,7 +53,7 @@ DEMO_KEYS: dict[str, tuple[str, Tier]] = {
 }
 
 
-class KeyFileError(ValueError):
+class KeyFileError(QueryApiError, ValueError):
     """The key file is missing or malformed."""
 
 

@@ -25,7 +25,7 @@ from domain.skill_vocabulary import SkillVocabulary
 from query_api.api_keys import KeyStore
 from query_api.api_settings import ApiSettings
 from query_api.deps import AppState, key_gate
-from query_api.errors import install_error_handlers
+from query_api.error_responses import install_error_handlers
 from query_api.observability import ApiMetrics, RequestContext, configure_logging
 from query_api.page_grants import PageGrants
 from query_api.routes import keys, operations, pages, profiles, ranking_profiles, search, skills

@@ -27,14 +27,13 @@ from starlette.types import Scope
 
 from query_api.api_keys import ApiClient, KeyStore, Tier
 from query_api.api_settings import ApiSettings
+from query_api.error_responses import error_response, safe_name
 from query_api.errors import (
     UNAUTHORIZED,
     Forbidden,
     InvalidParameters,
     TooManyRequests,
     Unauthorized,
-    error_response,
-    safe_name,
 )
 from query_api.observability import ApiMetrics
 from query_api.response_models import ErrorDetail

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from query_api.errors import InvalidParameters, validation_details
+from query_api.error_responses import validation_details
+from query_api.errors import InvalidParameters
 from query_api.response_models import ErrorDetail
 from ranking.ranking_profile import ProfileName, RankingProfile, RankingProfileError, load_profile
 

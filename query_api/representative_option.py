@@ -1,10 +1,10 @@
 """Representative results in the API: who may ask, and what each tier is told about it.
 
 Why here: `ranking.representative_stage` re-orders a window; which tier may ask for the
-diversity pass and which response fields describe it is the API's decision (DESIGN.md: what a
-tier may see is decided where the data is fetched). Only an enterprise request's
-`representative` option starts the diversity pass, and only the enterprise response describes
-it. The badge pass (a ranking profile's `representative.badge`) is public: every tier's
+diversity pass and which response fields describe it is the API's decision (what a tier may
+see is decided where the data is fetched: `query_api.search_service`). Only an enterprise
+request's `representative` option starts the diversity pass, and only the enterprise response
+describes it. The badge pass (a ranking profile's `representative.badge`) is public: every tier's
 `ranking.badge_exposure` describes it, and an engineer's explain shows each hit's positions.
 """
 

@@ -171,7 +171,7 @@ class StandardSearchParams(BaseModel):
             and self.max_rate is not None
             and self.min_rate > self.max_rate
         ):
-            # The error names `min_rate` (see query_api.errors.validation_details).
+            # The error names `min_rate` (see query_api.error_responses.validation_details).
             raise PydanticCustomError(
                 "rate_bounds",
                 "min_rate must not exceed max_rate: lower min_rate to {max_rate} or less, "

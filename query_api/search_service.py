@@ -18,7 +18,8 @@ from typing import Any
 
 from domain.badges import Badge
 from query_api.api_keys import ApiClient, Tier
-from query_api.errors import InvalidParameters, engine_timeouts_as_504, safe_name
+from query_api.error_responses import safe_name
+from query_api.errors import InvalidParameters, engine_timeouts_as_504
 from query_api.representative_option import (
     badge_exposure,
     diversity_ask,

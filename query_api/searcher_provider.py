@@ -20,7 +20,7 @@ from opensearchpy.exceptions import ConnectionError as BackendConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 
 from domain.skill_vocabulary import SkillVocabulary
-from indexer.index_aliases import alias_target
+from mappings.aliases import alias_target
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from query_api.errors import NotIndexed, engine_timeouts_as_504
 from query_api.response_models import ReadinessDetails

@@ -27,6 +27,7 @@ import numpy.typing as npt
 from opensearchpy import OpenSearch
 
 from domain.encoder import EMBEDDING_DIM
+from ranking.errors import RankingInputError
 from ranking.live_index import LiveIndexReader, sorted_pages
 from ranking.ranking_profile import JobPostReading
 
@@ -82,7 +83,7 @@ class JobPosts:
         vectors: npt.NDArray[np.float32],
     ) -> None:
         if not len(ids) == len(titles) == len(skill_ids) == len(vectors):
-            raise ValueError("ids, titles, skill_ids and vectors must have the same length")
+            raise RankingInputError("ids, titles, skill_ids and vectors must have the same length")
         self.ids = list(ids)
         self.titles = list(titles)
         self.skill_ids = [tuple(s) for s in skill_ids]

@@ -1,8 +1,8 @@
 """The representative stage after fusion: which hits form a group, and the re-ordered window.
 
 Why a stage of its own: it runs after fusion and badges, re-orders the candidate window and
-never adds to it (DESIGN.md), and the API and `talent-search eval` must run exactly the same
-one. Two groups exist:
+never adds to it (nobody enters or leaves: a re-ranking, not a filter), and the API and
+`talent-search eval` must run exactly the same one. Two groups exist:
 
 * a badge's holders (`RankingProfile.representative.badge`, e.g. Rising Talent): for every
   client, since a badge is public; explain may show the positions it moved;

@@ -33,6 +33,7 @@ from opensearchpy import OpenSearch
 from osmem_server import OsmemServer, resolve_binary
 
 from config.settings import EngineSettings, TalentSettings
+from talent_search.errors import CliError
 from talent_search.opensearch_engine import (
     OPENSEARCH_VERSION,
     TRANSPORT_PORT_OFFSET,
@@ -46,7 +47,7 @@ from talent_search.opensearch_engine import (
 )
 
 
-class EngineProcessError(RuntimeError):
+class EngineProcessError(CliError, RuntimeError):
     """The engine could not be configured, started, reached or stopped."""
 
 

@@ -26,9 +26,9 @@ from rich.table import Table
 from config.settings import TalentSettings
 from domain.diversity import DiversityCategory
 from domain.skill_vocabulary import SkillVocabulary
-from indexer.errors import IndexerError
-from indexer.index_aliases import alias_target
 from indexer.profile_reader import Reject, read_profiles
+from mappings.aliases import alias_target
+from mappings.errors import AmbiguousAlias
 from ranking.evaluation import (
     METRICS,
     Comparison,
@@ -85,7 +85,7 @@ def _live_index_or_exit(client: OpenSearch, alias: str) -> str:
     """The index behind the profiles alias, exiting 1 when nothing is indexed (eval and tune)."""
     try:
         live = alias_target(client, alias)
-    except IndexerError as exc:
+    except AmbiguousAlias as exc:
         raise _fail(str(exc)) from exc
     if live is None or int(client.count(index=alias)["count"]) == 0:
         raise _fail("no profiles are indexed yet: run `talent-search index FILE --rebuild`")

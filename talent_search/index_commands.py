@@ -22,11 +22,13 @@ from domain.skill_vocabulary import SkillVocabulary
 from indexer.bulk_loading import BulkSettings
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
-from indexer.index_aliases import alias_target, cluster_layout, concrete_indices, roll_back
+from indexer.index_aliases import cluster_layout, concrete_indices, roll_back
 from indexer.indexing_run import RunSummary, run_index
 from indexer.job_post_indexing import JobPostRunSummary, run_job_post_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.aliases import alias_target
+from mappings.errors import AmbiguousAlias
 from mappings.index_contract import ShardLayout
 from ranking.job_post_evidence import JOB_POST_REFRESH_S
 from talent_search.cli_support import _backend_or_exit, _fail, _progress, console, out
@@ -121,7 +123,7 @@ def index_load(
                 layout=_layout(backend.client, settings),
                 profile_vectors=settings.profile_vectors_choice,
             )
-        except (IndexerError, EmbeddingError) as exc:
+        except (IndexerError, AmbiguousAlias, EmbeddingError) as exc:
             raise _fail(f"{exc}; the aliases were not changed") from exc
     _print_summary(summary, rejects_path)
     raise typer.Exit(summary.exit_code)
@@ -201,7 +203,7 @@ def index_job_posts(
                 namespace=settings.index_namespace,
                 layout=_layout(backend.client, settings),
             )
-        except (IndexerError, EmbeddingError) as exc:
+        except (IndexerError, AmbiguousAlias, EmbeddingError) as exc:
             raise _fail(f"{exc}; the aliases were not changed") from exc
     _print_job_post_summary(summary, rejects_path)
     raise typer.Exit(summary.exit_code)
@@ -234,7 +236,7 @@ def index_rollback(
     with _backend_or_exit() as backend:
         try:
             now_live = roll_back(backend.client, kinds)
-        except IndexerError as exc:
+        except (IndexerError, AmbiguousAlias) as exc:
             raise _fail(str(exc)) from exc
     for alias, index in now_live.items():
         out.print(f"{alias} -> {index}")

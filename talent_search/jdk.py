@@ -14,12 +14,14 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from talent_search.errors import CliError
+
 # The Java each supported engine version needs (its minimum feature release).
 JAVA_FOR_VERSION = {"3.5.0": 21, "2.19.1": 17}
 JDK_DIRS = (Path("/usr/lib/jvm"), Path("/usr/local/lib/jvm"), Path("/opt/java"))
 
 
-class JdkNotFound(RuntimeError):
+class JdkNotFound(CliError, RuntimeError):
     """No JDK on this machine is new enough for the engine version asked for."""
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from config.settings import CHECKOUT_ID, TalentSettings
+from talent_search.errors import CliError
 from talent_search.jdk import JdkNotFound, find_jdk, required_java
 
 SUPPORTED_VERSIONS = ("3.5.0", "2.19.1")
@@ -43,7 +44,7 @@ LOG_TAIL_LINES = 40
 _APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 
 
-class EngineError(RuntimeError):
+class EngineError(CliError, RuntimeError):
     """The real engine could not be built, started, reached or stopped."""
 
 

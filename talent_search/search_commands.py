@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from config.settings import TalentSettings
-from indexer.index_aliases import alias_target
+from mappings.aliases import alias_target
 from ranking.job_post_query import JobReading, JobSkill
 from ranking.ranking_profile import RankingProfileError, load_profile
 from ranking.representative_stage import representative_stage

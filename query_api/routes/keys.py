@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from query_api.deps import CurrentClient
-from query_api.errors import ERROR_RESPONSES
+from query_api.error_responses import ERROR_RESPONSES
 from query_api.response_models import ClientInfo
 
 router = APIRouter(tags=["keys"])

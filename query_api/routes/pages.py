@@ -13,10 +13,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from query_api.api_keys import DEMO_KEYS
 from query_api.deps import State
+from query_api.errors import NotFound
 from query_api.page_grants import MODULES_PATH, PageGrants
 from query_api.response_models import DemoKey, PageConfig
 from query_api.tier_openapi import openapi_for
@@ -80,11 +80,12 @@ def docs_page() -> FileResponse:
 
 @router.get(MODULES_PATH + "/{name}")
 def tier_module(request: Request, name: str, grant: str | None = None) -> FileResponse:
-    """A tier's page module, with the grant `/v1/me` gave; otherwise the 404 of a missing file."""
+    """A tier's page module, with the grant `/v1/me` gave; otherwise the 404 of a missing file
+    (the same body as the page files' own)."""
     grants: PageGrants = request.app.state.page_grants
     path = grants.file(name, grant)
     if path is None:
-        raise StarletteHTTPException(status_code=404, detail="Not Found")
+        raise NotFound("Not Found")
     return FileResponse(path, headers=PAGE_HEADERS)
 
 

@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 
 from domain.identifiers import PROFILE_ID_PATTERN
 from query_api.deps import CurrentClient, State
-from query_api.errors import ERROR_RESPONSES, NotFound
+from query_api.error_responses import ERROR_RESPONSES
+from query_api.errors import NotFound
 from query_api.response_models import EnterpriseProfileTile, ErrorResponse, ProfileTile
 from query_api.search_service import TILE_SOURCE
 from ranking.talent_searcher import DIVERSITY_SOURCE

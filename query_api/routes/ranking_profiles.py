@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from query_api.deps import EngineerClient, State
-from query_api.errors import ERROR_RESPONSES
+from query_api.error_responses import ERROR_RESPONSES
 from query_api.profile_export import ProfileExportRequest, export_yaml, exported_profile
 from query_api.response_models import ErrorDetail, RankingProfileCatalog, SettingInfo
 from ranking.profile_settings import catalog

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from query_api.api_keys import ApiClient
 from query_api.deps import SearchClient, State
-from query_api.errors import ERROR_RESPONSES, TOO_MANY_SEARCHES
+from query_api.error_responses import ERROR_RESPONSES, TOO_MANY_SEARCHES
 from query_api.response_models import (
     EngineerSearchResponse,
     EnterpriseSearchResponse,

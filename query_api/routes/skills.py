@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from query_api.deps import CurrentClient, State
-from query_api.errors import ERROR_RESPONSES
+from query_api.error_responses import ERROR_RESPONSES
 from query_api.response_models import SkillSuggestionItem, SkillSuggestions
 
 router = APIRouter(tags=["search"])

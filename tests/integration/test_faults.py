@@ -25,9 +25,10 @@ from opensearchpy import OpenSearch
 
 from domain.encoder import model_key
 from indexer.demo_corpus import write_demo_corpus
-from indexer.index_aliases import alias_target, concrete_indices
+from indexer.index_aliases import concrete_indices
 from indexer.indexing_run import run_index
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.aliases import alias_target
 from mappings.index_contract import PROFILES, SKILLS
 from tests.factories import document_builder, fake_encode, write_jsonl
 from tests.integration.api_support import (

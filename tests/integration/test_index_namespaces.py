@@ -15,10 +15,11 @@ import pytest
 from opensearchpy import OpenSearch
 
 from indexer.document_builder import DocumentBuilder
-from indexer.index_aliases import alias_target, concrete_indices, create_index, roll_back
+from indexer.index_aliases import concrete_indices, create_index, roll_back
 from indexer.indexing_run import RunSummary, live_indices, run_index
 from indexer.profile_updates import delete_profiles
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.aliases import alias_target
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace, new_stamp
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile

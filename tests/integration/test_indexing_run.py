@@ -15,10 +15,11 @@ from opensearchpy import OpenSearch, TransportError
 from indexer.bulk_loading import BulkSettings, read_ahead
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
-from indexer.index_aliases import alias_target, concrete_indices, create_index, roll_back
+from indexer.index_aliases import concrete_indices, create_index, roll_back
 from indexer.indexing_run import run_index
 from indexer.profile_updates import delete_profiles, update_stats
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.aliases import alias_target
 from mappings.index_contract import PROFILES, SKILLS, ShardLayout, new_stamp
 from ranking.search_filters import diversity_clause
 from tests.factories import AS_OF, certification, fake_encode, index_file, profile, write_jsonl

@@ -22,11 +22,12 @@ from typer.testing import CliRunner
 
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.document_builder import DocumentBuilder
-from indexer.index_aliases import alias_target, concrete_indices, roll_back
+from indexer.index_aliases import concrete_indices, roll_back
 from indexer.indexing_run import run_index
 from indexer.job_post_indexing import JobPostRunSummary, job_post_id, run_job_post_index
 from indexer.job_post_input import JobPostInput
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.aliases import alias_target
 from mappings.index_contract import IndexNamespace
 from ranking.job_post_evidence import JobPostSource
 from ranking.query_embedder import QueryEmbedder

@@ -23,9 +23,9 @@ from opensearchpy import OpenSearch
 from config.settings import EngineSettings, TalentSettings
 from indexer.demo_corpus import write_demo_corpus
 from indexer.errors import IndexerError
-from indexer.index_aliases import alias_target
 from indexer.indexing_run import run_index
 from indexer.skill_embeddings import EmbeddingCache
+from mappings.aliases import alias_target
 from mappings.index_contract import PROFILES
 from query_api.api_keys import KeyStore
 from query_api.api_settings import ApiSettings
