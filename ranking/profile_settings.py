@@ -15,7 +15,7 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ranking.ranking_profile import RankingProfile, Stage, StageOf
+from ranking.ranking_profile import RankingProfile, RankingProfileError, Stage, StageOf
 
 #: Fields that describe a profile rather than rank: they have no stage.
 METADATA: Final = ("name", "version", "description", "tuning", "query_classes")
@@ -82,11 +82,11 @@ def settings(model: type[BaseModel] = RankingProfile, prefix: str = "") -> list[
 
 
 def setting(path: str) -> Setting:
-    """The leaf setting at `path` (KeyError names it when the model has none)."""
+    """The leaf setting at `path`; an error names it when the model has none."""
     for found in settings():
         if found.path == path:
             return found
-    raise KeyError(path)
+    raise RankingProfileError(f"ranking profiles have no setting {path!r}")
 
 
 def _leaf(path: str, annotation: Any, info: FieldInfo) -> Setting:

@@ -45,7 +45,7 @@ def test_stages_name_where_the_search_reads_each_setting() -> None:
     assert setting("jss_prior.pivot").stage is Stage.REQUEST  # where a browse sorts no JSS
     assert setting("representative.badge").stage is Stage.RERANK
     assert setting("query.job_posts.explain_posts").stage is Stage.EXPLAIN
-    with pytest.raises(KeyError, match=r"legs\.skill\.nope"):
+    with pytest.raises(RankingProfileError, match=r"no setting 'legs\.skill\.nope'"):
         setting("legs.skill.nope")
 
 
