@@ -17,12 +17,12 @@ from typer.testing import CliRunner
 
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.demo_corpus import generate_profiles
-from ranking.evaluation import METRICS, load_judgments
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
-from ranking.relevance_set import FAMILIES
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchQuery, TalentSearcher
+from relevance.evaluation import METRICS, load_judgments
+from relevance.relevance_set import FAMILIES
 from talent_search import cli, index_commands
 from tests.factories import certification, fake_encode, profile, write_jsonl
 

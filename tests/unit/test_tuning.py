@@ -1,4 +1,4 @@
-"""Automatic tuning (`ranking.tuning`), the pure parts: no server, no model.
+"""Automatic tuning (`relevance.tuning`), the pure parts: no server, no model.
 
 The search space read from the model, grids that never leave the validated ranges, stratified
 folds, the cached evaluation against a fake engine (equal to planning and fusing every trial
@@ -15,28 +15,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field
 
-from ranking.evaluation import Judgment, Judgments
 from ranking.ranking_profile import BADGE_ORDER, Legs, RankingProfile
-from ranking.tuning import (
+from relevance.errors import TuningError
+from relevance.evaluation import Judgment, Judgments
+from relevance.tuning.cross_validation import cross_validate
+from relevance.tuning.evaluator import CachedEvaluator, request_key
+from relevance.tuning.fields import FieldSpec, profile_fields
+from relevance.tuning.folds import stratified_folds
+from relevance.tuning.grid import FUSION_STEPS, REQUEST_STEPS, Parameter, grid_parameter
+from relevance.tuning.space import (
     DEFAULT_EXCLUDED,
-    FUSION_STEPS,
     METADATA,
-    REQUEST_STEPS,
-    CachedEvaluator,
-    FieldSpec,
-    Parameter,
-    TuningError,
-    cross_validate,
-    grid_parameter,
     is_fusion_only,
     keep_badge_order,
     nested,
-    profile_fields,
-    request_key,
     search_space,
-    stratified_folds,
-    study,
 )
+from relevance.tuning.study import study
 from tests.fake_engine import FakeEngine, fake_judgments
 
 BASE = RankingProfile(name="base", version=1)
