@@ -131,7 +131,7 @@ def test_eval_compare_writes_report_and_plot(env: Path) -> None:
         assert summary["wins"] + summary["losses"] + summary["ties"] == 4
     assert data["comparison"]["metric"] == "ndcg@10"
     # "python": bm25 ranks the judged py-1, py-2 first; a delta is candidate minus baseline
-    # (which side wins is ranking/evaluation.py's unit tests' business, not this corpus's)
+    # (which side wins is relevance/evaluation.py's unit tests' business, not this corpus's)
     python = next(d for d in data["comparison"]["deltas"] if d["query"] == "python")
     assert python["baseline"] == 1.0
     assert python["delta"] == pytest.approx(python["candidate"] - python["baseline"])

@@ -23,6 +23,7 @@ from relevance.tuning.evaluator import CachedEvaluator, request_key
 from relevance.tuning.fields import FieldSpec, profile_fields
 from relevance.tuning.folds import stratified_folds
 from relevance.tuning.grid import FUSION_STEPS, REQUEST_STEPS, Parameter, grid_parameter
+from relevance.tuning.sampler import best_index
 from relevance.tuning.space import (
     DEFAULT_EXCLUDED,
     METADATA,
@@ -311,6 +312,25 @@ def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
         assert evaluator.mean(reverted, judgments.queries) < result.best_score
     # engine trials are spread: a quarter may sample request settings, the rest keep the best's
     assert sum(t.request_sampled for t in result.trials) == 1 + 39 // 4
+
+
+def test_a_trial_moves_only_its_slots_kind_of_setting_and_holds_the_rest_at_the_best() -> None:
+    """The sampler (`BlockSampler`): after the base, a request slot moves request settings only
+    and every other trial fusion settings only; what a trial does not move keeps the values of
+    the best trial before it."""
+    engine = FakeEngine()
+    judgments = fake_judgments(engine)
+    evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
+    space = search_space(BASE, badge_policy=False)
+    level = {p.path: p.level for p in space}
+    assert set(level.values()) == {"request", "fusion"}
+    result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5, badge_policy=False)
+    trials = result.trials
+    for number in range(1, len(trials)):
+        held = trials[best_index([t.score for t in trials[:number]])].values
+        moved = {p for p, value in trials[number].values.items() if value != held[p]}
+        kind = "request" if trials[number].request_sampled else "fusion"
+        assert {level[p] for p in moved} <= {kind}, (number, moved)
 
 
 def _badges(values: dict[str, Any]) -> list[float]:
