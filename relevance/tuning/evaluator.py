@@ -73,7 +73,7 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def request_key(profile: RankingProfile) -> str:
-    """What the `_msearch` bodies depend on: every setting but metadata and `FUSION_ONLY`."""
+    """What the `_msearch` bodies depend on: every setting but metadata and the fusion-only ones."""
     flat = _flatten(profile.model_dump(mode="json"))
     kept = {p: v for p, v in flat.items() if not is_metadata(p) and not is_fusion_only(p)}
     return json.dumps(kept, sort_keys=True, separators=(",", ":"))
