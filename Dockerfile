@@ -10,6 +10,7 @@ COPY mappings ./mappings
 COPY config ./config
 COPY indexer ./indexer
 COPY ranking ./ranking
+COPY relevance ./relevance
 COPY query_api ./query_api
 COPY talent_search ./talent_search
 RUN pip install --no-cache-dir . && mkdir -p /var/lib/talent-search

@@ -24,10 +24,10 @@ from rich.table import Table
 
 from config.settings import TalentSettings
 from domain.encoder import query_encoder
-from ranking.evaluation import load_judgments
 from ranking.fusion import normalised_scores
 from ranking.ranking_profile import load_profile
 from ranking.talent_searcher import SearchQuery, TalentSearcher, rank_responses
+from relevance.evaluation import load_judgments
 from talent_search.engine_process import configured_client
 
 console = Console()
@@ -50,7 +50,7 @@ def main(
     queries = list(load_judgments(judgments).queries)
     for text in queries:
         plan = searcher.plan(SearchQuery(text=text), profile)
-        responses = searcher._msearch(plan.bodies)
+        responses = searcher.run_bodies(plan.bodies)
         hits_ranked, _ = rank_responses(plan, responses, profile)
         top = [hit.id for hit in hits_ranked[:10]]
         for i, leg in enumerate(plan.legs):

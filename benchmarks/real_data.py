@@ -51,8 +51,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ranking.evaluation import METRICS
 from ranking.ranking_profile import RankingProfileError, load_profile
+from relevance.evaluation import METRICS
 
 console = Console()
 CLI = str(Path(sys.executable).with_name("talent-search"))
@@ -236,7 +236,7 @@ def exposure_markdown(
     header = ["engine", "ranking", "job posts", "ndcg@10"]
     header += [f"{attribute} {measure}" for attribute, measure in EXPOSURE_COLUMNS]
     lines = [
-        "Exposure (pool: the first 50 of each ranking; `ranking.exposure`):",
+        "Exposure (pool: the first 50 of each ranking; `relevance.exposure`):",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "|".join(["---"] * 3 + ["---:"] * (len(header) - 3)) + "|",

@@ -8,6 +8,7 @@ Every package has one root, drawn in its own errors module, and every root deriv
     ├── mappings.errors.IndexContractError
     ├── indexer.errors.IndexerError
     ├── ranking.errors.RankingError
+    ├── relevance.errors.RelevanceError
     ├── query_api.errors.QueryApiError
     └── talent_search.errors.CliError
 

@@ -9,6 +9,7 @@ stage changed in the model changes everywhere at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final, Literal, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -65,20 +66,28 @@ class Setting:
         return entry
 
 
-def settings(model: type[BaseModel] = RankingProfile, prefix: str = "") -> list[Setting]:
-    """Every leaf setting of `model` (nested models walked, metadata left out), in declaration
-    order."""
+def settings(
+    model: type[BaseModel] = RankingProfile, prefix: str = "", *, metadata: bool = False
+) -> list[Setting]:
+    """Every leaf setting of `model` (nested models walked), in declaration order; `METADATA`
+    only when asked for (as fixed entries without a stage)."""
     found: list[Setting] = []
     for name, info in model.model_fields.items():
-        if not prefix and name in METADATA:
+        if not prefix and name in METADATA and not metadata:
             continue
         path = f"{prefix}{name}"
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            found += settings(annotation, f"{path}.")
+            found += settings(annotation, f"{path}.", metadata=metadata)
         else:
             found.append(_leaf(path, annotation, info))
     return found
+
+
+@cache
+def stages() -> dict[str, Stage | None]:
+    """Each setting's stage by dotted path (the model does not change while a process runs)."""
+    return {s.path: s.stage for s in settings()}
 
 
 def setting(path: str) -> Setting:

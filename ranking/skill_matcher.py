@@ -21,6 +21,7 @@ from opensearchpy import OpenSearch
 from domain.encoder import EMBEDDING_DIM
 from domain.skill_names import normalise_skill
 from mappings.index_contract import SKILLS
+from ranking.errors import RankingInputError
 from ranking.live_index import sorted_pages
 from ranking.ranking_profile import SkillLeg
 
@@ -38,7 +39,7 @@ class SkillMatcher:
 
     def __init__(self, ids: Sequence[str], labels: Sequence[str], vectors: npt.NDArray[np.float32]):
         if len(ids) != len(labels) or len(ids) != len(vectors):
-            raise ValueError("ids, labels and vectors must have the same length")
+            raise RankingInputError("ids, labels and vectors must have the same length")
         self.ids = list(ids)
         self.labels = list(labels)
         self._row = {skill_id: i for i, skill_id in enumerate(self.ids)}

@@ -510,6 +510,14 @@ class TalentSearcher:
             or (not plan.legs and len(sources) > len(hits)),
         )
 
+    def run_bodies(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send planned bodies (`plan(...).bodies`) as `search` does; their responses, in order.
+
+        Public for callers that plan once and replay bodies: the tuner's cache
+        (`relevance.tuning.evaluator.CachedEvaluator`) and benchmarks/leg_spread.py.
+        """
+        return self._msearch(bodies)
+
     def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send the legs; a leg that failed on the engine's side (5xx) is sent once more.
 

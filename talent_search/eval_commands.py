@@ -3,7 +3,7 @@
 Why: a ranking profile change is only worth shipping if judged queries get better. `eval` runs
 every judged query through the same searcher the API uses (the live profiles alias of
 `TALENT_SEARCH_INDEX_PREFIX`, `talent-profiles` by default, and a named ranking profile), scores
-it with `ranking.evaluation` and, with `--compare`, says per query whether the profile won or
+it with `relevance.evaluation` and, with `--compare`, says per query whether the profile won or
 lost against a baseline profile. `build-judgments` makes a dev set from a profiles file when
 no human ratings exist yet (see docs/relevance-set.md).
 """
@@ -29,7 +29,20 @@ from domain.skill_vocabulary import SkillVocabulary
 from indexer.profile_reader import Reject, read_profiles
 from mappings.aliases import alias_target
 from mappings.errors import AmbiguousAlias
-from ranking.evaluation import (
+from ranking.job_post_query import JobPost
+from ranking.query_embedder import QueryEmbedder
+from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
+from ranking.representative_stage import DIVERSITY, DiversityAsk, representative_stage
+from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
+from relevance.eval_exposure import (
+    changes_table,
+    exposure_changes,
+    exposure_reports,
+    exposure_table,
+    group_attributes,
+)
+from relevance.eval_report import format_report, plot_deltas
+from relevance.evaluation import (
     METRICS,
     Comparison,
     Judgments,
@@ -37,17 +50,12 @@ from ranking.evaluation import (
     evaluate,
     load_judgments,
 )
-from ranking.job_post_query import JobPost
-from ranking.query_embedder import QueryEmbedder
-from ranking.ranking_profile import RankingProfile, RankingProfileError, load_profile
-from ranking.relevance_set import (
+from relevance.relevance_set import (
     MAX_RELEVANT,
     build_relevance_set,
     relevance_set_summary,
     write_relevance_set,
 )
-from ranking.representative_stage import DIVERSITY, DiversityAsk, representative_stage
-from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
 from talent_search.cli_support import (
     _backend_or_exit,
     _fail,
@@ -58,14 +66,6 @@ from talent_search.cli_support import (
     out,
     print_table,
 )
-from talent_search.eval_exposure import (
-    changes_table,
-    exposure_changes,
-    exposure_reports,
-    exposure_table,
-    group_attributes,
-)
-from talent_search.eval_report import format_report, plot_deltas
 
 __all__ = ["build_judgments", "eval_command"]
 
@@ -440,7 +440,7 @@ def _diversity_ask_or_exit(value: str | None, settings: TalentSettings) -> Diver
 def _write(
     out_dir: Path, stem: str, data: Mapping[str, Any], comparison: Comparison | None
 ) -> list[tuple[str, Path]]:
-    """The JSON report (the `ranking.evaluation.write_report` layout, plus the run's context and
+    """The JSON report (the `relevance.evaluation.write_report` layout, plus the run's context and
     the baseline) and, with a comparison, the per-query delta plot; timestamped, so a loop of
     runs keeps every report."""
     stem += datetime.now().strftime("-%Y%m%dT%H%M%S")

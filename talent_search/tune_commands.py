@@ -1,7 +1,7 @@
 """`talent-search tune`: search a ranking profile's settings on judged queries, honestly.
 
 Why: hand-tuning weights with sliders finds what looks good on the queries at hand. `tune`
-searches every setting of a base profile (`ranking.tuning`: the space comes from the model, each
+searches every setting of a base profile (`relevance.tuning`: the space comes from the model, each
 setting inside its validated range), estimates by K-fold cross-validation over queries how much
 of the gain holds on queries it was not tuned on, and writes the profile tuned on all queries
 into the user profiles directory, where `eval`, `search`, the API and the workbench find it by
@@ -26,7 +26,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from config.settings import TalentSettings
-from ranking.evaluation import METRICS, Judgments
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import (
     PROFILES_DIR,
@@ -36,18 +35,15 @@ from ranking.ranking_profile import (
     TuningRecord,
 )
 from ranking.talent_searcher import SearchError, SearchPlan, SearchQuery, TalentSearcher
-from ranking.tuning import (
-    CachedEvaluator,
-    Parameter,
-    TrialEvent,
-    TuningError,
-    TuningResult,
-    cross_validate,
-    plot_tuning,
-    search_space,
-    stratified_folds,
-    tuned_profile,
-)
+from relevance.errors import TuningError
+from relevance.evaluation import METRICS, Judgments
+from relevance.tuning.cross_validation import TuningResult, cross_validate
+from relevance.tuning.evaluator import CachedEvaluator
+from relevance.tuning.folds import stratified_folds
+from relevance.tuning.grid import Parameter
+from relevance.tuning.space import search_space
+from relevance.tuning.study import TrialEvent, tuned_profile
+from relevance.tuning_plot import plot_tuning
 from talent_search.cli_support import (
     _backend_or_exit,
     _fail,
@@ -387,7 +383,7 @@ def tune_command(
                 "second pass when no past job post speaks) is not in its figures[/]"
             )
 
-        evaluator = CachedEvaluator(plan, searcher._msearch, judgments, metric)
+        evaluator = CachedEvaluator(plan, searcher.run_bodies, judgments, metric)
         fusion = sum(p.level == "fusion" for p in space)
         out.print(
             f"{len(judgments)} queries in {len(set(judgments.families.values()))} families, "

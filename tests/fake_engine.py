@@ -9,9 +9,9 @@ import hashlib
 import json
 from typing import Any
 
-from ranking.evaluation import Judgment, Judgments
 from ranking.ranking_profile import RankingProfile
 from ranking.talent_searcher import SearchPlan, rank_responses
+from relevance.evaluation import Judgment, Judgments
 
 BADGES = ["expert_vetted", "top_rated_plus", "top_rated", "rising_talent", None]
 

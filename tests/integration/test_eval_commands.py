@@ -17,12 +17,12 @@ from typer.testing import CliRunner
 
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.demo_corpus import generate_profiles
-from ranking.evaluation import METRICS, load_judgments
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
-from ranking.relevance_set import FAMILIES
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchQuery, TalentSearcher
+from relevance.evaluation import METRICS, load_judgments
+from relevance.relevance_set import FAMILIES
 from talent_search import cli, index_commands
 from tests.factories import certification, fake_encode, profile, write_jsonl
 
@@ -131,7 +131,7 @@ def test_eval_compare_writes_report_and_plot(env: Path) -> None:
         assert summary["wins"] + summary["losses"] + summary["ties"] == 4
     assert data["comparison"]["metric"] == "ndcg@10"
     # "python": bm25 ranks the judged py-1, py-2 first; a delta is candidate minus baseline
-    # (which side wins is ranking/evaluation.py's unit tests' business, not this corpus's)
+    # (which side wins is relevance/evaluation.py's unit tests' business, not this corpus's)
     python = next(d for d in data["comparison"]["deltas"] if d["query"] == "python")
     assert python["baseline"] == 1.0
     assert python["delta"] == pytest.approx(python["candidate"] - python["baseline"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from domain.skill_vocabulary import SkillVocabulary
 from indexer.demo_corpus import generate_profiles, write_demo_corpus
-from ranking.relevance_set import build_relevance_set, write_relevance_set
+from relevance.relevance_set import build_relevance_set, write_relevance_set
 from tests.integration.hash_seed import run_with_another_hash_seed
 
 
@@ -34,7 +34,7 @@ def test_the_relevance_set_does_not_depend_on_the_hash_seed(tmp_path: Path) -> N
         "import sys\n"
         "from indexer.demo_corpus import generate_profiles\n"
         "from domain.skill_vocabulary import SkillVocabulary\n"
-        "from ranking.relevance_set import build_relevance_set, write_relevance_set\n"
+        "from relevance.relevance_set import build_relevance_set, write_relevance_set\n"
         "rows = build_relevance_set(generate_profiles(400), SkillVocabulary.load_default())\n"
         "write_relevance_set(sys.argv[1], rows)\n"
     )
@@ -50,7 +50,9 @@ def test_the_relevance_set_does_not_depend_on_the_hash_seed(tmp_path: Path) -> N
 TUNE_SCRIPT = """\
 import json, sys
 from ranking.ranking_profile import RankingProfile
-from ranking.tuning import CachedEvaluator, cross_validate, search_space
+from relevance.tuning.cross_validation import cross_validate
+from relevance.tuning.evaluator import CachedEvaluator
+from relevance.tuning.space import search_space
 from tests.fake_engine import FakeEngine, fake_judgments
 engine = FakeEngine()
 judgments = fake_judgments(engine)

@@ -18,9 +18,9 @@ from osmem_server import OsmemServer
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from config.settings import TalentSettings
-from ranking import exposure
-from ranking.evaluation import ndcg_at_k
 from ranking.ranking_profile import RankingProfile, load_profile
+from relevance import exposure
+from relevance.evaluation import ndcg_at_k
 from tests.factories import profile
 from tests.integration.api_support import COUNTING, corpus, indexed_clone, make_app
 from tests.integration.servers import served_over_http
@@ -555,7 +555,7 @@ def test_moving_a_workbench_slider_reorders_that_side_and_updates_ndcg(
     expect(page.locator("#side-b .hit .delta").first).to_have_text("=")
     ratings = {"cert-ok": 3, "cert-ca": 2, "go-ev": 0, "react-1": 0}
     assert ndcg_shown(page, "a") == pytest.approx(ndcg_at_k(before, ratings))
-    # badge exposure over the hits shown, as `talent-search eval` computes it (ranking.exposure)
+    # badge exposure over the hits shown, as `talent-search eval` computes it (relevance.exposure)
     shown = page.request.get(
         base_url + "/v1/search",
         params={"q": "developer", "size": 20},

@@ -16,13 +16,13 @@ from domain.skill_vocabulary import SkillVocabulary
 from indexer.document_builder import DocumentBuilder
 from indexer.indexing_run import run_index
 from indexer.skill_embeddings import EmbeddingCache
-from ranking.evaluation import Judgment, Judgments
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
 from ranking.talent_searcher import SearchError, SearchQuery, TalentSearcher
-from ranking.tuning import CachedEvaluator
+from relevance.evaluation import Judgment, Judgments
+from relevance.tuning.evaluator import CachedEvaluator
 from tests.factories import certification, fake_encode, profile, write_jsonl
 from tests.integration.conftest import Engine
 
@@ -353,7 +353,7 @@ def test_a_job_title_query_ranks_with_its_query_class_settings(
     judgments = Judgments.from_rows(Judgment(q, "bookkeeper", 1, "f") for q in queries)
     evaluator = CachedEvaluator(
         lambda text, ranking: reading_searcher.plan(SearchQuery(text), ranking),
-        reading_searcher._msearch,
+        reading_searcher.run_bodies,
         judgments,
     )
     for ranking in (classed, lexical_off):

@@ -18,7 +18,6 @@ import yaml
 from opensearchpy import OpenSearch
 from typer.testing import CliRunner
 
-from ranking.evaluation import Judgment, Judgments
 from ranking.ranking_profile import (
     PROFILES_DIR,
     RankingProfile,
@@ -26,7 +25,9 @@ from ranking.ranking_profile import (
     load_profile,
 )
 from ranking.talent_searcher import SearchQuery, TalentSearcher
-from ranking.tuning import CachedEvaluator, nested
+from relevance.evaluation import Judgment, Judgments
+from relevance.tuning.evaluator import CachedEvaluator
+from relevance.tuning.space import nested
 from tests.factories import fake_encode, profile
 from tests.integration.api_support import ENGINEER, Dataset, dataset_api, indexed_dataset
 
@@ -210,7 +211,7 @@ def test_cached_trials_rank_as_the_engine_search_does(
     )
     evaluator = CachedEvaluator(
         lambda text, ranking: searcher.plan(SearchQuery(text), ranking),
-        searcher._msearch,
+        searcher.run_bodies,
         judgments,
     )
     profiles = [

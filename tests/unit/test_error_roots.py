@@ -30,6 +30,7 @@ from indexer.errors import IndexerError
 from mappings.errors import IndexContractError
 from query_api.errors import QueryApiError
 from ranking.errors import RankingError
+from relevance.errors import RelevanceError
 from talent_search.errors import CliError
 
 ROOTS: dict[str, type[Exception]] = {
@@ -37,6 +38,7 @@ ROOTS: dict[str, type[Exception]] = {
     "mappings": IndexContractError,
     "indexer": IndexerError,
     "ranking": RankingError,
+    "relevance": RelevanceError,
     "query_api": QueryApiError,
     "talent_search": CliError,
 }
@@ -55,10 +57,6 @@ LIBRARY_CONTROL_FLOW: tuple[type[BaseException], ...] = (
 # other changes of the issue); remove an entry once its module raises only its root.
 PENDING = {
     "indexer.demo_corpus",
-    "ranking.evaluation",
-    "ranking.relevance_set",
-    "ranking.skill_matcher",
-    "ranking.tuning",
 }
 
 VALIDATOR_DECORATORS = {"field_validator", "model_validator"}

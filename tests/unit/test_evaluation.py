@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.table import Table
 
-from ranking.evaluation import (
+from relevance.eval_report import format_report, plot_deltas
+from relevance.evaluation import (
     METRICS,
     Judgment,
     Judgments,
@@ -27,7 +28,6 @@ from ranking.evaluation import (
     save_judgments,
     write_report,
 )
-from talent_search.eval_report import format_report, plot_deltas
 
 LOG2_3 = math.log2(3)
 LOG2_5 = math.log2(5)

@@ -1,4 +1,4 @@
-"""Exposure measures (ranking.exposure): the paper's formulas on worked examples, and that a
+"""Exposure measures (relevance.exposure): the paper's formulas on worked examples, and that a
 representative re-ranking is what the measure calls representative."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ranking.exposure import (
+from ranking.representative import represent
+from relevance.exposure import (
     desired_shares,
     exposure_report,
     is_representative,
@@ -16,7 +17,6 @@ from ranking.exposure import (
     query_exposure,
     skew_at_k,
 )
-from ranking.representative import represent
 
 
 def test_skew_is_the_log_ratio_of_the_top_k_share_to_the_desired_share() -> None:

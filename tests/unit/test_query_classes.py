@@ -14,15 +14,10 @@ from ranking.ranking_profile import (
     SkillLeg,
     load_profile,
 )
-from ranking.tuning import (
-    TuningError,
-    is_fusion_only,
-    nested,
-    planning_profile,
-    request_key,
-    search_space,
-    tuned_profile,
-)
+from relevance.errors import TuningError
+from relevance.tuning.evaluator import planning_profile, request_key
+from relevance.tuning.space import is_fusion_only, nested, search_space
+from relevance.tuning.study import tuned_profile
 
 BASE = RankingProfile(name="base", version=1)
 CLASSED = BASE.with_overrides(

@@ -10,8 +10,8 @@ import pytest
 
 from domain.skill_vocabulary import SkillVocabulary, normalise_skill
 from indexer.demo_corpus import generate_profiles
-from ranking.evaluation import Judgment, evaluate, load_judgments
-from ranking.relevance_set import (
+from relevance.evaluation import Judgment, evaluate, load_judgments
+from relevance.relevance_set import (
     FAMILIES,
     MAX_RELEVANT,
     build_relevance_set,

@@ -1,4 +1,4 @@
-"""Automatic tuning (`ranking.tuning`), the pure parts: no server, no model.
+"""Automatic tuning (`relevance.tuning`), the pure parts: no server, no model.
 
 The search space read from the model, grids that never leave the validated ranges, stratified
 folds, the cached evaluation against a fake engine (equal to planning and fusing every trial
@@ -15,28 +15,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field
 
-from ranking.evaluation import Judgment, Judgments
-from ranking.ranking_profile import BADGE_ORDER, Legs, RankingProfile
-from ranking.tuning import (
+from ranking.profile_settings import Setting
+from ranking.profile_settings import settings as profile_settings
+from ranking.ranking_profile import BADGE_ORDER, Legs, RankingProfile, Stage
+from relevance.errors import TuningError
+from relevance.evaluation import Judgment, Judgments
+from relevance.tuning.cross_validation import cross_validate
+from relevance.tuning.evaluator import CachedEvaluator, request_key
+from relevance.tuning.folds import stratified_folds
+from relevance.tuning.grid import FUSION_STEPS, REQUEST_STEPS, Parameter, grid_parameter
+from relevance.tuning.sampler import best_index
+from relevance.tuning.space import (
     DEFAULT_EXCLUDED,
-    FUSION_STEPS,
     METADATA,
-    REQUEST_STEPS,
-    CachedEvaluator,
-    FieldSpec,
-    Parameter,
-    TuningError,
-    cross_validate,
-    grid_parameter,
     is_fusion_only,
     keep_badge_order,
     nested,
-    profile_fields,
-    request_key,
     search_space,
-    stratified_folds,
-    study,
 )
+from relevance.tuning.study import study
 from tests.fake_engine import FakeEngine, fake_judgments
 
 BASE = RankingProfile(name="base", version=1)
@@ -48,7 +45,7 @@ BASE = RankingProfile(name="base", version=1)
 
 
 def _searchable(model: type[RankingProfile] = RankingProfile) -> set[str]:
-    return {s.path for s in profile_fields(model) if s.kind != "fixed"}
+    return {s.path for s in profile_settings(model, metadata=True) if s.kind != "fixed"}
 
 
 def test_the_default_space_is_every_searchable_field_but_metadata_window_and_query() -> None:
@@ -106,10 +103,13 @@ def test_a_new_field_of_the_model_is_searched_and_taken_for_a_request_setting() 
         search_space(_Grown(name="grown", version=1), ["unbounded"])
 
 
-def test_fusion_only_is_a_small_explicit_set() -> None:
+def test_fusion_parameters_are_the_models_fusion_stage_settings() -> None:
     fusion = {p.path for p in search_space(BASE) if p.level == "fusion"}
+    fusion_stage = {s.path for s in profile_settings() if s.stage is Stage.FUSION}
+    assert fusion == {p.path for p in search_space(BASE) if p.path in fusion_stage}
     assert {"legs.lexical.weight", "legs.skill.weight", "normalisation", "rrf_k"} <= fusion
-    assert {"badges.expert_vetted", "jss_prior.weight", "jss_prior.pivot"} <= fusion
+    assert {"badges.expert_vetted", "jss_prior.weight", "legs.skill.full_score"} <= fusion
+    assert "jss_prior.pivot" not in fusion  # a browse sorts a missing JSS at the pivot
     for path in ("legs.skill.top_k_skills", "legs.skill.tie_breaker", "legs.skill.min_similarity"):
         assert not is_fusion_only(path)
     assert not is_fusion_only("window") and not is_fusion_only("anything.new")
@@ -163,7 +163,7 @@ def test_every_grid_point_of_the_model_validates() -> None:
 
 
 @st.composite
-def _fields(draw: st.DrawFn) -> tuple[FieldSpec, float]:
+def _fields(draw: st.DrawFn) -> tuple[Setting, float]:
     integer = draw(st.booleans())
     if integer:
         low = draw(st.integers(-1000, 1000))
@@ -181,11 +181,11 @@ def _fields(draw: st.DrawFn) -> tuple[FieldSpec, float]:
             draw(st.floats(low, high, exclude_min=low_strict, exclude_max=high_strict)), digits
         )
         kind = "float"
-    spec = FieldSpec("x", kind, float(low), float(high), low_strict, high_strict)  # type: ignore[arg-type]
+    spec = Setting("x", kind, None, None, "", float(low), float(high), low_strict, high_strict)  # type: ignore[arg-type]
     return spec, base
 
 
-def _inside(spec: FieldSpec, value: float) -> bool:
+def _inside(spec: Setting, value: float) -> bool:
     assert spec.low is not None and spec.high is not None
     above = value > spec.low if spec.low_strict else value >= spec.low
     below = value < spec.high if spec.high_strict else value <= spec.high
@@ -194,9 +194,7 @@ def _inside(spec: FieldSpec, value: float) -> bool:
 
 @settings(max_examples=300, deadline=None)
 @given(_fields(), st.sampled_from(["fusion", "request"]))
-def test_a_grid_never_leaves_its_validated_range(
-    drawn: tuple[FieldSpec, float], level: str
-) -> None:
+def test_a_grid_never_leaves_its_validated_range(drawn: tuple[Setting, float], level: str) -> None:
     spec, base = drawn
     if not _inside(spec, base):  # rounding pushed the drawn base out: not a valid profile
         return
@@ -316,6 +314,25 @@ def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
         assert evaluator.mean(reverted, judgments.queries) < result.best_score
     # engine trials are spread: a quarter may sample request settings, the rest keep the best's
     assert sum(t.request_sampled for t in result.trials) == 1 + 39 // 4
+
+
+def test_a_trial_moves_only_its_slots_kind_of_setting_and_holds_the_rest_at_the_best() -> None:
+    """The sampler (`BlockSampler`): after the base, a request slot moves request settings only
+    and every other trial fusion settings only; what a trial does not move keeps the values of
+    the best trial before it."""
+    engine = FakeEngine()
+    judgments = fake_judgments(engine)
+    evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
+    space = search_space(BASE, badge_policy=False)
+    level = {p.path: p.level for p in space}
+    assert set(level.values()) == {"request", "fusion"}
+    result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5, badge_policy=False)
+    trials = result.trials
+    for number in range(1, len(trials)):
+        held = trials[best_index([t.score for t in trials[:number]])].values
+        moved = {p for p, value in trials[number].values.items() if value != held[p]}
+        kind = "request" if trials[number].request_sampled else "fusion"
+        assert {level[p] for p in moved} <= {kind}, (number, moved)
 
 
 def _badges(values: dict[str, Any]) -> list[float]:

@@ -2,7 +2,7 @@
 
 Why: nDCG says whether the relevant profiles come first; it cannot say that a group (Rising
 Talent, Diversity-Certified businesses) vanished from the first page. Pure, like
-`ranking.evaluation`: a run (query -> ranked ids) and each profile's attribute value in, plain
+`relevance.evaluation`: a run (query -> ranked ids) and each profile's attribute value in, plain
 numbers out. The measures (docs/evaluation.md gives the formulas and sources):
 
 * desired distribution ``p_v``: the share of value ``v`` among the first ``pool`` (50) results

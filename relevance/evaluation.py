@@ -33,11 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from relevance.errors import EvaluationError
+
 __all__ = [
     "DEFAULT_FAMILY",
     "MAX_RATING",
     "METRICS",
     "RELEVANT_RATING_THRESHOLD",
+    "TIE_EPS",
     "Comparison",
     "EvalReport",
     "Judgment",
@@ -58,6 +61,8 @@ __all__ = [
 RELEVANT_RATING_THRESHOLD: Final = 1
 MAX_RATING: Final = 3
 DEFAULT_FAMILY: Final = "all"
+#: Two scores closer than this tie (`compare`'s default; the tuner counts ties with it too).
+TIE_EPS: Final = 1e-9
 #: The metrics `evaluate` computes, by report name: (function name, k).
 METRICS: Final[dict[str, tuple[str, int]]] = {
     "ndcg@10": ("ndcg", 10),
@@ -106,13 +111,13 @@ class Judgments:
             _check_row(row, where)
             family = families.setdefault(row.query, row.family)
             if family != row.family:
-                raise ValueError(
+                raise EvaluationError(
                     f"{where}: column 'family': query {row.query!r} is already in family "
                     f"{family!r}, not {row.family!r}"
                 )
             docs = ratings.setdefault(row.query, {})
             if row.docid in docs:
-                raise ValueError(
+                raise EvaluationError(
                     f"{where}: column 'docid': {row.docid!r} is rated twice for {row.query!r}"
                 )
             docs[row.docid] = row.rating
@@ -136,32 +141,38 @@ class Judgments:
 def _check_row(row: Judgment, where: str) -> None:
     for column, value in (("query", row.query), ("docid", row.docid), ("family", row.family)):
         if not value.strip():
-            raise ValueError(f"{where}: column {column!r}: must not be blank")
+            raise EvaluationError(f"{where}: column {column!r}: must not be blank")
         if value != value.strip():
             # The CSV reader strips cells, so such a key would not survive a round trip.
-            raise ValueError(f"{where}: column {column!r}: must not start or end with whitespace")
+            raise EvaluationError(
+                f"{where}: column {column!r}: must not start or end with whitespace"
+            )
     if isinstance(row.rating, bool) or not isinstance(row.rating, int):
-        raise ValueError(f"{where}: column 'rating': expected an integer, got {row.rating!r}")
+        raise EvaluationError(f"{where}: column 'rating': expected an integer, got {row.rating!r}")
     if not 0 <= row.rating <= MAX_RATING:
-        raise ValueError(f"{where}: column 'rating': must be 0..{MAX_RATING}, got {row.rating}")
+        raise EvaluationError(
+            f"{where}: column 'rating': must be 0..{MAX_RATING}, got {row.rating}"
+        )
 
 
 def load_judgments(path: str | Path) -> Judgments:
     """Read a Quepid ratings CSV (``query,docid,rating``, optional ``family``).
 
-    Other columns are ignored, as Quepid does. A bad row raises ValueError naming the file, the
-    line and the column, so a hand-edited file is easy to fix.
+    Other columns are ignored, as Quepid does. A bad row raises EvaluationError (a ValueError)
+    naming the file, the line and the column, so a hand-edited file is easy to fix.
     """
     path = Path(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
-            raise ValueError(f"{path}: line 1: empty file, expected header {','.join(_HEADER)}")
+            raise EvaluationError(
+                f"{path}: line 1: empty file, expected header {','.join(_HEADER)}"
+            )
         names = [name.strip().lower() for name in header]
         for column in _HEADER:
             if column not in names:
-                raise ValueError(f"{path}: line 1: missing column {column!r}")
+                raise EvaluationError(f"{path}: line 1: missing column {column!r}")
         q_col, d_col, r_col = (names.index(column) for column in _HEADER)
         f_col = names.index(_FAMILY_COLUMN) if _FAMILY_COLUMN in names else None
         needed = 1 + max(q_col, d_col, r_col, -1 if f_col is None else f_col)
@@ -173,12 +184,12 @@ def load_judgments(path: str | Path) -> Judgments:
                 continue
             where = f"{path}: line {start}"
             if len(record) < needed:
-                raise ValueError(f"{where}: expected {needed} columns, got {len(record)}")
+                raise EvaluationError(f"{where}: expected {needed} columns, got {len(record)}")
             text = record[r_col].strip()
             try:
                 rating = int(text)
             except ValueError:
-                raise ValueError(
+                raise EvaluationError(
                     f"{where}: column 'rating': expected an integer 0..{MAX_RATING}, got {text!r}"
                 ) from None
             family = record[f_col].strip() if f_col is not None else DEFAULT_FAMILY
@@ -217,7 +228,7 @@ def save_judgments(
 def _hits(ranked: Sequence[str], k: int) -> list[str]:
     """The top `k` distinct ids: a search engine never returns one document twice."""
     if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+        raise EvaluationError(f"k must be >= 1, got {k}")
     return list(dict.fromkeys(ranked))[:k]
 
 
@@ -366,7 +377,7 @@ def evaluate(
     if not isinstance(judgments, Judgments):
         judgments = Judgments.from_rows(judgments)
     if not judgments.ratings:
-        raise ValueError("no judged queries to evaluate")
+        raise EvaluationError("no judged queries to evaluate")
     results: list[QueryResult] = []
     for query, ratings in judgments.ratings.items():
         ranked = run.get(query)
@@ -468,7 +479,7 @@ class Comparison:
 
 
 def compare(
-    a: EvalReport, b: EvalReport, metric: str = "ndcg@10", tie_eps: float = 1e-9
+    a: EvalReport, b: EvalReport, metric: str = "ndcg@10", tie_eps: float = TIE_EPS
 ) -> Comparison:
     """Per-query wins (b better by more than `tie_eps`), losses and ties of `b` against `a`.
 
@@ -476,9 +487,9 @@ def compare(
     compared queries, so they can differ from each report's own overall mean.
     """
     if metric not in METRICS:
-        raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
+        raise EvaluationError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
     if tie_eps < 0:
-        raise ValueError(f"tie_eps must be >= 0, got {tie_eps}")
+        raise EvaluationError(f"tie_eps must be >= 0, got {tie_eps}")
     left, right = a.by_query(), b.by_query()
     deltas = [
         QueryDelta(query, result.family, result.metrics[metric], right[query].metrics[metric])
@@ -505,7 +516,7 @@ def compare(
 
 
 # --------------------------------------------------------------------------------------------
-# Output: JSON (the terminal table and the PNG are the CLI's: talent_search/eval_report.py)
+# Output: JSON (the terminal table and the PNG: relevance/eval_report.py)
 # --------------------------------------------------------------------------------------------
 
 

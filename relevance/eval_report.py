@@ -1,7 +1,8 @@
 """How `talent-search eval` shows an evaluation: the terminal table and the PNG of deltas.
 
-Why in the CLI: `ranking.evaluation` computes the metrics and comparisons as plain data, and is
-pure; drawing them (rich, matplotlib) is presentation, which only the command needs.
+Why apart from `relevance.evaluation`: that module computes the metrics and comparisons as
+plain data, and is pure; drawing them (rich, matplotlib) is presentation, which only the
+command needs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from ranking.evaluation import DEFAULT_FAMILY, METRICS, Comparison, EvalReport
+from relevance.evaluation import DEFAULT_FAMILY, METRICS, Comparison, EvalReport
 
 __all__ = ["format_report", "plot_deltas"]
 

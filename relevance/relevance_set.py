@@ -40,7 +40,8 @@ from typing import Any, Final
 
 from domain import taxonomy_files
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
-from ranking.evaluation import Judgment, save_judgments
+from relevance.errors import RelevanceSetError
+from relevance.evaluation import Judgment, save_judgments
 
 __all__ = [
     "FAMILIES",
@@ -218,10 +219,10 @@ def _read_profiles(profiles: Iterable[Mapping[str, Any]], canon: _Canonicaliser)
     seen: set[str] = set()
     for number, raw in enumerate(profiles, start=1):
         if not raw.get("id"):
-            raise ValueError(f"profile {number} has no id")
+            raise RelevanceSetError(f"profile {number} has no id")
         profile_id = str(raw["id"])
         if profile_id in seen:
-            raise ValueError(f"duplicate profile id {profile_id!r}")
+            raise RelevanceSetError(f"duplicate profile id {profile_id!r}")
         seen.add(profile_id)
         skills: dict[str, str] = {}
         for name in raw.get("skills") or ():
@@ -391,9 +392,11 @@ def build_relevance_set(
     rating first. The vocabulary is only read (``expansions``), never taught.
     """
     if max_queries_per_family < 0:
-        raise ValueError(f"max_queries_per_family must be >= 0, got {max_queries_per_family}")
+        raise RelevanceSetError(
+            f"max_queries_per_family must be >= 0, got {max_queries_per_family}"
+        )
     if max_relevant < 1:
-        raise ValueError(f"max_relevant must be >= 1, got {max_relevant}")
+        raise RelevanceSetError(f"max_relevant must be >= 1, got {max_relevant}")
     canon = _Canonicaliser(vocabulary)
     corpus = _read_profiles(profiles, canon)
     holders: dict[str, list[_Profile]] = {}

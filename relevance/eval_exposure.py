@@ -1,6 +1,6 @@
 """Exposure in `talent-search eval`: the groups an evaluation may see, and how it shows them.
 
-Why a module of its own: `ranking.exposure` computes the measures from plain data; this reads
+Why a module of its own: `relevance.exposure` computes the measures from plain data; this reads
 each ranked or judged profile's groups from the index and draws the tables. Badges are public,
 so every evaluation reports them. Certification is reported only in an enterprise-context
 evaluation (`--enterprise`, or `--representative`), by the rule of the enterprise badge
@@ -16,9 +16,9 @@ from typing import Final
 from opensearchpy import OpenSearch
 from rich.table import Table
 
-from ranking.evaluation import Judgments
-from ranking.exposure import NO_VALUE, SKEW_TOLERANCE, TOP_K, ExposureReport, exposure_report
 from ranking.search_filters import GRANTS_FIELD, counting_categories
+from relevance.evaluation import Judgments
+from relevance.exposure import NO_VALUE, SKEW_TOLERANCE, TOP_K, ExposureReport, exposure_report
 
 BADGE: Final = "badge"
 CERTIFICATION: Final = "certification"
