@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.badges import Badge
 from domain.diversity import DiversityCategory
 from query_api.api_keys import Tier
-from ranking.ranking_profile import QueryClass, RankingProfile
+from ranking.query_classes import QueryClass
+from ranking.ranking_profile import RankingProfile
 
 
 class _Strict(BaseModel):

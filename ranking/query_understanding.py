@@ -30,7 +30,7 @@ from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from domain.taxonomy_files import onet_occupations
 from ranking.job_post_evidence import JobPostEvidence
 from ranking.job_titles import TitleMatch
-from ranking.ranking_profile import QueryClass
+from ranking.query_classes import QueryClass
 
 __all__ = [
     "FILLER_WORDS",

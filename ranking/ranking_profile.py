@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import Annotated, Any, Final, Literal
 
 import yaml
 from pydantic import (
@@ -33,6 +33,7 @@ from pydantic import (
 
 from domain.badges import Badge
 from ranking.errors import RankingError
+from ranking.query_classes import CLASS_SETTINGS, QueryClass
 
 PROFILES_DIR = Path(__file__).with_name("profiles")
 # A profile's name is its file name, in a search's `ranking_profile` and in an export: one rule.
@@ -403,18 +404,6 @@ class TuningRecord(_Frozen):
     cv_ties: Annotated[int, Field(ge=0)]
     parameters: tuple[str, ...]  # the searched settings
     tuned_at: str  # ISO 8601
-
-
-#: Kinds of query that may rank with their own settings (`RankingProfile.query_classes`), as
-#: `QueryUnderstanding.query_class` names them: `job_title`, an O*NET job title that is the
-#: whole query ("Accounts Payable Clerk"), whose relevant profiles are members of an occupation
-#: rather than holders of one skill.
-QueryClass = Literal["job_title"]
-QUERY_CLASSES: Final[tuple[str, ...]] = get_args(QueryClass)
-#: What a query class may set: how the legs retrieve and combine. Not the badges or the JSS
-#: prior (marketplace policy, the same for every query), nor the window or the query reading
-#: (the reading decides the class).
-CLASS_SETTINGS: Final = ("legs", "normalisation", "minmax_top_percentile", "rrf_k")
 
 
 class RankingProfile(_Frozen):

@@ -41,9 +41,10 @@ from ranking.job_post_query import (
 from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import embedded_texts, exact_skill_ids, query_parts, skill_parts
+from ranking.query_classes import QueryClass, query_class_of
 from ranking.query_embedder import QueryEmbedder
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
-from ranking.ranking_profile import QueryClass, QueryReading, RankingProfile
+from ranking.ranking_profile import QueryReading, RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
 from ranking.skill_feedback import SkillCounts, SkillFrequencies, feedback_evidence
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
@@ -559,12 +560,6 @@ def job_weights(profile: RankingProfile) -> dict[SkillRole, float]:
         "nice_to_have": settings.nice_to_have_weight,
         "description": settings.description_weight,
     }
-
-
-def query_class_of(title: TitleMatch | None) -> QueryClass | None:
-    """The query's class (`RankingProfile.query_classes`): `job_title` when an O*NET job title
-    is the whole query, else None (the profile's own settings)."""
-    return "job_title" if title is not None and title.whole_query else None
 
 
 def only_role_words(understanding: QueryUnderstanding) -> bool:

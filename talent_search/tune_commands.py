@@ -26,10 +26,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from config.settings import TalentSettings
+from ranking.query_classes import QUERY_CLASSES
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import (
     PROFILES_DIR,
-    QUERY_CLASSES,
     RankingProfile,
     RankingProfileError,
     TuningRecord,

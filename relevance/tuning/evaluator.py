@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ranking.fusion import FusionInputs, fuse_inputs
-from ranking.ranking_profile import QueryClass, RankingProfile
+from ranking.query_classes import QueryClass
+from ranking.ranking_profile import RankingProfile
 from ranking.talent_searcher import SearchPlan, read_responses
 from relevance.errors import TuningError
 from relevance.evaluation import (

@@ -34,13 +34,8 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from ranking.profile_settings import Setting, settings, stages
-from ranking.ranking_profile import (
-    BADGE_ORDER,
-    QUERY_CLASSES,
-    ClassSettings,
-    RankingProfile,
-    Stage,
-)
+from ranking.query_classes import QUERY_CLASSES
+from ranking.ranking_profile import BADGE_ORDER, ClassSettings, RankingProfile, Stage
 from relevance.errors import TuningError
 from relevance.tuning.grid import Parameter, grid_parameter
 
@@ -92,7 +87,7 @@ def _value_at(profile: BaseModel, path: str) -> Any:
 
 
 def class_fields(classes: Sequence[str]) -> list[Setting]:
-    """The settings each query class may set (`ranking_profile.CLASS_SETTINGS`), as fields
+    """The settings each query class may set (`ranking.query_classes.CLASS_SETTINGS`), as fields
     `query_classes.CLASS.PATH` with the ranges of the profile's own."""
     own = settings(ClassSettings)
     return [

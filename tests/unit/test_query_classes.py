@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from ranking.query_classes import CLASS_SETTINGS, QUERY_CLASSES
 from ranking.ranking_profile import (
-    CLASS_SETTINGS,
-    QUERY_CLASSES,
     RankingProfile,
     RankingProfileError,
     SkillLeg,
