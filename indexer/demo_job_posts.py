@@ -53,7 +53,22 @@ _FIRST_DAY: Final = date(2025, 1, 1).toordinal()
 _DAYS: Final = date(2026, 10, 31).toordinal() - _FIRST_DAY + 1
 _COUNT_WEIGHTS: Final = (12, 20, 22, 18, 12, 9, 7)  # 2..8 tags
 _COUNT_CUM: Final = tuple(sum(_COUNT_WEIGHTS[: i + 1]) for i in range(len(_COUNT_WEIGHTS)))
+_MIN_TAGS: Final = 2
+_TAG_DRAWS: Final = 40  # at most this many draws to fill the tags
 _MAX_ROLE_CHARS: Final = 40
+_ROLE_DRAWS: Final = 3  # draws for a title short enough to be a role
+_MAX_TITLE_NAME_CHARS: Final = 24  # a longer skill name reads badly in a title
+# Title: a family's ask below the first bound, a role template below the second, else a skill
+# template; now and then the skill in a marketplace spelling.
+_ASK_BELOW: Final = 0.5
+_ROLE_BELOW: Final = 0.8
+_MARKETPLACE_SPELLING_SHARE: Final = 0.2
+# Tags after the named skills: a companion below the first bound (when there are some), a
+# family's usual tag below the second, else one of the occupation's skills.
+_COMPANION_BELOW: Final = 0.5
+_FAMILY_TAG_BELOW: Final = 0.88
+_DESCRIPTION_SHARE: Final = 0.65
+_CLOSING_SHARE: Final = 0.5
 _ASK_FIELDS: Final = frozenset({"skill", "a_skill", "task", "business"})
 _ROLE_FIELDS: Final = frozenset({"role", "a_role", "task", "business"})
 
@@ -111,7 +126,8 @@ def _title_name(name: str, title_names: Mapping[str, str]) -> str | None:
     written = title_names.get(name)
     if written is not None:
         return written
-    plain = len(name) <= 24 and name[:1].isupper() and not name.endswith(" software")
+    short = len(name) <= _MAX_TITLE_NAME_CHARS
+    plain = short and name[:1].isupper() and not name.endswith(" software")
     return name if plain else None
 
 
@@ -299,7 +315,7 @@ def _role(rng: random.Random, plan: _Plan) -> tuple[str, tuple[str, ...]]:
     skills it names."""
     occupation = plan.occupation
     chosen = pick(rng, occupation.title_cum)
-    for _ in range(3):
+    for _ in range(_ROLE_DRAWS):
         if len(occupation.titles[chosen]) <= _MAX_ROLE_CHARS:
             break
         chosen = pick(rng, occupation.title_cum)
@@ -314,11 +330,11 @@ def _title(
     role, skill = "", ""
     named: tuple[str, ...] = ()
     roll = rng.random()
-    if roll < 0.5 and plan.asks:
+    if roll < _ASK_BELOW and plan.asks:
         ask = plan.asks[rng.randrange(len(plan.asks))]
         template = ask.template
         named = (choice(rng, ask.skills),) if ask.names_one else ask.skills
-    elif roll < 0.8 or not plan.nameable:
+    elif roll < _ROLE_BELOW or not plan.nameable:
         template = choice(rng, p.role_titles)
         role, named = _role(rng, plan)
     else:
@@ -327,7 +343,8 @@ def _title(
     if named:
         skill = _title_name(named[0], p.title_names) or named[0]
         spelling = p.headlines.get(named[0], skill)
-        if spelling != named[0] and rng.random() < 0.2:  # now and then "Golang", "ReactJS"
+        # now and then "Golang", "ReactJS"
+        if spelling != named[0] and rng.random() < _MARKETPLACE_SPELLING_SHARE:
             skill = spelling
     title = template.format(
         role=role,
@@ -345,20 +362,20 @@ def _title(
 
 def _tags(rng: random.Random, p: _Plans, plan: _Plan, named: tuple[str, ...]) -> list[str]:
     """2-8 tags: the named skills, then companions, the family's usual tags, the occupation's."""
-    wanted = max(len(named), 2 + pick(rng, _COUNT_CUM))
+    wanted = max(len(named), _MIN_TAGS + pick(rng, _COUNT_CUM))
     tags = list(named)
     seen = {tag.casefold() for tag in tags}
     lead = named[0] if named else None
     partners = [s for s in p.companions.get(lead, ()) if s in plan.held] if lead else []
     occupation = plan.occupation
     cum = occupation.skill_cum[plan.lean.get(lead, NO_SKILL) if lead else NO_SKILL]
-    for _ in range(40):
+    for _ in range(_TAG_DRAWS):
         if len(tags) >= wanted:
             break
         roll = rng.random()
-        if partners and roll < 0.5:
+        if partners and roll < _COMPANION_BELOW:
             tag = choice(rng, partners)
-        elif roll < 0.88:
+        elif roll < _FAMILY_TAG_BELOW:
             tag = choice(rng, plan.tags)
         else:
             tag = occupation.skills[pick(rng, cum)]
@@ -373,7 +390,7 @@ def _description(
 ) -> str | None:
     """A short brief about the title's task (if it names one), naming tags as a client writes
     them."""
-    if rng.random() >= 0.65:
+    if rng.random() >= _DESCRIPTION_SHARE:
         return None
     intros = p.intros if task is not None else p.plain_intros
     parts = [choice(rng, intros).format(task=task, business=business)]
@@ -381,7 +398,7 @@ def _description(
     if len(written) >= 2:  # the title's skill first, when it has one
         a, b = written[0], choice(rng, written[1:])
         parts.append(choice(rng, p.skill_sentences).format(a=a, b=b, skills=", ".join(written)))
-    if rng.random() < 0.5:
+    if rng.random() < _CLOSING_SHARE:
         parts.append(choice(rng, p.closings))
     return " ".join(parts)
 
