@@ -47,12 +47,13 @@ OLDEST_DAYS_AGO: Final = 2920
 DAYS_AGO_SKEW: Final = 1.3  # exponent on the uniform draw
 # Job success score: null under a few jobs, else 100 or 100 minus an exponential, floored.
 JSS_MIN_JOBS: Final = 3
+PERFECT_JSS: Final = 100
 PERFECT_JSS_SHARE: Final = 0.25
 JSS_SHORTFALL_MEAN: Final = 7
 JSS_FLOOR: Final = 40
 # Hourly rate: log-normal around a base, scaled by occupation and country, a little higher with
 # experience; clipped; from $20, rounded to $5 for a share.
-RATE_BASE: Final = 32.0
+RATE_BASE: Final = 32.0  # the median lands about $35 once experience and country count
 RATE_SIGMA: Final = 0.55
 RATE_PER_LOG_JOBS: Final = 0.05
 MIN_RATE: Final = 5.0
@@ -123,9 +124,9 @@ def activity(
             days_ago = shortest + int((OLDEST_DAYS_AGO - shortest) * rng.random() ** DAYS_AGO_SKEW)
     jss: int | None = None
     if jobs >= JSS_MIN_JOBS:
-        jss = 100
+        jss = PERFECT_JSS
         if rng.random() >= PERFECT_JSS_SHARE:
-            jss = max(JSS_FLOOR, round(100 - rng.expovariate(1 / JSS_SHORTFALL_MEAN)))
+            jss = max(JSS_FLOOR, round(PERFECT_JSS - rng.expovariate(1 / JSS_SHORTFALL_MEAN)))
     rate = (
         RATE_BASE
         * occupation_rate

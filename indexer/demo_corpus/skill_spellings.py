@@ -7,7 +7,9 @@ From the spec (``indexer/demo_corpus/__init__.py``):
   the skill's name or spellings as whole words, case- and punctuation-insensitive ("React.js"
   and "ReactJS" are "react", ".NET" is "net"), the longest match winning; a technology O*NET
   lists only for other occupations counts too ("HRIS Analyst"), a few false friends do not
-  (``not_in_titles`` in ``skills.yaml``: "Front Desk", "Route").
+  (``not_in_titles`` in ``skills.yaml``: "Front Desk", "Route"). About a third of the
+  development profiles have one (a tenth of all profiles). Such a profile always holds the skill
+  (listed first, under its own name), its other skills lean to it, and its overview names it.
 * About 1 O*NET skill in 10 (never the title skill) is written as an alias or variant spelling
   (``ReactJS``, ``CSS``, ``Photoshop``, ``golang``, lower case...), from a small curated table,
   GitHub Linguist aliases and a few mechanical rules, so that skill canonicalisation has work
