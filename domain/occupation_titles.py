@@ -71,6 +71,25 @@ def alternate_titles_by_occupation() -> Mapping[str, tuple[str, ...]]:
     return {code: tuple(names) for code, names in titles.items()}
 
 
+@cache
+def alternate_title_occupations() -> Mapping[str, frozenset[str]]:
+    """`title_key` of every alternate title, as O*NET writes it and as people write it
+    (`clean_title`) -> its occupations: which occupation a profile's title names, for the
+    development relevance set.
+
+    Narrower than the index's table (`OccupationTitles`, which also holds the occupation titles
+    and each half of "UI Designer (User Interface Designer)"): the relevance set's judgments were
+    built with this one, and reading profiles with the index's table changes some of them.
+    """
+    index: dict[str, set[str]] = {}
+    for row in alternate_titles():
+        for title in (row.title, clean_title(row.title)):
+            key = title_key(title) if title.strip() else ""
+            if key:
+                index.setdefault(key, set()).add(row.code)
+    return {key: frozenset(codes) for key, codes in index.items()}
+
+
 class OccupationTitles:
     """O*NET occupation and alternate titles to occupation codes."""
 

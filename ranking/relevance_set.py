@@ -39,7 +39,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from domain import taxonomy_files
-from domain.occupation_titles import alternate_titles_by_occupation, clean_title, title_key
+from domain.occupation_titles import (
+    alternate_title_occupations,
+    alternate_titles_by_occupation,
+    title_key,
+)
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from ranking.evaluation import Judgment, save_judgments
 
@@ -80,18 +84,6 @@ def _esco_alternatives() -> tuple[tuple[str, tuple[str, ...]], ...]:
         )
         for concept in ordered
     )
-
-
-@cache
-def _title_index() -> dict[str, frozenset[str]]:
-    """Alternate title key (`title_key`, as given and as people write it) -> occupation codes."""
-    index: dict[str, set[str]] = {}
-    for row in taxonomy_files.alternate_titles():
-        for title in (row.title, clean_title(row.title)):
-            key = title_key(title) if title.strip() else ""
-            if key:
-                index.setdefault(key, set()).add(row.code)
-    return {key: frozenset(codes) for key, codes in index.items()}
 
 
 @cache
@@ -197,7 +189,7 @@ def _occupation_of(candidates: set[str], skills: Iterable[str], canon: _Canonica
 
 
 def _read_profiles(profiles: Iterable[Mapping[str, Any]], canon: _Canonicaliser) -> list[_Profile]:
-    index = _title_index()
+    index = alternate_title_occupations()
     out: list[_Profile] = []
     seen: set[str] = set()
     for number, raw in enumerate(profiles, start=1):
@@ -301,7 +293,7 @@ def _onet_title_candidates(
     for profile in profiles:
         used_grams.update(profile.title_grams)
         used_segments.update(profile.title_segments)
-    index = _title_index()
+    index = alternate_title_occupations()
     titles = alternate_titles_by_occupation()
     queries = []
     for code in sorted(members):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.occupation_titles import (
     OccupationTitles,
+    alternate_title_occupations,
     alternate_titles_by_occupation,
     clean_title,
     title_key,
@@ -42,9 +43,10 @@ def test_titles_are_read_as_people_write_them() -> None:
         assert all(name and "(" not in name for name in names), code
 
 
-def test_the_index_reads_every_o_net_title_of_the_demo_corpus_as_its_occupation() -> None:
-    """A demo profile titled with an O*NET title carries that occupation in the index; only the
-    marketplace titles O*NET lacks ("Shopify Developer") may name none."""
+def test_the_index_and_the_relevance_set_read_every_o_net_title_of_the_demo_corpus_alike() -> None:
+    """A demo profile titled with an O*NET title carries that occupation in the index and in
+    the relevance set; only the marketplace titles O*NET lacks ("Shopify Developer") may name
+    none."""
     index = OccupationTitles.from_taxonomy()
     extra = {
         str(title)
@@ -57,3 +59,4 @@ def test_the_index_reads_every_o_net_title_of_the_demo_corpus_as_its_occupation(
             assert title in onet or title in extra, title
             if title in onet:
                 assert occupation.code in index.occupations_of(title_key(title)), title
+                assert occupation.code in alternate_title_occupations()[title_key(title)], title
