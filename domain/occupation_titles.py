@@ -9,26 +9,32 @@ read the occupation's technologies (`ranking.job_titles`). One finder for both s
 `domain.skill_mentions` is for skills. Pure: no server, no model.
 
 A title is the longest run of words (at most `MAX_TITLE_WORDS`) equal to an O*NET occupation or
-alternate title, with the skill vocabulary's normalisation ("React.js" = "reactjs" = "react"). It
-is at least two words, or one word that is not a role word ("Bookkeeper" is a title, "Developer"
-is not). A title inside the name of a skill the text names is part of that name, not a job
-("Server" in "Microsoft SQL Server", "Acrobat" in "Adobe Acrobat").
+alternate title, with the skill vocabulary's normalisation and its ".js" rule ("React.js" =
+"reactjs" = "react": `title_key`). It is at least two words, or one word that is not a role word
+("Bookkeeper" is a title, "Developer" is not). A title inside the name of a skill the text names
+is part of that name, not a job ("Server" in "Microsoft SQL Server", "Acrobat" in "Adobe
+Acrobat").
+
+This module is also the one reader of O*NET's alternate titles as people write them
+(`alternate_titles_by_occupation`: "Software Developer (Applications)" -> "Software Developer"),
+which the demo corpus draws its profile titles from and the development relevance set its
+``onet_title`` queries; `title_key` is the matching key all of them compare titles by.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from domain.skill_mentions import tokens, word_kind
+from domain.skill_mentions import tokens, without_js_suffix, word_kind
 from domain.skill_vocabulary import normalise_skill
 from domain.taxonomy_files import alternate_titles, onet_occupations
 
 MAX_TITLE_WORDS: Final = 6
-_JS_SUFFIX: Final = re.compile(r"(?i)(?<=[a-z])\.?js\b")
+_EXPANSION: Final = re.compile(r"\s*\([^)]*\)")  # "(Applications)", "(User Interface Designer)"
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,46 @@ class TitleSpan:
 
 
 def title_key(title: str) -> str:
-    """Matching key: the vocabulary's normalisation; "React.js" = "reactjs" = "react"."""
-    return normalise_skill(_JS_SUFFIX.sub("", title))
+    """Matching key: the vocabulary's normalisation, then the ".js" rule on every word
+    (`domain.skill_mentions.without_js_suffix`); "React.js" = "reactjs" = "react"."""
+    return " ".join(without_js_suffix(word) for word in normalise_skill(title).split())
+
+
+def clean_title(title: str) -> str:
+    """A title as people write it: parenthesised expansions and qualifiers dropped, spaces
+    collapsed ("Software Developer (Applications)" -> "Software Developer")."""
+    return " ".join(_EXPANSION.sub("", title).split())
+
+
+@cache
+def alternate_titles_by_occupation() -> Mapping[str, tuple[str, ...]]:
+    """O*NET-SOC code -> its alternate titles as people write them (`clean_title`), each once,
+    in file order."""
+    titles: dict[str, dict[str, None]] = {}
+    for row in alternate_titles():
+        title = clean_title(row.title)
+        if title:
+            titles.setdefault(row.code, {})[title] = None
+    return {code: tuple(names) for code, names in titles.items()}
+
+
+@cache
+def alternate_title_occupations() -> Mapping[str, frozenset[str]]:
+    """`title_key` of every alternate title, as O*NET writes it and as people write it
+    (`clean_title`) -> its occupations: which occupation a profile's title names, for the
+    development relevance set.
+
+    Narrower than the index's table (`OccupationTitles`, which also holds the occupation titles
+    and each half of "UI Designer (User Interface Designer)"): the relevance set's judgments were
+    built with this one, and reading profiles with the index's table changes some of them.
+    """
+    index: dict[str, set[str]] = {}
+    for row in alternate_titles():
+        for title in (row.title, clean_title(row.title)):
+            key = title_key(title) if title.strip() else ""
+            if key:
+                index.setdefault(key, set()).add(row.code)
+    return {key: frozenset(codes) for key, codes in index.items()}
 
 
 class OccupationTitles:

@@ -3,7 +3,8 @@
 One finder for both sides, so that "React.js Developer" in a title and "react developer" in a
 query are read the same way. Every word n-gram (up to `MAX_NGRAM` words) is looked up in the
 skill vocabulary, longest first, with the vocabulary's own normalisation ("React.js" = "reactjs",
-"node js" = "Node.js"; "C#", "C++", ".NET" and "ASP.NET" stay themselves). Role and filler words
+"node js" = "Node.js"; "C#", "C++", ".NET" and "ASP.NET" stay themselves; `without_js_suffix` is
+the one ".js" rule, shared with the O*NET titles and the demo corpus). Role and filler words
 ("developer", "needed", "looking for") are never taken for skills, and a common word is not taken
 for a skill it is only an alias of ("design" is not "think creatively"). Pure: no server, no model.
 """
@@ -51,6 +52,7 @@ FILLER_WORDS: Final = _word_set(
 GENERIC_WORD_NAMES: Final = 12
 # Technology sources: their names are product names, never common words taken for a skill.
 TECHNOLOGY_SOURCES: Final = frozenset({"linguist", "onet"})
+_JS_MIN_CHARS: Final = 4  # "ejs" and "d3js" are names of their own, not "e.js", "d3.js"
 _TOKEN = re.compile(r"[^\s,;|/()\[\]{}!?\"]+")
 
 WordKind = Literal["role", "filler", "rest"]
@@ -75,6 +77,14 @@ def tokens(text: str) -> list[str]:
         if word and any(char.isalnum() for char in word):  # "-" and "&" between words are none
             words.append(word)
     return words
+
+
+def without_js_suffix(word: str) -> str:
+    """The one ".js" rule: a normalised word of more than four characters ending in "js" names
+    the library without it ("reactjs" and "nodejs" -> "react", "node"; "d3js" and "ejs" stay).
+    Skills, O*NET titles (`domain.occupation_titles.title_key`) and the demo corpus's title
+    skills all read "React.js" this way."""
+    return word[:-2] if len(word) > _JS_MIN_CHARS and word.endswith("js") else word
 
 
 def word_kind(word: str) -> WordKind:
@@ -129,9 +139,11 @@ class SkillMentions:
     def lookup(self, text: str) -> list[SkillEntry]:
         """Vocabulary entries for `text`; "React.js" and "reactjs" also find "React"."""
         entries = self.vocabulary.expansions(text)
-        key = normalise_skill(text)
-        if not entries and key.endswith("js") and len(key) > 4:
-            entries = self.vocabulary.expansions(key[:-2])
+        if not entries:
+            key = normalise_skill(text)
+            stem = without_js_suffix(key)
+            if stem != key:
+                entries = self.vocabulary.expansions(stem)
         return entries
 
     def names_skill(self, word: str, entry: SkillEntry) -> bool:

@@ -65,7 +65,8 @@ class AlternateTitle(NamedTuple):
     """One row of O*NET ``Alternate_Titles.txt``."""
 
     code: str
-    title: str  # as written, parenthesised expansions included: "UI Designer (...)"
+    title: str  # as written, parenthesised expansions included: "UI Designer (...)"; as people
+    # write titles, and how titles are matched: `domain.occupation_titles`
 
 
 class OnetOccupation(NamedTuple):

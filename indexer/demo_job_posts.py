@@ -7,7 +7,7 @@ like the demo profiles, never from the relevance set.
 
 How: post ``i`` gets its own ``random.Random`` seeded from ``(seed, i)``, so it does not depend
 on the count, and the corpus streams in constant memory. It draws an occupation with the profile
-generator's weights (``indexer/demo_corpus.py``: same occupations, titles, skills and lean), then
+generator's weights (``indexer/demo_corpus``: same occupations, titles, skills and lean), then
 uses its family's entry of ``demo_corpus_data/job_posts.yaml``:
 
 * Title (about half): one of the family's asks ("{skill} store redesign": Shopify or
@@ -40,15 +40,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from indexer.demo_corpus import (
-    _NO_SKILL,
-    _choice,
-    _Occupation,
-    _pick,
-    _tables,
-    _yaml,
-    write_json_lines,
-)
+from indexer.demo_corpus.data_files import data_yaml
+from indexer.demo_corpus.draws import choice, pick
+from indexer.demo_corpus.json_lines import write_json_lines
+from indexer.demo_corpus.occupations import Occupation
+from indexer.demo_corpus.skill_spellings import NO_SKILL
+from indexer.demo_corpus.tables import tables
 from indexer.errors import DemoCorpusError
 
 __all__ = ["demo_job_posts", "write_demo_job_posts"]
@@ -57,7 +54,22 @@ _FIRST_DAY: Final = date(2025, 1, 1).toordinal()
 _DAYS: Final = date(2026, 10, 31).toordinal() - _FIRST_DAY + 1
 _COUNT_WEIGHTS: Final = (12, 20, 22, 18, 12, 9, 7)  # 2..8 tags
 _COUNT_CUM: Final = tuple(sum(_COUNT_WEIGHTS[: i + 1]) for i in range(len(_COUNT_WEIGHTS)))
+_MIN_TAGS: Final = 2
+_TAG_DRAWS: Final = 40  # at most this many draws to fill the tags
 _MAX_ROLE_CHARS: Final = 40
+_ROLE_DRAWS: Final = 3  # draws for a title short enough to be a role
+_MAX_TITLE_NAME_CHARS: Final = 24  # a longer skill name reads badly in a title
+# Title: a family's ask below the first bound, a role template below the second, else a skill
+# template; now and then the skill in a marketplace spelling.
+_ASK_BELOW: Final = 0.5
+_ROLE_BELOW: Final = 0.8
+_MARKETPLACE_SPELLING_SHARE: Final = 0.2
+# Tags after the named skills: a companion below the first bound (when there are some), a
+# family's usual tag below the second, else one of the occupation's skills.
+_COMPANION_BELOW: Final = 0.5
+_FAMILY_TAG_BELOW: Final = 0.88
+_DESCRIPTION_SHARE: Final = 0.65
+_CLOSING_SHARE: Final = 0.5
 _ASK_FIELDS: Final = frozenset({"skill", "a_skill", "task", "business"})
 _ROLE_FIELDS: Final = frozenset({"role", "a_role", "task", "business"})
 
@@ -75,7 +87,7 @@ class _Ask:
 class _Plan:
     """What the posts of one occupation are built from."""
 
-    occupation: _Occupation
+    occupation: Occupation
     asks: tuple[_Ask, ...]
     tasks: tuple[str, ...]
     tags: tuple[str, ...]
@@ -115,7 +127,8 @@ def _title_name(name: str, title_names: Mapping[str, str]) -> str | None:
     written = title_names.get(name)
     if written is not None:
         return written
-    plain = len(name) <= 24 and name[:1].isupper() and not name.endswith(" software")
+    short = len(name) <= _MAX_TITLE_NAME_CHARS
+    plain = short and name[:1].isupper() and not name.endswith(" software")
     return name if plain else None
 
 
@@ -198,7 +211,7 @@ def _role_patterns(spec: Mapping[str, Any]) -> list[tuple[re.Pattern[str], tuple
 
 
 def _role_skills(
-    occupation: _Occupation,
+    occupation: Occupation,
     held: frozenset[str],
     patterns: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
 ) -> tuple[tuple[str, ...], ...]:
@@ -206,14 +219,14 @@ def _role_skills(
     role_skills its words match, those the occupation has."""
     out = []
     for title, index in zip(occupation.titles, occupation.title_skills, strict=True):
-        named = [occupation.skills[index]] if index != _NO_SKILL else []
+        named = [occupation.skills[index]] if index != NO_SKILL else []
         named += [s for pattern, skills in patterns if pattern.search(title) for s in skills]
         out.append(tuple(dict.fromkeys(s for s in named if s in held)))
     return tuple(out)
 
 
 def _plan(
-    occupation: _Occupation,
+    occupation: Occupation,
     family: Mapping[str, Any],
     asks: Sequence[_Ask],
     title_names: Mapping[str, str],
@@ -227,7 +240,7 @@ def _plan(
         if (skills and ask.names_one) or skills == ask.skills:
             kept.append(_Ask(ask.template, skills, ask.names_one))
     tags = tuple(s for s in _strings(family["tags"]) if s in held)
-    lean = {occupation.skills[i]: i for i in occupation.skill_cum if i != _NO_SKILL}
+    lean = {occupation.skills[i]: i for i in occupation.skill_cum if i != NO_SKILL}
     return _Plan(
         occupation=occupation,
         asks=tuple(kept),
@@ -243,8 +256,8 @@ def _plan(
 @cache
 def _plans() -> _Plans:
     """Read job_posts.yaml against the profile generator's tables, once per process."""
-    t = _tables()
-    spec = _yaml("job_posts.yaml")
+    t = tables()
+    spec = data_yaml("job_posts.yaml")
     problems: list[str] = []
     held_by_family: dict[str, set[str]] = {}
     for occupation in t.occupations:
@@ -254,7 +267,7 @@ def _plans() -> _Plans:
     everything = set().union(*held_by_family.values())
 
     title_names = {str(k): str(v) for k, v in spec["title_names"].items()}
-    companions = {str(k): _strings(v) for k, v in _yaml("skills.yaml")["companions"].items()}
+    companions = {str(k): _strings(v) for k, v in data_yaml("skills.yaml")["companions"].items()}
     for name, partners in spec["companions"].items():
         companions[str(name)] = tuple(dict.fromkeys((*companions.get(str(name), ()), *partners)))
         named = (str(name), *_strings(partners))
@@ -302,12 +315,12 @@ def _role(rng: random.Random, plan: _Plan) -> tuple[str, tuple[str, ...]]:
     """One of the occupation's titles (short ones: a client writes a role, not a rank), and the
     skills it names."""
     occupation = plan.occupation
-    pick = _pick(rng, occupation.title_cum)
-    for _ in range(3):
-        if len(occupation.titles[pick]) <= _MAX_ROLE_CHARS:
+    chosen = pick(rng, occupation.title_cum)
+    for _ in range(_ROLE_DRAWS):
+        if len(occupation.titles[chosen]) <= _MAX_ROLE_CHARS:
             break
-        pick = _pick(rng, occupation.title_cum)
-    return occupation.titles[pick], plan.role_skills[pick]
+        chosen = pick(rng, occupation.title_cum)
+    return occupation.titles[chosen], plan.role_skills[chosen]
 
 
 def _title(
@@ -318,20 +331,21 @@ def _title(
     role, skill = "", ""
     named: tuple[str, ...] = ()
     roll = rng.random()
-    if roll < 0.5 and plan.asks:
+    if roll < _ASK_BELOW and plan.asks:
         ask = plan.asks[rng.randrange(len(plan.asks))]
         template = ask.template
-        named = (_choice(rng, ask.skills),) if ask.names_one else ask.skills
-    elif roll < 0.8 or not plan.nameable:
-        template = _choice(rng, p.role_titles)
+        named = (choice(rng, ask.skills),) if ask.names_one else ask.skills
+    elif roll < _ROLE_BELOW or not plan.nameable:
+        template = choice(rng, p.role_titles)
         role, named = _role(rng, plan)
     else:
-        template = _choice(rng, p.skill_titles)
-        named = (_choice(rng, plan.nameable),)
+        template = choice(rng, p.skill_titles)
+        named = (choice(rng, plan.nameable),)
     if named:
         skill = _title_name(named[0], p.title_names) or named[0]
         spelling = p.headlines.get(named[0], skill)
-        if spelling != named[0] and rng.random() < 0.2:  # now and then "Golang", "ReactJS"
+        # now and then "Golang", "ReactJS"
+        if spelling != named[0] and rng.random() < _MARKETPLACE_SPELLING_SHARE:
             skill = spelling
     title = template.format(
         role=role,
@@ -349,23 +363,23 @@ def _title(
 
 def _tags(rng: random.Random, p: _Plans, plan: _Plan, named: tuple[str, ...]) -> list[str]:
     """2-8 tags: the named skills, then companions, the family's usual tags, the occupation's."""
-    wanted = max(len(named), 2 + _pick(rng, _COUNT_CUM))
+    wanted = max(len(named), _MIN_TAGS + pick(rng, _COUNT_CUM))
     tags = list(named)
     seen = {tag.casefold() for tag in tags}
     lead = named[0] if named else None
     partners = [s for s in p.companions.get(lead, ()) if s in plan.held] if lead else []
     occupation = plan.occupation
-    cum = occupation.skill_cum[plan.lean.get(lead, _NO_SKILL) if lead else _NO_SKILL]
-    for _ in range(40):
+    cum = occupation.skill_cum[plan.lean.get(lead, NO_SKILL) if lead else NO_SKILL]
+    for _ in range(_TAG_DRAWS):
         if len(tags) >= wanted:
             break
         roll = rng.random()
-        if partners and roll < 0.5:
-            tag = _choice(rng, partners)
-        elif roll < 0.88:
-            tag = _choice(rng, plan.tags)
+        if partners and roll < _COMPANION_BELOW:
+            tag = choice(rng, partners)
+        elif roll < _FAMILY_TAG_BELOW:
+            tag = choice(rng, plan.tags)
         else:
-            tag = occupation.skills[_pick(rng, cum)]
+            tag = occupation.skills[pick(rng, cum)]
         if tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
@@ -377,29 +391,29 @@ def _description(
 ) -> str | None:
     """A short brief about the title's task (if it names one), naming tags as a client writes
     them."""
-    if rng.random() >= 0.65:
+    if rng.random() >= _DESCRIPTION_SHARE:
         return None
     intros = p.intros if task is not None else p.plain_intros
-    parts = [_choice(rng, intros).format(task=task, business=business)]
+    parts = [choice(rng, intros).format(task=task, business=business)]
     written = list(dict.fromkeys(w for w in (_title_name(t, p.title_names) for t in tags) if w))
     if len(written) >= 2:  # the title's skill first, when it has one
-        a, b = written[0], _choice(rng, written[1:])
-        parts.append(_choice(rng, p.skill_sentences).format(a=a, b=b, skills=", ".join(written)))
-    if rng.random() < 0.5:
-        parts.append(_choice(rng, p.closings))
+        a, b = written[0], choice(rng, written[1:])
+        parts.append(choice(rng, p.skill_sentences).format(a=a, b=b, skills=", ".join(written)))
+    if rng.random() < _CLOSING_SHARE:
+        parts.append(choice(rng, p.closings))
     return " ".join(parts)
 
 
 def _start(p: _Plans, seed: int, index: int) -> tuple[random.Random, _Plan]:
     """The generator of post `index` for `seed`, and the occupation's plan it draws first."""
     rng = random.Random(f"demo-job-posts:{seed}:{index}")
-    return rng, p.plans[_pick(rng, p.occupation_cum)]
+    return rng, p.plans[pick(rng, p.occupation_cum)]
 
 
 def _post(p: _Plans, seed: int, index: int) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Post number `index` (0-based) for `seed`, and the skills its title names (tests)."""
     rng, plan = _start(p, seed, index)
-    task, business = _choice(rng, plan.tasks), _choice(rng, p.businesses)
+    task, business = choice(rng, plan.tasks), choice(rng, p.businesses)
     title, named, told = _title(rng, p, plan, task, business)
     tags = _tags(rng, p, plan, named)
     post: dict[str, Any] = {"id": f"jp-{index + 1:07d}", "title": title, "skills": tags}

@@ -39,6 +39,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from domain import taxonomy_files
+from domain.occupation_titles import (
+    alternate_title_occupations,
+    alternate_titles_by_occupation,
+    title_key,
+)
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from relevance.errors import RelevanceSetError
 from relevance.evaluation import Judgment, save_judgments
@@ -60,7 +65,6 @@ _HOT_FOR_TOP: Final = 5  # onet_title: this many hot technologies (or all, if fe
 _STRATA: Final = (1, 2, 5, 20)  # lower bounds: 1, 2-4, 5-19, 20+
 _MAX_ALIAS_WORDS: Final = 5  # prefer ESCO alternative labels about as long as a search query
 
-_PARENTHESIS: Final = re.compile(r"\s*\([^)]*\)")
 # Title segments: "Web Developer | React Expert", "Data Analyst - Tableau".
 _TITLE_SEPARATOR: Final = re.compile(r"\s+[|\u2013\u2014-]\s+|\|")
 
@@ -81,34 +85,6 @@ def _esco_alternatives() -> tuple[tuple[str, tuple[str, ...]], ...]:
         )
         for concept in ordered
     )
-
-
-def _clean_title(title: str) -> str:
-    """ "Software Developer (Applications)" -> "Software Developer" (as profiles write it)."""
-    return " ".join(_PARENTHESIS.sub("", title).split())
-
-
-@cache
-def _onet_titles() -> dict[str, tuple[str, ...]]:
-    """O*NET-SOC code -> its alternate titles, parenthesised qualifiers removed, deduplicated."""
-    titles: dict[str, dict[str, None]] = {}
-    for row in taxonomy_files.alternate_titles():
-        title = _clean_title(row.title)
-        if title:
-            titles.setdefault(row.code, {})[title] = None
-    return {code: tuple(names) for code, names in titles.items()}
-
-
-@cache
-def _title_index() -> dict[str, frozenset[str]]:
-    """Normalised alternate title (as given and without parentheses) -> occupation codes."""
-    index: dict[str, set[str]] = {}
-    for row in taxonomy_files.alternate_titles():
-        for title in (row.title, _clean_title(row.title)):
-            key = normalise_skill(title) if title.strip() else ""
-            if key:
-                index.setdefault(key, set()).add(row.code)
-    return {key: frozenset(codes) for key, codes in index.items()}
 
 
 @cache
@@ -136,8 +112,8 @@ class _Profile:
 
 
 def _segments(title: str) -> list[list[str]]:
-    """The title's segments as normalised words ("A | B - C" -> three segments)."""
-    return [normalise_skill(part).split() for part in _TITLE_SEPARATOR.split(title) if part.strip()]
+    """The title's segments as title-key words ("A | B - C" -> three segments)."""
+    return [title_key(part).split() for part in _TITLE_SEPARATOR.split(title) if part.strip()]
 
 
 def _grams(words: Sequence[str]) -> Iterable[tuple[int, str]]:
@@ -214,7 +190,7 @@ def _occupation_of(candidates: set[str], skills: Iterable[str], canon: _Canonica
 
 
 def _read_profiles(profiles: Iterable[Mapping[str, Any]], canon: _Canonicaliser) -> list[_Profile]:
-    index = _title_index()
+    index = alternate_title_occupations()
     out: list[_Profile] = []
     seen: set[str] = set()
     for number, raw in enumerate(profiles, start=1):
@@ -318,14 +294,14 @@ def _onet_title_candidates(
     for profile in profiles:
         used_grams.update(profile.title_grams)
         used_segments.update(profile.title_segments)
-    index = _title_index()
-    titles = _onet_titles()
+    index = alternate_title_occupations()
+    titles = alternate_titles_by_occupation()
     queries = []
     for code in sorted(members):
         unique = {
             title: key
             for title in titles.get(code, ())
-            if (key := normalise_skill(title)) and index.get(key) == frozenset({code})
+            if (key := title_key(title)) and index.get(key) == frozenset({code})
         }
         fresh = sorted(title for title, key in unique.items() if key not in used_grams)
         if not fresh:  # every title is in use: at least avoid a profile's exact title

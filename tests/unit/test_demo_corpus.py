@@ -17,14 +17,10 @@ from domain import taxonomy_files
 from domain.badges import Badge, BadgePolicy, BadgeStats, derive_badge
 from domain.certification_registry import CertificationRegistry
 from domain.skill_vocabulary import SkillVocabulary, normalise_skill
-from indexer import demo_corpus
-from indexer.demo_corpus import (
-    DEFAULT_AS_OF,
-    _occupation_of,
-    _tables,
-    generate_profiles,
-    write_demo_corpus,
-)
+from indexer.demo_corpus import DEFAULT_AS_OF, generate_profiles, write_demo_corpus
+from indexer.demo_corpus import activity as demo_activity
+from indexer.demo_corpus.profile import occupation_of
+from indexer.demo_corpus.tables import tables
 from indexer.profile_input import ProfileInput
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +99,7 @@ def _held(vocabulary: SkillVocabulary, profile: Profile) -> dict[str, str]:
 def _base_title(title: str) -> str:
     """The title without suffix ("| React Expert") or prefix ("Senior ")."""
     base = SEPARATOR.split(title)[0]
-    for prefix in _tables().texts.prefixes:
+    for prefix in tables().texts.prefixes:
         if base.startswith(prefix):
             return base[len(prefix) :]
     return base
@@ -161,7 +157,7 @@ def test_every_profile_validates(corpus: list[Profile]) -> None:
 
 def test_data_files_name_only_what_the_taxonomy_has() -> None:
     """ESCO labels, skills, titles and certification triggers in demo_corpus_data all exist."""
-    assert _tables().problems == ()
+    assert tables().problems == ()
 
 
 def test_skills_are_unique_bounded_and_about_eight(corpus: list[Profile]) -> None:
@@ -277,7 +273,7 @@ def test_other_skills_lean_to_the_title_skill(sample: list[Profile]) -> None:
 
 def test_title_suffixes_name_held_skills(sample: list[Profile]) -> None:
     """ "... | React Expert" names a skill the profile holds (as listed, or its headline form)."""
-    t = _tables()
+    t = tables()
     names_of: dict[str, set[str]] = {}  # a spelling -> the skill names it may stand for
     for name, spellings in t.variants.items():
         for spelling in spellings:
@@ -304,16 +300,16 @@ def test_title_suffixes_name_held_skills(sample: list[Profile]) -> None:
 
 def test_every_profile_title_comes_from_its_occupation(sample: list[Profile]) -> None:
     for index, profile in enumerate(sample):
-        titles = _occupation_of(SAMPLE_SEED, index).titles
+        titles = occupation_of(SAMPLE_SEED, index).titles
         title = profile["title"]
         # "Certified Novell Engineer" is an O*NET title; "Senior Web Developer" is prefixed.
         assert SEPARATOR.split(title)[0] in titles or _base_title(title) in titles, title
 
 
 def test_the_marketplace_categories_are_all_there(sample: list[Profile]) -> None:
-    t = _tables()
+    t = tables()
     assert set(MARKETPLACE_CATEGORIES) <= set(t.categories)
-    shares = Counter(_occupation_of(SAMPLE_SEED, i).category for i in range(len(sample)))
+    shares = Counter(occupation_of(SAMPLE_SEED, i).category for i in range(len(sample)))
     share = {category: count / len(sample) for category, count in shares.items()}
     assert 0.18 <= share["web_mobile_software"] <= 0.35, share
     for category in MARKETPLACE_CATEGORIES[1:]:
@@ -378,7 +374,7 @@ def test_badges_come_from_the_indexer_policy(monkeypatch: pytest.MonkeyPatch) ->
         calls.append(stats)
         return Badge.TOP_RATED_PLUS
 
-    monkeypatch.setattr(demo_corpus, "derive_badge", everyone_top_rated_plus)
+    monkeypatch.setattr(demo_activity, "derive_badge", everyone_top_rated_plus)
     profiles = list(generate_profiles(1000))
     assert len(calls) == 1000
     asserted = Counter(p["badge"] for p in profiles if "badge" in p)

@@ -53,11 +53,6 @@ LIBRARY_CONTROL_FLOW: tuple[type[BaseException], ...] = (
     NotImplementedError,
 )
 
-# Modules whose raises are converted after issue 24's branches merge (their files belong to
-# other changes of the issue); remove an entry once its module raises only its root.
-PENDING = {
-    "indexer.demo_corpus",
-}
 
 VALIDATOR_DECORATORS = {"field_validator", "model_validator"}
 VALIDATOR_WRAPPERS = {"AfterValidator", "BeforeValidator", "PlainValidator", "WrapValidator"}
@@ -67,8 +62,7 @@ def _modules(package: str) -> Iterator[ModuleType]:
     root = importlib.import_module(package)
     yield root
     for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
-        if info.name not in PENDING:
-            yield importlib.import_module(info.name)
+        yield importlib.import_module(info.name)
 
 
 def _resolve(node: ast.expr, module: ModuleType) -> Any:
