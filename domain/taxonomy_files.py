@@ -1,7 +1,7 @@
 """Readers of the taxonomy files shipped in ``domain/taxonomy``: one parser per file.
 
 Why: the skill vocabulary (`domain.vocabulary_build`), the job titles (`ranking.job_titles`), the
-demo corpus (`indexer.demo_corpus`) and the development relevance set (`ranking.relevance_set`)
+demo corpus (`indexer.demo_corpus`) and the development relevance set (`relevance.relevance_set`)
 all read the same ESCO, O*NET and GitHub Linguist files (and the team's curated list). Parsing
 each file in one place means one answer to "what is in it" (quoting, header, byte-order mark,
 flags), whoever asks.

@@ -1,4 +1,4 @@
-// Badge exposure of one side's ranked hits, as ranking/exposure.py computes it for `eval`
+// Badge exposure of one side's ranked hits, as relevance/exposure.py computes it for `eval`
 // (docs/evaluation.md, "Exposure and representative results"): the desired share of each badge
 // is its share among the hits shown, the pool here.
 

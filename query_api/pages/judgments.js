@@ -1,6 +1,6 @@
 // Quepid judgment lists (CSV: query,docid,rating) and nDCG@k, parsed and computed in the browser.
 //
-// nDCG mirrors ranking/evaluation.py (OpenSearch _rank_eval semantics): only the first k distinct
+// nDCG mirrors relevance/evaluation.py (OpenSearch _rank_eval semantics): only the first k distinct
 // hits count; DCG = sum over hits of (2^rating - 1) / log2(rank + 1), an unrated hit adding 0
 // but keeping its rank; IDCG is the DCG of all the query's ratings sorted high to low, cut to
 // the number of hits returned; 0 when IDCG is 0.

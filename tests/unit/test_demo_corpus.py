@@ -26,7 +26,7 @@ from indexer.profile_input import ProfileInput
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 1)
 SAMPLE_SEED = 42
-# Title segments ("Web Developer | React Expert"), as ranking/relevance_set.py splits them.
+# Title segments ("Web Developer | React Expert"), as relevance/relevance_set.py splits them.
 SEPARATOR = re.compile(r"\s+[|\u2013\u2014-]\s+|\|")
 # The categories a new user browses first (issue 12); others may exist.
 MARKETPLACE_CATEGORIES = (

@@ -1,6 +1,6 @@
 """benchmarks/real_data.py's pure part: the table from `talent-search eval` report dicts, its
 Markdown and JSON, and the usage errors raised before any engine starts. No engine, no model: the
-reports here are made up, in the layout `eval` writes (`ranking.evaluation.EvalReport.to_dict`
+reports here are made up, in the layout `eval` writes (`relevance.evaluation.EvalReport.to_dict`
 plus `search_seconds`)."""
 
 from __future__ import annotations
