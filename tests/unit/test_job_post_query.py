@@ -85,7 +85,12 @@ def test_required_skills_weigh_by_rarity_and_sum_to_one(reader: JobPostReader) -
     assert weights["Python"] < weights["Django"] < weights["Landing Page"]
 
 
-@given(st.lists(st.floats(0, 50, allow_nan=False), min_size=1, max_size=20))
+# a rarity is 0 or an idf well above float underflow (a weight of 1e-320 / 20 rounds to 0.0,
+# which hypothesis once found: no idf is that small)
+RARITIES = st.lists(st.one_of(st.just(0.0), st.floats(1e-6, 50)), min_size=1, max_size=20)
+
+
+@given(RARITIES)
 def test_weights_always_sum_to_one_and_follow_the_rarity(rarities: list[float]) -> None:
     skills = [JobSkill(f"s{i}", f"S{i}", (f"s{i}",), "name") for i in range(len(rarities))]
     by_id = dict(zip((s.ids[0] for s in skills), rarities, strict=True))

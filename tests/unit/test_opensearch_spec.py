@@ -638,7 +638,7 @@ MISTAKES = [
         rename("number_of_fragments", "number_of_fragment"),
         False,
     ),
-    Mistake("misspelled sort order", "search", lambda _: browse(), put("badge_rank", "dsc"), None),
+    Mistake("misspelled sort order", "search", lambda _: browse(), put("order", "dsc"), None),
     Mistake("numeric _source", "search", lambda _: lexical_leg(), put("_source", 1), True),
     Mistake(
         "misspelled msearch header key",
