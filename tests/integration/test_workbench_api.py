@@ -12,6 +12,7 @@ import yaml
 from fastapi.testclient import TestClient
 from osmem_server import OsmemServer
 
+from ranking.profile_settings import settings
 from ranking.ranking_profile import RankingProfile, available_profiles, load_profile
 from tests.integration.api_support import ENGINEER, ENTERPRISE, STANDARD, api_client
 
@@ -74,6 +75,16 @@ def test_ranking_profiles_list_every_profile_with_its_settings_for_engineers(
         "top_rated",
         "rising_talent",
     }
+    # every setting, with its stage and valid range, from the model: the sliders' ranges
+    assert set(body["settings"]) == {s.path for s in settings()}
+    badge = body["settings"]["badges.expert_vetted"]
+    assert (badge["min"], badge["max"], badge["min_exclusive"], badge["stage"]) == (
+        0,
+        10,
+        True,
+        "fusion",
+    )
+    assert body["settings"]["legs.skill.exact_boost"]["stage"] == "request"
 
 
 @pytest.mark.parametrize(
