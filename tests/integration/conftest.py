@@ -5,9 +5,11 @@ and a real OpenSearch node started once for the session from its Maven Central j
 (`talent_search.opensearch_engine`; 3.5.0, or the version in TALENT_SEARCH_ENGINE_VERSION, which
 the CI's 2.19.1 compatibility run sets), the way qdrant-client runs one suite against its local mode
 and its server. On the real node each test gets its indices wiped before and after; datasets
-that outlive one test live in their own index namespace. Without Java or Maven the real half is
-skipped with the reason; under `CI` it must run, so a missing JDK fails the run. The data
-builders these tests share with the unit tests are in `tests/factories.py`.
+that outlive one test live in their own index namespace. A module's `dataset` is its
+`dataset_rows` (the certification corpus unless the module says otherwise) indexed once per
+engine. Without Java or Maven the real half is skipped with the reason; under `CI` it must run,
+so a missing JDK fails the run. The data builders these tests share with the unit tests are in
+`tests/factories.py`.
 """
 
 from __future__ import annotations
