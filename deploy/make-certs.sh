@@ -8,6 +8,9 @@
 # another certificate this CA vouches for. Certificates that exist are kept; to renew, remove
 # both volumes (`docker compose down` then `docker volume rm talent-search_opensearch-tls
 # talent-search_talent-ca`) and start again.
+# The tests' secured OpenSearch node (tests/integration/secure_engine.py) runs this script too,
+# with NODE_DIR=CA_DIR=its config directory, so one openssl recipe serves both; its
+# plugins.security.nodes_dn is the node certificate's subject (CN=opensearch).
 set -eu
 NODE_DIR="${NODE_DIR:-/certs/node}"
 CA_DIR="${CA_DIR:-/certs/ca}"

@@ -7,7 +7,9 @@ JVM. This module finds a JDK for the version (`jdk.py`), builds the project once
 classpath is cached under the state dir, keyed by the version and a hash of the project's files),
 starts one or three nodes in the background, waits for cluster health, and stops them. Node data
 and logs live under `$TALENT_SEARCH_STATE_DIR/opensearch/`, per version and per checkout. A node
-that does not come up is reported with the last lines of its log, never silently.
+that does not come up is reported with the last lines of its log, never silently. Nodes that
+are not this checkout's engine (the tests' secured node) run on the same pieces without the
+state file: `node_specs`, `spawn_nodes`, `wait_for_health` and `stop_nodes`.
 """
 
 from __future__ import annotations
@@ -325,14 +327,40 @@ def spawn_node(spec: NodeSpec) -> int:
     )
 
 
+def spawn_nodes(specs: list[NodeSpec], *, heap: str, version: str, port_hint: str) -> EngineState:
+    """Start `specs` once their HTTP and transport ports are known to be free; not waited for."""
+    busy = [p for s in specs for p in (s.http_port, s.transport_port) if not port_free(p)]
+    if busy:
+        raise EngineError(
+            f"OpenSearch needs ports {sorted(busy)} on 127.0.0.1 (HTTP and transport), "
+            f"and something else uses them: {port_hint}."
+        )
+    state = EngineState(nodes=specs, heap=heap, version=version)
+    for spec in specs:
+        state.pids[spec.name] = spawn_node(spec)
+    return state
+
+
 HealthStatus = Literal["green", "yellow", "red"]
+# GET a path (`/_cluster/health?...`) on a node: the JSON body, or None while it does not answer.
+NodeGetter = Callable[[str], dict[str, object] | None]
 
 
 def wait_for_health(
-    state: EngineState, status: HealthStatus, timeout_s: float, *, nodes: int | None = None
+    state: EngineState,
+    status: HealthStatus,
+    timeout_s: float,
+    *,
+    nodes: int | None = None,
+    get_json: NodeGetter | None = None,
 ) -> None:
-    """Wait until every node answers and the cluster reports `status` with all nodes joined."""
+    """Wait until every node answers and the cluster reports `status` with all nodes joined.
+
+    The first node is asked over plain HTTP, as `node_specs` configures it; a node configured
+    otherwise (TLS, a password) passes `get_json`, which may raise to stop the wait early.
+    """
     want = nodes if nodes is not None else len(state.nodes)
+    get = get_json or (lambda path: _get_json(state.nodes[0].url + path))
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for spec in state.nodes:
@@ -342,10 +370,7 @@ def wait_for_health(
                     f"OpenSearch node {spec.name} exited during start-up; last lines of "
                     f"{spec.log_file}:\n{log_tail(spec.log_file)}"
                 )
-        health = _get_json(
-            f"{state.nodes[0].url}/_cluster/health?wait_for_status={status}"
-            f"&wait_for_nodes={want}&timeout=1s"
-        )
+        health = get(f"/_cluster/health?wait_for_status={status}&wait_for_nodes={want}&timeout=1s")
         if health is not None and health.get("timed_out") is False:
             return
         time.sleep(0.5)
@@ -389,15 +414,7 @@ def start_engine(
         if starting is None:
             classpath = engine_classpath(settings, version=version)
             specs = node_specs(settings, classpath, nodes, heap, port, version=version)
-            busy = [p for s in specs for p in (s.http_port, s.transport_port) if not port_free(p)]
-            if busy:
-                raise EngineError(
-                    f"OpenSearch needs ports {sorted(busy)} on 127.0.0.1 (HTTP and transport), "
-                    f"and something else uses them: {port_hint}."
-                )
-            state = EngineState(nodes=specs, heap=heap, version=version)
-            for spec in specs:
-                state.pids[spec.name] = spawn_node(spec)
+            state = spawn_nodes(specs, heap=heap, version=version, port_hint=port_hint)
             _save(settings, state)
     if starting is not None:  # another command started these nodes: wait for them, not anew
         wait_for_health(starting, _ready_status(len(starting.nodes)), timeout_s)
@@ -463,15 +480,6 @@ def engine_status(settings: TalentSettings) -> EngineState | None:
     return _recorded_engine(settings, lambda _pid, spec: _get_json(spec.url) is not None)
 
 
-def terminate(pid: int, grace_s: float) -> None:
-    """SIGTERM, then SIGKILL after `grace_s`."""
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    _wait_or_kill(pid, grace_s)
-
-
 def _wait_or_kill(pid: int, grace_s: float) -> None:
     deadline = time.monotonic() + grace_s
     while process_alive(pid) and time.monotonic() < deadline:
@@ -487,13 +495,22 @@ def stop_engine(settings: TalentSettings, grace_s: float = 20.0) -> bool:
     state = _load(settings)
     if state is None:
         return False
+    running = stop_nodes(state, grace_s)
+    _state_file(settings).unlink(missing_ok=True)
+    return running
+
+
+def stop_nodes(state: EngineState, grace_s: float = 20.0) -> bool:
+    """SIGTERM every node of `state`, SIGKILL those still up after `grace_s`; True if any ran.
+
+    Unlike `stop_engine` it leaves the state file alone: nodes nobody recorded stop this way.
+    """
     running = [pid for pid in state.pids.values() if process_alive(pid)]
     for pid in running:  # every node shuts down at once, then each is waited for
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     for pid in running:
         _wait_or_kill(pid, grace_s)
-    _state_file(settings).unlink(missing_ok=True)
     return bool(running)
 
 

@@ -5,9 +5,11 @@ and a real OpenSearch node started once for the session from its Maven Central j
 (`talent_search.opensearch_engine`; 3.5.0, or the version in TALENT_SEARCH_ENGINE_VERSION, which
 the CI's 2.19.1 compatibility run sets), the way qdrant-client runs one suite against its local mode
 and its server. On the real node each test gets its indices wiped before and after; datasets
-that outlive one test live in their own index namespace. Without Java or Maven the real half is
-skipped with the reason; under `CI` it must run, so a missing JDK fails the run. The data
-builders these tests share with the unit tests are in `tests/factories.py`.
+that outlive one test live in their own index namespace. A module's `dataset` is its
+`dataset_rows` (the certification corpus unless the module says otherwise) indexed once per
+engine. Without Java or Maven the real half is skipped with the reason; under `CI` it must run,
+so a missing JDK fails the run. The data builders these tests share with the unit tests are in
+`tests/factories.py`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opensearchpy import OpenSearch
@@ -33,6 +36,7 @@ from talent_search.opensearch_engine import (
     stop_engine,
 )
 from tests.factories import document_builder
+from tests.integration.api_support import Dataset, corpus, indexed_dataset
 
 ENGINES = ("embedded", "opensearch")
 # The real engine's version for this session (the CI's compatibility run sets 2.19.1).
@@ -100,6 +104,26 @@ def module_engine(request: pytest.FixtureRequest) -> str:
     if request.param == "opensearch":
         request.getfixturevalue("opensearch_node")  # skips here when the real engine cannot run
     return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def dataset_rows() -> list[dict[str, Any]]:
+    """The profiles in a module's `dataset`: the certification corpus (`api_support.corpus`),
+    unless the module defines a `dataset_rows` fixture of its own."""
+    return corpus()
+
+
+@pytest.fixture(scope="module")
+def dataset(
+    request: pytest.FixtureRequest,
+    module_engine: str,
+    dataset_rows: list[dict[str, Any]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Dataset]:
+    """A module's `dataset_rows`, indexed once per engine (`api_support.indexed_dataset`)."""
+    workdir = tmp_path_factory.mktemp("dataset")
+    with indexed_dataset(request, module_engine, dataset_rows, workdir) as ds:
+        yield ds
 
 
 @pytest.fixture(params=ENGINES)

@@ -8,7 +8,6 @@ answered while they were held, with which status, and what one request costs the
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,6 @@ from tests.integration.api_support import (
     ENTERPRISE,
     STANDARD,
     Dataset,
-    corpus,
-    indexed_dataset,
     make_app,
 )
 from tests.integration.servers import served_over_http
@@ -54,15 +51,6 @@ class HeldEncoder:
             self.arrived.release()
             self.release.wait(timeout=120)
         return fake_encode(texts)
-
-
-@pytest.fixture(scope="module")
-def dataset(
-    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Dataset]:
-    workdir = tmp_path_factory.mktemp("admission")
-    with indexed_dataset(request, module_engine, corpus(), workdir) as ds:
-        yield ds
 
 
 def test_a_burst_from_one_key_gets_429_while_everyone_else_is_served(

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,6 @@ from tests.integration.api_support import (
     Dataset,
     corpus,
     hammer,
-    indexed_dataset,
     make_app,
 )
 from tests.integration.conftest import Engine
@@ -46,14 +45,6 @@ from tests.integration.servers import served_over_http
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 Recorder = Callable[[str, object], None]
 TIMEOUT_S = 1.0
-
-
-@pytest.fixture(scope="module")
-def dataset(
-    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Dataset]:
-    with indexed_dataset(request, module_engine, corpus(), tmp_path_factory.mktemp("faults")) as ds:
-        yield ds
 
 
 def test_backend_down_at_api_start(tmp_path: Path, record_property: Recorder) -> None:

@@ -16,7 +16,6 @@ from tests.integration.api_support import (
     STANDARD,
     Dataset,
     dataset_api,
-    indexed_dataset,
     result_ids,
 )
 
@@ -26,7 +25,9 @@ pytestmark = pytest.mark.integration
 SAME = {"overview": "I help small companies ship their products.", "job_success_score": 95}
 
 
-def rows() -> list[dict[str, Any]]:
+@pytest.fixture(scope="module")
+def dataset_rows() -> list[dict[str, Any]]:
+    """This module's `dataset` (tests/integration/conftest.py): profiles only skills tell apart."""
     # designers, so that no one skill below is held by more than 5 % of the profiles (the
     # default's description_max_share: commoner skills in a description count for nothing)
     fillers = [
@@ -70,14 +71,6 @@ def rows() -> list[dict[str, Any]]:
             **SAME,
         ),
     ]
-
-
-@pytest.fixture(scope="module")
-def dataset(
-    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Dataset]:
-    with indexed_dataset(request, module_engine, rows(), tmp_path_factory.mktemp("jobs")) as ds:
-        yield ds
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The product's client against a real node with the security plugin: TLS and basic auth.
 
-One secured OpenSearch 2.19.1 node (`talent_search.opensearch_security`) for the module, with
+One secured OpenSearch 2.19.1 node (`tests/integration/secure_engine.py`) for the module, with
 certificates and a bcrypt-hashed user made at test time. Every call goes through `make_client`
 and `EngineSettings`, exactly as `OPENSEARCH_URL=https://...`, `OPENSEARCH_USER`,
 `OPENSEARCH_PASSWORD`, `OPENSEARCH_CA_CERTS` and `OPENSEARCH_VERIFY_CERTS` would configure it.
@@ -20,13 +20,13 @@ from pydantic import SecretStr
 from config.settings import EngineSettings, TalentSettings
 from talent_search.engine_process import make_client
 from talent_search.opensearch_engine import free_port_block
-from talent_search.opensearch_security import (
+from tests.integration.conftest import require_real_engine
+from tests.integration.secure_engine import (
     SecuredNode,
     security_missing_tools,
     start_secured_node,
     stop_secured_node,
 )
-from tests.integration.conftest import require_real_engine
 
 USER = "talent-service"
 

@@ -23,22 +23,12 @@ from tests.integration.api_support import (
     STANDARD,
     Dataset,
     api_client,
-    corpus,
     dataset_api,
-    indexed_dataset,
     result_ids,
 )
 from tests.integration.fault_proxy import fault_proxy
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def dataset(
-    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Dataset]:
-    with indexed_dataset(request, module_engine, corpus(), tmp_path_factory.mktemp("api")) as ds:
-        yield ds
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from relevance.evaluation import Judgment, Judgments
 from relevance.tuning.evaluator import CachedEvaluator
 from relevance.tuning.space import nested
 from tests.factories import fake_encode, profile
-from tests.integration.api_support import ENGINEER, Dataset, dataset_api, indexed_dataset
+from tests.integration.api_support import ENGINEER, Dataset, dataset_api
 
 runner = CliRunner()
 
@@ -48,9 +47,11 @@ SKILLS = {
 }
 
 
-def _corpus() -> list[dict[str, Any]]:
-    """Per skill, four profiles alike but for their badge: two expert-vetted (ids first, so a
-    tie ranks them first), two top-rated-plus (what the policy derives from `profile()`)."""
+@pytest.fixture(scope="module")
+def dataset_rows() -> list[dict[str, Any]]:
+    """This module's `dataset` (tests/integration/conftest.py). Per skill, four profiles alike
+    but for their badge: two expert-vetted (ids first, so a tie ranks them first), two
+    top-rated-plus (what the policy derives from `profile()`)."""
     rows = []
     for n, skill in enumerate(SKILLS):
         for kind, badge in (("a", "expert_vetted"), ("b", None)):
@@ -76,14 +77,6 @@ def _judgments_csv(path: Path) -> Path:
             lines += [f"{skill},b-{n}-{i},3,{family}", f"{skill},a-{n}-{i},0,{family}"]
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-@pytest.fixture(scope="module")
-def dataset(
-    request: pytest.FixtureRequest, module_engine: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Dataset]:
-    with indexed_dataset(request, module_engine, _corpus(), tmp_path_factory.mktemp("tune")) as ds:
-        yield ds
 
 
 @pytest.fixture

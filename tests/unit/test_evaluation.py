@@ -111,9 +111,10 @@ DOC_IDS = [f"d{i}" for i in range(12)]
 ratings_strategy = st.dictionaries(st.sampled_from(DOC_IDS), st.integers(0, 3), max_size=12)
 ranked_strategy = st.lists(st.sampled_from([*DOC_IDS, "u1", "u2"]), unique=True, max_size=14)
 k_strategy = st.integers(1, 20)
+# hypothesis's default 100 examples: 12 documents, 4 grades and k up to 20 are a small space.
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(ranked=ranked_strategy, ratings=ratings_strategy, k=k_strategy)
 def test_metrics_are_between_zero_and_one(
     ranked: list[str], ratings: dict[str, int], k: int
@@ -122,7 +123,7 @@ def test_metrics_are_between_zero_and_one(
         assert 0.0 <= metric(ranked, ratings, k) <= 1.0 + 1e-12
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(ratings=ratings_strategy, k=k_strategy)
 def test_ideal_ordering_has_ndcg_one(ratings: dict[str, int], k: int) -> None:
     ideal = sorted(ratings, key=lambda doc: -ratings[doc])
@@ -130,7 +131,7 @@ def test_ideal_ordering_has_ndcg_one(ratings: dict[str, int], k: int) -> None:
     assert ndcg_at_k(ideal, ratings, k) == pytest.approx(expected)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(ranked=ranked_strategy, ratings=ratings_strategy, k=k_strategy)
 def test_reordering_by_rating_never_lowers_ndcg_and_reversing_never_raises_it(
     ranked: list[str], ratings: dict[str, int], k: int

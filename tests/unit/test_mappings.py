@@ -10,7 +10,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Union
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
@@ -199,7 +199,7 @@ _EXTENDED = st.tuples(_PREFIXES, _SEPARATORS, _PREFIXES).map(
         lambda t: t[0] != t[1] and all(map(_valid, t))
     )
 )
-@settings(max_examples=300)
+# hypothesis's default 100 examples; the risky pairs found so far are pinned just below.
 @example(("talent", "talent-x"))
 @example(("a", "a-previous"))
 @example(("a", "a-v2"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from config.settings import TalentSettings
 from talent_search.opensearch_engine import LAUNCHER_CLASS
-from talent_search.opensearch_security import (
+from tests.integration.secure_engine import (
     ADMIN_DN,
     NODE_DN,
     SECURITY_PLUGIN_CLASS,

@@ -241,6 +241,10 @@ ENTRIES = [
     SkillEntry("docker", "Docker"),
     SkillEntry("kubernetes", "Kubernetes", ("k8s",)),
 ]
+# Searching never learns a skill, so every searcher here shares one vocabulary, and with it the
+# job-title index built for it (`ranking.job_titles`: a second per vocabulary). The indexer's
+# builder learns, so it gets a vocabulary of its own.
+SEARCH_VOCABULARY = SkillVocabulary.from_entries(ENTRIES)
 DEFAULT = load_profile("default")
 # Every ranking profile file, plus the variants that change which legs (and bodies) a plan has.
 RANKING_PROFILES: dict[str, Callable[[], RankingProfile]] = {
@@ -272,12 +276,13 @@ def _corpus() -> list[dict[str, Any] | str]:
 def _searcher(
     client: OpenSearch | None = None, countries: Iterable[str] = ("US",)
 ) -> TalentSearcher:
-    vocabulary = SkillVocabulary.from_entries(ENTRIES)
-    entries = list(vocabulary)
+    entries = list(SEARCH_VOCABULARY)
     labels = [e.label for e in entries]
     matcher = SkillMatcher([e.id for e in entries], labels, fake_encode(labels))
     client = client or fake_opensearch()[0]  # plan() needs no server; nothing is recorded
-    return TalentSearcher(client, vocabulary, matcher, QueryEmbedder(fake_encode), list(countries))
+    return TalentSearcher(
+        client, SEARCH_VOCABULARY, matcher, QueryEmbedder(fake_encode), list(countries)
+    )
 
 
 SEARCHER = _searcher()
@@ -469,7 +474,7 @@ def exercise_searcher(client: OpenSearch) -> None:
     """Load the indexed skills, then search with and without text, filters, highlight."""
     searcher = TalentSearcher(
         client,
-        SkillVocabulary.from_entries(ENTRIES),
+        SEARCH_VOCABULARY,
         SkillMatcher.from_index(client),
         QueryEmbedder(fake_encode),
     )

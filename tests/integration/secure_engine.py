@@ -15,15 +15,20 @@ the launcher's `-Dengine.extra.plugins`. What it needs, found by starting it thi
 - its config YAMLs in `<path.home>/config/opensearch-security/` (the zip's defaults, with our own
   `internal_users.yml`), loaded into the security index at first start because of
   `plugins.security.allow_default_init_securityindex`;
-- PEM files (PKCS#8 keys) in `<path.home>/config/`, made here with the `openssl` CLI.
+- PEM files (PKCS#8 keys) in `<path.home>/config/`: the CA and node certificate that
+  `deploy/make-certs.sh` makes for the compose file, so one openssl recipe serves both. Its node
+  certificate (`CN=opensearch`, for localhost and 127.0.0.1, server and client use) serves
+  HTTP and transport alike.
 
 It needs neither the Java security manager nor a `plugins/opensearch-security` directory.
 Certificate subjects carry a single CN, so no DN needs a comma: the launcher passes each setting
 as one string, and list settings such as `plugins.security.nodes_dn` read a string as a
 comma-separated list.
 
-The node is owned by whoever starts it (a test, say): `start_secured_node` returns it and
-`stop_secured_node` stops it; it is not recorded in the engine's state file.
+Starting, waiting and stopping are the engine's own (`talent_search.opensearch_engine`); this
+module only configures the node and asks for its health over HTTPS with a password. The node is
+owned by whoever starts it (a test): `start_secured_node` returns it and `stop_secured_node`
+stops it; it is not recorded in the engine's state file.
 """
 
 from __future__ import annotations
@@ -32,11 +37,9 @@ import base64
 import hashlib
 import json
 import os
-import shlex
 import shutil
 import ssl
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -48,50 +51,32 @@ from talent_search.opensearch_engine import (
     LAUNCHER_CLASS,
     LOG_TAIL_LINES,
     EngineError,
+    EngineState,
     EngineUnavailable,
+    NodeGetter,
     NodeSpec,
     engine_classpath,
     engine_java,
-    log_tail,
     missing_tools,
     node_specs,
-    port_free,
-    process_alive,
-    spawn_node,
-    terminate,
+    spawn_nodes,
+    stop_nodes,
+    wait_for_health,
 )
 
 SECURITY_PROJECT = ENGINE_PROJECT.parent / "opensearch-security"
 SECURITY_ENGINE_VERSION = "2.19.1"  # the engine version engines/opensearch-security/ matches
 SECURITY_PLUGIN_CLASS = "org.opensearch.security.OpenSearchSecurityPlugin"
 HASHER_CLASS = "org.opensearch.security.tools.Hasher"
-NODE_DN = "CN=talent-search-node"
+MAKE_CERTS = Path(__file__).resolve().parents[2] / "deploy" / "make-certs.sh"
+NODE_DN = "CN=opensearch"  # the node certificate's subject, as deploy/make-certs.sh makes it
+# No certificate carries it: the tests never run the plugin's admin tool (securityadmin).
 ADMIN_DN = "CN=talent-search-admin"
 CA_FILE = "root-ca.pem"
 SECURITY_CONFIG_DIR = "opensearch-security"
 CERT_DAYS = 7
 # The node's own settings the plugin must choose: it names its TLS transports itself.
 _PLUGIN_OWNED = ("http.type=", "transport.type=")
-_OPENSSL_CONFIG = """\
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[node]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth,clientAuth
-subjectAltName = DNS:localhost,IP:127.0.0.1
-[admin]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = clientAuth
-"""
 
 
 def security_missing_tools() -> list[str]:
@@ -166,35 +151,18 @@ def _run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
     return done.stdout
 
 
-def _openssl(config_dir: Path, args: str) -> None:
-    """Run `openssl` in `config_dir`; every file it names is relative to it."""
-    _run(["openssl", *shlex.split(args)], cwd=config_dir)
-
-
 def write_certificates(config_dir: Path) -> Path:
-    """A throwaway CA, a node certificate (localhost, 127.0.0.1) and an admin one; the CA's path."""
-    config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "openssl.cnf").write_text(_OPENSSL_CONFIG)
-    _openssl(
-        config_dir,
-        "req -x509 -config openssl.cnf -extensions ca -newkey rsa:2048 -nodes"
-        f" -keyout root-ca-key.pem -out {CA_FILE} -days {CERT_DAYS}"
-        " -subj '/CN=talent-search test CA'",
-    )
-    for name, dn in (("node", NODE_DN), ("admin", ADMIN_DN)):
-        _openssl(
-            config_dir,
-            f"req -new -config openssl.cnf -newkey rsa:2048 -nodes -keyout {name}-key.pem"
-            f" -out {name}.csr -subj '/{dn}'",
-        )
-        _openssl(
-            config_dir,
-            f"x509 -req -in {name}.csr -CA {CA_FILE} -CAkey root-ca-key.pem -CAcreateserial"
-            f" -out {name}.pem -days {CERT_DAYS} -extfile openssl.cnf -extensions {name}",
-        )
-        (config_dir / f"{name}.csr").unlink()
-    for key in config_dir.glob("*-key.pem"):
-        key.chmod(0o600)
+    """deploy/make-certs.sh's CA and node certificate, all in `config_dir`; the CA's path.
+
+    The script keeps certificates it finds, so a later start on the same state dir reuses them.
+    """
+    env = os.environ | {
+        "NODE_DIR": str(config_dir),
+        "CA_DIR": str(config_dir),
+        "NODE_UID": str(os.getuid()),
+        "CERT_DAYS": str(CERT_DAYS),
+    }
+    _run(["sh", str(MAKE_CERTS)], env=env)
     return config_dir / CA_FILE
 
 
@@ -270,55 +238,45 @@ def secured_node_spec(
 class SecuredNode:
     """A running secured node: where it is, who may log in, and the CA that signed it."""
 
-    spec: NodeSpec
-    pid: int
+    state: EngineState
     user: str
     ca_certs: Path
+
+    @property
+    def spec(self) -> NodeSpec:
+        return self.state.nodes[0]
 
     @property
     def url(self) -> str:
         return f"https://127.0.0.1:{self.spec.http_port}"
 
 
-def _health_status(node: SecuredNode, password: str) -> int | None:
-    """The HTTP status of an authenticated health call that waits briefly for yellow."""
+def secured_getter(node: SecuredNode, password: str) -> NodeGetter:
+    """`wait_for_health`'s GET over HTTPS, trusting only the node's CA, as `node.user`.
+
+    A 401 stops the wait at once; other errors (503 until the plugin has written its config
+    into the security index) mean "not yet".
+    """
     context = ssl.create_default_context(cafile=str(node.ca_certs))
     token = base64.b64encode(f"{node.user}:{password}".encode()).decode()
-    request = urllib.request.Request(
-        f"{node.url}/_cluster/health?wait_for_status=yellow&timeout=1s",
-        headers={"Authorization": f"Basic {token}"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=3, context=context) as resp:
-            body = json.loads(resp.read())
-            return int(resp.status) if body.get("timed_out") is False else None
-    except urllib.error.HTTPError as e:
-        return e.code
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
 
+    def get(path: str) -> dict[str, object] | None:
+        request = urllib.request.Request(
+            node.url + path, headers={"Authorization": f"Basic {token}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=3, context=context) as resp:
+                body: dict[str, object] = json.loads(resp.read())
+                return body
+        except urllib.error.HTTPError as e:
+            e.close()
+            if e.code == 401:
+                raise EngineError(f"the secured node refuses user {node.user!r} (HTTP 401)") from e
+            return None
+        except (urllib.error.URLError, OSError, ValueError):
+            return None
 
-def wait_for_secured_health(node: SecuredNode, password: str, timeout_s: float) -> None:
-    """Wait until the node serves HTTPS, its security index is loaded and it is yellow."""
-    deadline = time.monotonic() + timeout_s
-    status: int | None = None
-    while time.monotonic() < deadline:
-        if not process_alive(node.pid):
-            raise EngineError(
-                f"the secured node exited during start-up; last lines of {node.spec.log_file}:\n"
-                f"{log_tail(node.spec.log_file)}"
-            )
-        status = _health_status(node, password)
-        if status == 200:
-            return
-        if status == 401:
-            raise EngineError(f"the secured node refuses user {node.user!r} (HTTP 401)")
-        # 503 until the plugin has written its config into the security index.
-        time.sleep(0.5)
-    raise EngineError(
-        f"the secured node was not healthy within {timeout_s:.0f} s (last status {status}):\n"
-        f"{log_tail(node.spec.log_file, 15)}"
-    )
+    return get
 
 
 def start_secured_node(
@@ -330,24 +288,24 @@ def start_secured_node(
     port: int = 9200,
     timeout_s: float = 180.0,
 ) -> SecuredNode:
-    """Start one node with TLS and basic auth (fresh certificates and user) and wait for yellow.
+    """Start one node with TLS and basic auth and wait for yellow.
 
     Its data, certificates and security config live under `<state>/secured/`. A later start on
-    the same state dir writes fresh certificates but finds the security index already made, so
-    the user and password of the first start stay in force.
+    the same state dir finds the certificates and the security index already made, so the user
+    and password of the first start stay in force.
     """
     classpath = secured_classpath(settings)
     spec = secured_node_spec(settings, classpath, heap, port)
-    busy = [p for p in (spec.http_port, spec.transport_port) if not port_free(p)]
-    if busy:
-        raise EngineError(f"port(s) {busy} are in use on 127.0.0.1; choose another port")
     config_dir = Path(spec.home) / "config"
     ca_certs = write_certificates(config_dir)
     defaults = security_build(settings) / "config"
     write_security_config(config_dir, defaults, user, hash_password(classpath, password))
-    node = SecuredNode(spec=spec, pid=spawn_node(spec), user=user, ca_certs=ca_certs)
+    state = spawn_nodes(
+        [spec], heap=heap, version=SECURITY_ENGINE_VERSION, port_hint="choose another port"
+    )
+    node = SecuredNode(state=state, user=user, ca_certs=ca_certs)
     try:
-        wait_for_secured_health(node, password, timeout_s)
+        wait_for_health(state, "yellow", timeout_s, get_json=secured_getter(node, password))
     except EngineError:
         stop_secured_node(node)
         raise
@@ -356,4 +314,4 @@ def start_secured_node(
 
 def stop_secured_node(node: SecuredNode, grace_s: float = 20.0) -> None:
     """SIGTERM the node, SIGKILL it after `grace_s`; its files stay under the state dir."""
-    terminate(node.pid, grace_s)
+    stop_nodes(node.state, grace_s)
