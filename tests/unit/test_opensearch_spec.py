@@ -16,6 +16,7 @@ import fnmatch
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -374,12 +375,17 @@ def test_filter_samples_cover_every_search_filter() -> None:
 
 
 def test_every_filter_combination_validates() -> None:
-    """All 2^n filter subsets, browsing and with text and skills (bodies are checked once each)."""
+    """All 2^n filter subsets, browsing and with text and skills (bodies are checked once each;
+    a browse's badge groups differ only in one integer, so one group stands for the rest)."""
     seen: set[str] = set()
     for filters in filter_combinations():
         for query in (q(None, **filters), q("golang", ["Python"], **filters)):
             for body in plan(query):
-                key = json.dumps(to_wire(body), sort_keys=True)
+                key = re.sub(
+                    r'"badge_rank": \d+',
+                    '"badge_rank": 0',
+                    json.dumps(to_wire(body), sort_keys=True),
+                )
                 if key not in seen:
                     seen.add(key)
                     validate_search_body(body)

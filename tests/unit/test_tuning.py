@@ -8,6 +8,7 @@ both engines is in tests/integration/test_tuning.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pytest
@@ -33,7 +34,7 @@ from relevance.tuning.space import (
     nested,
     search_space,
 )
-from relevance.tuning.study import study
+from relevance.tuning.study import StudyResult, study
 from tests.fake_engine import FakeEngine, fake_judgments
 
 BASE = RankingProfile(name="base", version=1)
@@ -291,12 +292,47 @@ def test_fusion_trials_never_query_the_engine_and_request_trials_only_for_new_bo
     assert all(body["_source"] == ["badge", "job_success_score"] for body in engine.sent)
 
 
-def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
+#: What the fake engine's plan and fusion read: request settings (the skill leg's top-k and tie
+#: breaker) and fusion ones (weights, normalisation, badges, the JSS prior).
+STUDIED = [
+    "badges",
+    "legs.*.weight",
+    "legs.skill.top_k_skills",
+    "legs.skill.tie_breaker",
+    "normalisation",
+    "jss_prior.weight",
+]
+
+
+@dataclass(frozen=True)
+class _Studied:
+    evaluator: CachedEvaluator
+    judgments: Judgments
+    space: list[Parameter]
+    result: StudyResult
+
+
+@pytest.fixture(scope="module")
+def studied() -> _Studied:
+    """One seeded 40-trial study, badges free, over the settings the fake engine reads (the
+    badges, the legs and the skill leg's request settings): two tests read it. A study's cost
+    is TPE's, which grows with the parameters; the whole model's space is checked without one
+    (test_the_default_space_is_every_searchable_field_but_metadata_window_and_query)."""
     engine = FakeEngine()
     judgments = fake_judgments(engine)
     evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
-    space = search_space(BASE, badge_policy=False)
+    space = search_space(BASE, STUDIED, badge_policy=False)
     result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5, badge_policy=False)
+    return _Studied(evaluator, judgments, space, result)
+
+
+def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range(studied: _Studied) -> None:
+    evaluator, judgments, space, result = (
+        studied.evaluator,
+        studied.judgments,
+        studied.space,
+        studied.result,
+    )
     assert result.trials[0].values == {p.path: p.base for p in space}  # the base first
     assert result.best_score > result.base_score
     best = result.best_values
@@ -316,18 +352,15 @@ def test_a_study_finds_the_known_best_badges_and_never_leaves_a_range() -> None:
     assert sum(t.request_sampled for t in result.trials) == 1 + 39 // 4
 
 
-def test_a_trial_moves_only_its_slots_kind_of_setting_and_holds_the_rest_at_the_best() -> None:
+def test_a_trial_moves_only_its_slots_kind_of_setting_and_holds_the_rest_at_the_best(
+    studied: _Studied,
+) -> None:
     """The sampler (`BlockSampler`): after the base, a request slot moves request settings only
     and every other trial fusion settings only; what a trial does not move keeps the values of
     the best trial before it."""
-    engine = FakeEngine()
-    judgments = fake_judgments(engine)
-    evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
-    space = search_space(BASE, badge_policy=False)
-    level = {p.path: p.level for p in space}
+    level = {p.path: p.level for p in studied.space}
     assert set(level.values()) == {"request", "fusion"}
-    result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5, badge_policy=False)
-    trials = result.trials
+    trials = studied.result.trials
     for number in range(1, len(trials)):
         held = trials[best_index([t.score for t in trials[:number]])].values
         moved = {p for p, value in trials[number].values.items() if value != held[p]}
@@ -345,7 +378,7 @@ def test_by_default_a_study_keeps_every_badge_multiplier_at_least_1_and_in_badge
     engine = FakeEngine()
     judgments = fake_judgments(engine)
     evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
-    space = search_space(BASE)
+    space = search_space(BASE, STUDIED)
     assert all(p.values[0] >= 1 for p in space if p.path.startswith("badges."))
     result = study(space, BASE, evaluator, judgments.queries, trials=40, seed=5)
     for values in [*(dict(t.values) for t in result.trials), result.best_values]:
@@ -386,7 +419,8 @@ def test_a_seeded_study_and_cross_validation_reproduce() -> None:
         engine = FakeEngine()
         judgments = fake_judgments(engine)
         evaluator = CachedEvaluator(engine.plan, engine.msearch, judgments)
-        result = cross_validate(search_space(BASE), BASE, evaluator, folds=3, trials=15, seed=9)
+        space = search_space(BASE, STUDIED)
+        result = cross_validate(space, BASE, evaluator, folds=2, trials=12, seed=9)
         data = result.to_dict()
         for fold in data["folds"]:
             fold.pop("seconds")
@@ -397,6 +431,6 @@ def test_a_seeded_study_and_cross_validation_reproduce() -> None:
 
     first = run()
     assert run() == first
-    assert len(first["folds"]) == 3
-    assert len(first["trial_log"]) == 4 * 15
+    assert len(first["folds"]) == 2
+    assert len(first["trial_log"]) == 3 * 12
     assert first["cross_validated"]["tuned"] > first["cross_validated"]["base"]
