@@ -147,7 +147,8 @@ def run_index(
     layout: ShardLayout | None = None,
     profile_vectors: bool | None = False,
 ) -> RunSummary:
-    """Index `source` into the backend; raises IndexerError when nothing may be swapped in.
+    """Index `source` into the backend; raises IndexerError when nothing may be swapped in
+    (and mappings.errors.AmbiguousAlias when the live alias points at several indices).
 
     Only the indices and aliases of `namespace` are read, written or deleted. A rebuild's new
     indices get `layout`, by default the contract's for the cluster's number of data nodes.

@@ -19,7 +19,7 @@ from ranking.ranking_profile import LexicalFields, LexicalLeg
 def multi_match_fields(fields: LexicalFields) -> list[str]:
     """The profile's field boosts as multi_match fields ("title^2"); a 0 boost leaves it out."""
     return [
-        name if boost == 1 else f"{name}^{boost:g}"
+        name if boost == 1 else f"{name}^{boost:.10g}"
         for name, boost in fields.model_dump().items()
         if boost > 0
     ]
@@ -30,10 +30,11 @@ def lexical_query(
     expanded_skill_ids: Sequence[str],
     lexical: LexicalLeg,
     skill_names: Sequence[str] = (),
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """Text relevance over the profile's fields (`legs.lexical.fields`), plus constant boosts
     for holding a named skill and for a title naming it (`legs.lexical.skill_boost`,
-    `title_skill_boost`).
+    `title_skill_boost`). None when it has no clause (every field boost 0, and no skill to
+    boost): a clause-less bool would match every profile.
 
     Each of `skill_names` (a job post's tagged skills) adds the relevance of the profiles'
     skills that hold all its words: "API" finds "REST API" and "API Development" too. One
@@ -49,4 +50,6 @@ def lexical_query(
         should.append({"terms": {"skill_ids": ids, "boost": lexical.skill_boost}})
     if ids and lexical.title_skill_boost > 0:
         should.append({"terms": {"title_skill_ids": ids, "boost": lexical.title_skill_boost}})
+    if not should:  # every field boost 0 and nothing to boost: the leg has nothing to match
+        return None
     return {"bool": {"should": should, "minimum_should_match": 1}}

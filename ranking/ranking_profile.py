@@ -564,25 +564,26 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _resolve_extends(
-    data: dict[str, Any], path: Path, directories: tuple[Path, ...], seen: tuple[str, ...]
+    data: dict[str, Any], path: Path, directories: tuple[Path, ...], seen: tuple[Path, ...]
 ) -> dict[str, Any]:
-    """`data` with its `extends` chain merged in: the base's settings, then the file's own."""
+    """`data` with its `extends` chain merged in: the base's settings, then the file's own.
+    The chain is followed by file (a base is found by its file name), so a loop is caught
+    whatever the files declare as their names."""
     base_name = data.get("extends")
     if base_name is None:
         return data
     own = {key: value for key, value in data.items() if key != "extends"}
     if not isinstance(base_name, str) or not re.fullmatch(PROFILE_NAME_PATTERN, base_name):
         raise RankingProfileError(f"invalid ranking profile {path}: extends {base_name!r}")
-    chain = (*seen, str(own.get("name", path.stem)))
-    if base_name in chain:
-        raise RankingProfileError(
-            f"invalid ranking profile {path}: extends loops ({' -> '.join((*chain, base_name))})"
-        )
+    chain = (*seen, path.resolve())
     base_path = _profile_path(base_name, directories)
     if base_path is None:
         raise RankingProfileError(
             f"invalid ranking profile {path}: extends {base_name!r}, which does not exist"
         )
+    if base_path.resolve() in chain:
+        names = " -> ".join(p.stem for p in (*chain, base_path))
+        raise RankingProfileError(f"invalid ranking profile {path}: extends loops ({names})")
     base = _resolve_extends(_read_yaml(base_path), base_path, directories, chain)
     inherited = {key: value for key, value in base.items() if key not in OWN_KEYS}
     return _deep_merge(inherited, own)

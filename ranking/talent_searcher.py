@@ -344,9 +344,9 @@ class TalentSearcher:
         tagged = [s.text for s in job.required] if job is not None else []
         lexical_text = " ".join([text, *query.skills]).strip()
         if (lexical_text or tagged) and profile.legs.lexical.weight > 0:
-            leg_queries["lexical"] = lexical_query(
-                lexical_text, exact, profile.legs.lexical, tagged
-            )
+            lexical = lexical_query(lexical_text, exact, profile.legs.lexical, tagged)
+            if lexical is not None:
+                leg_queries["lexical"] = lexical
         skill_query = skill_leg_query(
             matches,
             skill_cfg,
@@ -623,8 +623,8 @@ def browse_bodies(
     prior alone. Within one badge group that order is the JSS order, with a missing JSS at the
     prior's pivot (neutral, as fusion counts it); so each group's best `window` come from one
     sorted body, and fusion ranks their union by the profile's own multipliers and keeps the
-    best `window` (`rank_responses`). One sorted body across the groups would pick the window
-    by a fixed badge order, whatever the profile says."""
+    best `window` (`rank_responses`, `browse_order`). One sorted body across the groups would
+    pick the window by a fixed badge order, whatever the profile says."""
     pivot = profile.jss_prior.pivot
     return [
         {
@@ -635,9 +635,23 @@ def browse_bodies(
                 {"id": "asc"},
             ],
             "_source": source,
+            "track_total_hits": False,  # the total is the hits ranked, as for a search
         }
         for rank in BADGE_RANKS
     ]
+
+
+def browse_order(hits: list[RankedHit], profile: RankingProfile) -> list[RankedHit]:
+    """A browse's order: the priors' score, then (where it ties: a JSS in the prior's clamped
+    range, or no JSS prior) the JSS as the engine sorted each badge group, then the id. Within a
+    group that is the engine's own order, so the best `window` of the groups' windows is the
+    best `window` of all the profiles the filters match."""
+    pivot = profile.jss_prior.pivot
+
+    def key(hit: RankedHit) -> tuple[float, float, str]:
+        return (-hit.score, -(pivot if hit.jss is None else hit.jss), hit.id)
+
+    return sorted(hits, key=key)
 
 
 def leg_highlights(
@@ -656,7 +670,7 @@ def rank_responses(
     """Fuse the `_msearch` responses of a plan into ranked hits (pure: no server)."""
     legs, candidates, sources = read_responses(plan, responses)
     if not plan.legs:  # a browse: the badge groups' windows, ranked by the priors alone
-        return prior_only(candidates, profile)[: profile.window], sources
+        return browse_order(prior_only(candidates, profile), profile)[: profile.window], sources
     return fuse(legs, candidates, profile), sources
 
 

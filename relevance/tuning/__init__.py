@@ -5,7 +5,8 @@ every setting of a ranking profile with optuna's TPE sampler, cheaply, and says 
 gain holds on queries it was not tuned on (K-fold cross-validation over queries, stratified by
 family). The modules, from the model to the result:
 
-- `fields`: the profile model's leaf settings and their validated ranges;
+- the settings themselves, with their ranges and stages, come from the model
+  (`ranking.profile_settings`);
 - `grid`: one searched setting (`Parameter`), on a grid anchored at the base profile's value;
 - `space`: which settings are searched (`search_space`), which change only fusion
   (`is_fusion_only`), and the badge policy (`keep_badge_order`);

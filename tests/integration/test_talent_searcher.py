@@ -398,8 +398,12 @@ def _browse_corpus() -> list[dict[str, Any] | str]:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{}, {"badges": {"rising_talent": 1.3, "expert_vetted": 1.01}, "jss_prior": {"pivot": 55}}],
-    ids=["default", "tuned"],
+    [
+        {},
+        {"badges": {"rising_talent": 1.3, "expert_vetted": 1.01}, "jss_prior": {"pivot": 55}},
+        {"jss_prior": {"weight": 0.0}},  # every profile of a badge ties: the JSS breaks it
+    ],
+    ids=["default", "tuned", "no-jss-prior"],
 )
 def test_a_browse_returns_the_profiles_best_window_by_its_own_priors(
     client: OpenSearch,
@@ -423,15 +427,24 @@ def test_a_browse_returns_the_profiles_best_window_by_its_own_priors(
         badge = ranking.badges.for_badge(doc.get("badge"))
         return badge * ranking.jss_prior.multiplier(doc.get("job_success_score"))
 
+    def order(doc: dict[str, Any]) -> tuple[float, float, str]:
+        """The priors, then (on a tie) the JSS with a missing one at the pivot, then the id."""
+        jss = doc.get("job_success_score")
+        return (
+            -round(prior(doc), 9),
+            -(ranking.jss_prior.pivot if jss is None else jss),
+            doc["id"],
+        )
+
     docs = [d for d in corpus if isinstance(d, dict)]
-    expected = sorted(docs, key=lambda d: (-round(prior(d), 9), d["id"]))[:10]
+    expected = sorted(docs, key=order)[:10]
     result = searcher.search(SearchQuery(None), ranking)
     assert [h.id for h in result.hits] == [d["id"] for d in expected]
     assert result.more_matched  # the window holds fewer than match
     if not overrides:
         assert all(h.id.startswith("tr-") for h in result.hits)
     everyone = ranking.with_overrides({"window": 40})
-    order = [h.id for h in searcher.search(SearchQuery(None), everyone).hits]
-    assert order == [d["id"] for d in sorted(docs, key=lambda d: (-round(prior(d), 9), d["id"]))]
+    ranked = [h.id for h in searcher.search(SearchQuery(None), everyone).hits]
+    assert ranked == [d["id"] for d in sorted(docs, key=order)]
     if not overrides:  # no JSS is neutral (1.0), above a poor one (0.9), not last
-        assert order.index("new-0") < order.index("low-0")
+        assert ranked.index("new-0") < ranked.index("low-0")

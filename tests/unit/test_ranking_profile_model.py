@@ -3,6 +3,8 @@ profile files that say `extends:` (ranking.ranking_profile, ranking.profile_sett
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -151,11 +153,24 @@ def test_a_profile_that_extends_takes_its_bases_settings_and_its_own_name(tmp_pa
             {"a": "name: a\nversion: 1\nextends: b\n", "b": "name: b\nversion: 1\nextends: a\n"},
             "extends loops \\(a -> b -> a\\)",
         ),
+        ({"a": "name: x\nversion: 1\nextends: a\n"}, "extends loops \\(a -> a\\)"),
+        (
+            {"a": "name: x\nversion: 1\nextends: b\n", "b": "name: y\nversion: 1\nextends: a\n"},
+            "extends loops \\(a -> b -> a\\)",
+        ),
         ({"a": "name: a\nversion: 1\nextends: 'Bad Name'\n"}, "extends 'Bad Name'"),
         ({"a": "name: a\nversion: 1\nextends: default\nlegs: {skill: {exact_boost: 9}}\n"}, "5"),
         ({"a": "- a list\n"}, "not a mapping"),
     ],
-    ids=["missing-base", "loop", "bad-name", "out-of-range", "not-a-mapping"],
+    ids=[
+        "missing-base",
+        "loop",
+        "self-under-another-name",
+        "loop-under-other-names",
+        "bad-name",
+        "out-of-range",
+        "not-a-mapping",
+    ],
 )
 def test_a_bad_extends_or_setting_names_the_file_and_the_problem(
     tmp_path: Path, files: dict[str, str], message: str
@@ -177,8 +192,37 @@ def test_lexical_field_boosts_come_from_the_profile() -> None:
     tuned = LexicalFields(title=0, overview=0.5)
     assert multi_match_fields(tuned) == ["skill_labels^3", "skills^2", "overview^0.5"]
     body = lexical_query("react", ["react"], LexicalLeg(fields=tuned))
-    assert body["bool"]["should"][0]["multi_match"]["fields"] == multi_match_fields(tuned)
-    nothing = lexical_query(
-        "react", [], LexicalLeg(fields=LexicalFields(title=0, skill_labels=0, skills=0, overview=0))
-    )
-    assert nothing["bool"]["should"] == []
+    assert body is not None and body["bool"]["should"][0]["multi_match"][
+        "fields"
+    ] == multi_match_fields(tuned)
+    off = LexicalFields(title=0, skill_labels=0, skills=0, overview=0)
+    assert lexical_query("react", [], LexicalLeg(fields=off)) is None  # not a match-all
+    boosted = lexical_query("react", ["react"], LexicalLeg(fields=off))
+    assert boosted is not None and "multi_match" not in str(boosted)
+    assert multi_match_fields(LexicalFields(title=1.234567891))[0] == "title^1.234567891"
+
+
+#: Each packaged profile's version and a digest of every setting it resolves to. A response
+#: names the profile and version that ranked it, so the same name and version must rank the
+#: same: a model default changed (the `default` profile's values, which every file that
+#: extends it inherits) changes these digests, and the fix is a new version of each profile it
+#: moved, then a new pin.
+PINNED = {
+    "bm25": (1, "38ec97e341b6682d"),
+    "default": (6, "55ff2f81010c8415"),
+    "default-v2": (2, "c3281090eb46c1cf"),
+    "rising-talent": (1, "aee1d6c98b813453"),
+    "skill-only": (1, "abab1b1208554556"),
+    "whole-query": (1, "adb10fdfb92745b9"),
+}
+
+
+def test_a_packaged_profiles_settings_change_only_with_its_version() -> None:
+    found = {}
+    for name in available_profiles(PROFILES_DIR):
+        profile = load_profile(name)
+        settings_json = json.dumps(
+            profile.model_dump(mode="json", exclude={"description"}), sort_keys=True
+        )
+        found[name] = (profile.version, hashlib.sha256(settings_json.encode()).hexdigest()[:16])
+    assert found == PINNED
