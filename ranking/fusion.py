@@ -315,8 +315,17 @@ def fuse(
 
 
 def prior_only(candidates: Mapping[str, Candidate], profile: RankingProfile) -> list[RankedHit]:
-    """Order without a query (filters only): by badge multiplier and JSS prior alone.
+    """Order without a query (filters only): by badge multiplier and JSS prior alone; where
+    those tie (a JSS in the prior's clamped range, or no JSS prior), the higher JSS first, a
+    missing one at the prior's pivot, then the id. That is the order a browse's engine bodies
+    sort each badge group in (ranking.talent_searcher.browse_bodies), so the best `window` of
+    their union is the best of every profile the filters match.
 
     The explain parts still add up: relevance is 1.0, so the score is the product of priors.
     """
-    return fuse({}, candidates, profile)
+    pivot = profile.jss_prior.pivot
+
+    def key(hit: RankedHit) -> tuple[float, float, str]:
+        return (-hit.score, -(pivot if hit.jss is None else hit.jss), hit.id)
+
+    return sorted(fuse({}, candidates, profile), key=key)

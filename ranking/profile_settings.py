@@ -16,10 +16,18 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ranking.ranking_profile import RankingProfile, RankingProfileError, Stage, StageOf
+from ranking.query_classes import CLASSES_FIELD
+from ranking.ranking_profile import (
+    METADATA,
+    RankingProfile,
+    RankingProfileError,
+    Stage,
+    StageOf,
+)
 
-#: Fields that describe a profile rather than rank: they have no stage.
-METADATA: Final = ("name", "version", "description", "tuning", "query_classes")
+#: Fields that are not leaf settings: the profile's metadata, and its per-class settings
+#: (each the profile's own setting again, listed once as that).
+NOT_SETTINGS: Final = (*METADATA, CLASSES_FIELD)
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,10 @@ def settings(
     model: type[BaseModel] = RankingProfile, prefix: str = "", *, metadata: bool = False
 ) -> list[Setting]:
     """Every leaf setting of `model` (nested models walked), in declaration order; `METADATA`
-    only when asked for (as fixed entries without a stage)."""
+    and the per-class settings only when asked for (as fixed entries without a stage)."""
     found: list[Setting] = []
     for name, info in model.model_fields.items():
-        if not prefix and name in METADATA and not metadata:
+        if not prefix and name in NOT_SETTINGS and not metadata:
             continue
         path = f"{prefix}{name}"
         annotation = info.annotation

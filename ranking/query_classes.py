@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 #: relevant profiles are members of an occupation rather than holders of one skill. As
 #: `QueryUnderstanding.query_class` and the response's `ranking.query_class` name it.
 QueryClass = Literal["job_title"]
+#: The profile's field of per-class settings (`RankingProfile.query_classes`); the tuner names
+#: a class's settings `query_classes.CLASS.PATH`.
+CLASSES_FIELD: Final = "query_classes"
 QUERY_CLASSES: Final[tuple[str, ...]] = get_args(QueryClass)
 #: What a query class may set: how the legs retrieve and combine. Not the badges or the JSS
 #: prior (marketplace policy, the same for every query), nor the window or the query reading

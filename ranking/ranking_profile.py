@@ -549,8 +549,10 @@ def _pick(validated: dict[str, Any], shape: dict[str, Any]) -> dict[str, Any]:
     return picked
 
 
-#: What a profile file says about itself: never inherited through `extends`.
-OWN_KEYS: Final = ("name", "version", "description", "tuning")
+#: What a profile says about itself, never a ranking setting: not inherited through `extends`,
+#: not searched by the tuner (relevance.tuning.space), not listed with the settings
+#: (ranking.profile_settings).
+METADATA: Final = ("name", "version", "description", "tuning")
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -576,7 +578,7 @@ def _resolve_extends(
     if not isinstance(base_name, str) or not re.fullmatch(PROFILE_NAME_PATTERN, base_name):
         raise RankingProfileError(f"invalid ranking profile {path}: extends {base_name!r}")
     chain = (*seen, path.resolve())
-    base_path = _profile_path(base_name, directories)
+    base_path = profile_path(base_name, directories)
     if base_path is None:
         raise RankingProfileError(
             f"invalid ranking profile {path}: extends {base_name!r}, which does not exist"
@@ -585,11 +587,12 @@ def _resolve_extends(
         names = " -> ".join(p.stem for p in (*chain, base_path))
         raise RankingProfileError(f"invalid ranking profile {path}: extends loops ({names})")
     base = _resolve_extends(_read_yaml(base_path), base_path, directories, chain)
-    inherited = {key: value for key, value in base.items() if key not in OWN_KEYS}
+    inherited = {key: value for key, value in base.items() if key not in METADATA}
     return _deep_merge(inherited, own)
 
 
-def _profile_path(name: str, directories: tuple[Path, ...]) -> Path | None:
+def profile_path(name: str, directories: tuple[Path, ...]) -> Path | None:
+    """The file of profile `name`: the first of `directories` that has it."""
     return next((d / f"{name}.yaml" for d in directories if (d / f"{name}.yaml").exists()), None)
 
 
@@ -632,7 +635,7 @@ def load_profile(
 def _load_profile(name: str, directories: tuple[Path, ...]) -> RankingProfile:
     if not re.fullmatch(PROFILE_NAME_PATTERN, name):
         raise RankingProfileError(f"invalid ranking profile name {name!r}")
-    path = _profile_path(name, directories)
+    path = profile_path(name, directories)
     if path is None:
         known = ", ".join(sorted({p.stem for d in directories for p in d.glob("*.yaml")}))
         raise RankingProfileError(f"no ranking profile {name!r}; available: {known}")

@@ -166,6 +166,11 @@ class SearchPlan:
     names_skill: bool = False  # the query, or a listed part, names a skill outright
     job: JobReading | None = None
 
+    def ranked(self, responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The responses that hold candidates: each leg's (not its calibration twin's), or
+        every badge group's of a browse."""
+        return responses[: len(self.legs)] if self.legs else responses
+
 
 class TalentSearcher:
     def __init__(
@@ -506,7 +511,7 @@ class TalentSearcher:
             understanding=plan.understanding,
             more_matched=any(
                 len(response["hits"]["hits"]) >= profile.window
-                for response in (responses[: len(plan.legs)] if plan.legs else responses)
+                for response in plan.ranked(responses)
             )
             or (not plan.legs and len(sources) > len(hits)),
         )
@@ -623,8 +628,8 @@ def browse_bodies(
     prior alone. Within one badge group that order is the JSS order, with a missing JSS at the
     prior's pivot (neutral, as fusion counts it); so each group's best `window` come from one
     sorted body, and fusion ranks their union by the profile's own multipliers and keeps the
-    best `window` (`rank_responses`, `browse_order`). One sorted body across the groups would
-    pick the window by a fixed badge order, whatever the profile says."""
+    best `window` (`rank_responses`, `fusion.prior_only`). One sorted body across the groups
+    would pick the window by a fixed badge order, whatever the profile says."""
     pivot = profile.jss_prior.pivot
     return [
         {
@@ -639,19 +644,6 @@ def browse_bodies(
         }
         for rank in BADGE_RANKS
     ]
-
-
-def browse_order(hits: list[RankedHit], profile: RankingProfile) -> list[RankedHit]:
-    """A browse's order: the priors' score, then (where it ties: a JSS in the prior's clamped
-    range, or no JSS prior) the JSS as the engine sorted each badge group, then the id. Within a
-    group that is the engine's own order, so the best `window` of the groups' windows is the
-    best `window` of all the profiles the filters match."""
-    pivot = profile.jss_prior.pivot
-
-    def key(hit: RankedHit) -> tuple[float, float, str]:
-        return (-hit.score, -(pivot if hit.jss is None else hit.jss), hit.id)
-
-    return sorted(hits, key=key)
 
 
 def leg_highlights(
@@ -670,7 +662,7 @@ def rank_responses(
     """Fuse the `_msearch` responses of a plan into ranked hits (pure: no server)."""
     legs, candidates, sources = read_responses(plan, responses)
     if not plan.legs:  # a browse: the badge groups' windows, ranked by the priors alone
-        return browse_order(prior_only(candidates, profile), profile)[: profile.window], sources
+        return prior_only(candidates, profile)[: profile.window], sources
     return fuse(legs, candidates, profile), sources
 
 
@@ -680,7 +672,7 @@ def read_responses(
     """What fusion reads from a plan's responses: each leg's hits and calibration, the
     candidates (every profile a leg returned), and their sources."""
     sources: dict[str, dict[str, Any]] = {}
-    for response in responses[: len(plan.legs)] if plan.legs else responses:
+    for response in plan.ranked(responses):
         for hit in response["hits"]["hits"]:
             if "_source" in hit:
                 sources.setdefault(hit["_id"], hit["_source"])

@@ -20,6 +20,7 @@ from ranking.ranking_profile import (
     available_profiles,
     load_profile,
     profile_directories,
+    profile_path,
 )
 from talent_search.cli_support import _fail, print_table
 
@@ -40,11 +41,8 @@ def list_profiles() -> None:
         except RankingProfileError as exc:
             table.add_row(name, "", "", f"[red]invalid: {exc}[/]")
             continue
-        path = next(
-            d / f"{name}.yaml"
-            for d in profile_directories(user_dir)
-            if (d / f"{name}.yaml").exists()
-        )
+        path = profile_path(name, profile_directories(user_dir))
+        assert path is not None  # it loaded
         extends = (yaml.safe_load(path.read_text()) or {}).get("extends") or ""
         table.add_row(name, str(profile.version), extends, profile.description.split(". ")[0])
     print_table(table)

@@ -34,8 +34,8 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from ranking.profile_settings import Setting, settings, stages
-from ranking.query_classes import QUERY_CLASSES
-from ranking.ranking_profile import BADGE_ORDER, ClassSettings, RankingProfile, Stage
+from ranking.query_classes import CLASSES_FIELD, QUERY_CLASSES
+from ranking.ranking_profile import BADGE_ORDER, METADATA, ClassSettings, RankingProfile, Stage
 from relevance.errors import TuningError
 from relevance.tuning.grid import Parameter, grid_parameter
 
@@ -50,10 +50,6 @@ __all__ = [
     "search_space",
 ]
 
-#: The profile's field of per-class settings; its parameters are `query_classes.CLASS.PATH`.
-CLASSES_FIELD: Final = "query_classes"
-#: Never searched: they describe the profile, they do not rank.
-METADATA: Final = ("name", "version", "description", "tuning")
 #: Searched only when named: `window` is how many results a search returns (totals, pages,
 #: facets), the `query.*` switches are product features visible in responses, and
 #: `representative.*` is an exposure policy (ranking.representative), not relevance: the tuner

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ranking.lexical_query import lexical_query, multi_match_fields
-from ranking.profile_settings import METADATA, catalog, setting, setting_table, settings
+from ranking.profile_settings import NOT_SETTINGS, catalog, setting, setting_table, settings
 from ranking.ranking_profile import (
     PROFILES_DIR,
     LexicalFields,
@@ -34,7 +34,7 @@ def test_every_leaf_setting_has_a_stage() -> None:
     missing = [s.path for s in settings() if s.stage is None]
     assert missing == []
     assert {s.stage for s in settings()} == set(Stage)
-    assert not any(s.path.split(".")[0] in METADATA for s in settings())
+    assert not any(s.path.split(".")[0] in NOT_SETTINGS for s in settings())
 
 
 def test_stages_name_where_the_search_reads_each_setting() -> None:
