@@ -33,6 +33,7 @@ from opensearchpy import OpenSearch
 from osmem_server import OsmemServer, resolve_binary
 
 from config.settings import EngineSettings, TalentSettings
+from mappings.engine_json import EngineJSONSerializer
 from talent_search.errors import CliError
 from talent_search.opensearch_engine import (
     OPENSEARCH_VERSION,
@@ -99,6 +100,7 @@ def make_client(url: str, settings: EngineSettings) -> OpenSearch:
         max_retries=len(urls) - 1,
         retry_on_timeout=False,
         retry_on_status=(),
+        serializer=EngineJSONSerializer(),
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import typer
 from fastapi.exceptions import RequestValidationError
+from opensearchpy.exceptions import SerializationError
 from pydantic_core import PydanticCustomError
 
 from domain.errors import DomainError, TalentSearchError
@@ -51,6 +52,7 @@ LIBRARY_CONTROL_FLOW: tuple[type[BaseException], ...] = (
     RequestValidationError,
     PydanticCustomError,
     NotImplementedError,
+    SerializationError,  # opensearch-py's serializer contract (mappings.engine_json)
 )
 
 
