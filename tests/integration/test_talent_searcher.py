@@ -212,12 +212,15 @@ class _FlakyClient:
         self.status = status
         self.calls = 0
 
-    def msearch(self, body: list[dict[str, Any]], request_timeout: float) -> dict[str, Any]:
+    def msearch(
+        self, body: list[dict[str, Any]], request_timeout: float, filter_path: list[str]
+    ) -> dict[str, Any]:
         self.calls += 1
         if self.calls == 1:
             error = {"type": "search_phase_execution_exception", "reason": ""}
             return {"responses": [{"error": error, "status": self.status} for _ in body[::2]]}
-        return {"responses": [{"took": 1, "hits": {"hits": []}} for _ in body[::2]]}
+        # what the searcher's `filter_path` leaves of a response without hits
+        return {"responses": [{"took": 1} for _ in body[::2]]}
 
 
 def _searcher_on(client: Any) -> TalentSearcher:
