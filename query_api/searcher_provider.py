@@ -24,6 +24,7 @@ from mappings.aliases import alias_target
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
 from query_api.errors import NotIndexed, engine_timeouts_as_504
 from query_api.response_models import ReadinessDetails
+from ranking.job_post_evidence import JOB_POST_REFRESH_S, JobPostSource
 from ranking.query_embedder import QueryEmbedder
 from ranking.skill_matcher import SkillMatcher
 from ranking.skill_suggester import SkillSuggester
@@ -40,6 +41,7 @@ class SearcherProvider:
         request_timeout_s: float,
         refresh_s: float = 5.0,
         namespace: IndexNamespace = DEFAULT_NAMESPACE,
+        job_posts_refresh_s: float = JOB_POST_REFRESH_S,
     ) -> None:
         self.client = client
         self.namespace = namespace
@@ -52,6 +54,8 @@ class SearcherProvider:
         self._searcher: TalentSearcher | None = None
         self._skills_index: str | None = None
         self._checked_at = float("-inf")
+        # Past job posts, kept across searchers: the source follows its own alias.
+        self.job_posts = JobPostSource(client, namespace.job_posts.alias, job_posts_refresh_s)
 
     def suggester(self) -> SkillSuggester:
         """Skill autocomplete over the searcher's vocabulary, built on first use (about 1 s)."""
@@ -92,6 +96,7 @@ class SearcherProvider:
                     self.enabled_countries,
                     index=self.namespace.profiles.alias,
                     request_timeout_s=self.request_timeout_s,
+                    job_posts=self.job_posts,
                 )
                 self._skills_index = skills_index
             self._checked_at = time.monotonic()

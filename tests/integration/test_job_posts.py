@@ -29,6 +29,7 @@ from indexer.job_post_input import JobPostInput
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.aliases import alias_target
 from mappings.index_contract import IndexNamespace
+from query_api.searcher_provider import SearcherProvider
 from ranking.job_post_evidence import JobPostSource
 from ranking.query_embedder import QueryEmbedder
 from ranking.ranking_profile import load_profile
@@ -432,6 +433,33 @@ def test_job_posts_rank_the_profile_holding_their_skills_first(
     assert after[0] == "a-shop"  # holds all the evidence
     assert after.index("c-ops") > after.index("a-shop")  # holds part of it
     assert "b-art" not in after[: after.index("c-ops")]  # holds none of it
+
+
+def test_the_apis_searcher_reads_the_job_posts(
+    client: OpenSearch,
+    namespace: IndexNamespace,
+    builder: DocumentBuilder,
+    embedding_cache: EmbeddingCache,
+    tmp_path: Path,
+) -> None:
+    """The API's searcher (query_api.searcher_provider) reads past posts as the CLI's does."""
+    index_profiles(client, namespace, tmp_path / "profiles.jsonl", builder, embedding_cache)
+    provider = SearcherProvider(
+        client,
+        builder.vocabulary,
+        QueryEmbedder(fake_encode),
+        ["US"],
+        request_timeout_s=10.0,
+        namespace=namespace,
+        job_posts_refresh_s=0,
+    )
+    before = provider.searcher().search(SearchQuery(SHOP_QUERY), READS_POSTS)
+    assert before.understanding.job_posts is None
+    index_posts(client, namespace, write_jsonl(tmp_path / "1.jsonl", POSTS), embedding_cache)
+    assert voted_skills(provider.searcher().search(SearchQuery(SHOP_QUERY), READS_POSTS)) == [
+        "laravel",
+        "php",
+    ]
 
 
 # -- the CLI ----------------------------------------------------------------------------------
