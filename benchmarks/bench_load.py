@@ -1,5 +1,6 @@
 """Load and latency helpers shared by the benchmarks: concurrent load phases, interleaving,
-pooling and percentiles.
+pooling and percentiles; and what a report records about its run (the command line, the
+commit, the load averages).
 
 `run_load` drives `clients` threads calling a worker for some seconds and keeps, per call, its
 latency and when it ended (seconds since the phase began). `interleave` alternates two or more
@@ -9,12 +10,15 @@ on every side alike, and pools each kind's phases. Nothing here asserts a timing
 
 from __future__ import annotations
 
+import shlex
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 Worker = Callable[[int], tuple[float, bool]]  # call i -> (latency ms, ok)
 
@@ -155,6 +159,39 @@ def window_p99s(result: LoadResult, window_s: float) -> tuple[float, float]:
     second = result.between(window_s, 2 * window_s)
     last = result.between(result.seconds - window_s, result.seconds + 1)
     return percentile(second, 99), percentile(last, 99)
+
+
+def command_line() -> str:
+    """The command that runs this script, to paste (the interpreter relative to the cwd)."""
+    python = Path(sys.executable)
+    try:
+        shown = str(python.relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(python)
+    return shlex.join([shown, *sys.argv])
+
+
+def git_commit() -> str:
+    """The checkout's commit, and whether tracked files differ from it."""
+    repo = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=repo,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with uncommitted changes)" if dirty else "")
 
 
 def load_averages() -> str:

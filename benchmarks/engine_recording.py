@@ -1,11 +1,12 @@
 """The engine requests a search sends, recorded at the client, and replayed as they were.
 
 `Recorder(client)` wraps the opensearch-py client's transport: every request the client sends
-(method, path, query parameters, body: for `_msearch` the NDJSON text exactly as serialised)
-is kept, in order, before it goes out. `replay` sends recorded requests again through another
-client's transport, one after the other, as the search sent them. A "bare" baseline replays,
-per search, every round the search sent (a first `_msearch`, a second one when skill feedback
-re-plans, ...), so that what it measures is the engine's share of that very search.
+(method, path, query parameters, headers, body: for `_msearch` the NDJSON text exactly as
+serialised) is kept, in order, before it goes out. `replay` sends recorded requests again
+through another client's transport, one after the other, as the search sent them. A "bare"
+baseline replays, per search, every round the search sent (a first `_msearch`, a second one
+when skill feedback re-plans, ...), so that what it measures is the engine's share of that
+very search.
 
 Searchers also make periodic checks through the same client (the aliases, counts and mappings
 they cache for a few seconds: `ranking.live_index`, `TalentSearcher.has_profile_vectors`, the
@@ -36,6 +37,7 @@ class EngineCall:
     params: Mapping[str, Any] | None
     body: Any  # as the transport got it: an `_msearch` body is its NDJSON text
     timeout: float | None = None
+    headers: Mapping[str, str] | None = None
 
     @property
     def is_search_round(self) -> bool:
@@ -67,7 +69,14 @@ class Recorder:
             headers: Mapping[str, str] | None = None,
         ) -> Any:
             # copied: the transport pops `request_timeout` out of the caller's params
-            call = EngineCall(method, url, dict(params) if params else None, body, timeout)
+            call = EngineCall(
+                method,
+                url,
+                dict(params) if params else None,
+                body,
+                timeout,
+                dict(headers) if headers else None,
+            )
             with self._lock:
                 self._calls.append(call)
             return send(
@@ -110,7 +119,7 @@ def send_calls(client: OpenSearch, calls: list[EngineCall]) -> list[Any]:
     for c in calls:
         params = dict(c.params) if c.params else None
         answer = client.transport.perform_request(
-            c.method, c.url, params=params, body=c.body, timeout=c.timeout
+            c.method, c.url, params=params, body=c.body, timeout=c.timeout, headers=c.headers
         )
         if c.is_search_round and any("error" in r for r in answer["responses"]):
             raise ReplayError(f"{c.url}: an error in its responses")

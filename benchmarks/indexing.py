@@ -119,6 +119,11 @@ def every(progress: Progress, task: TaskID, step: int = 1000) -> Callable[[int],
     return advance
 
 
+def count_lines(path: Path) -> int:
+    with path.open() as lines:
+        return sum(1 for _ in lines)
+
+
 def new_builder() -> DocumentBuilder:
     return DocumentBuilder(
         SkillVocabulary.load_default().copy(), default_registry(), BadgePolicy(), DEFAULT_AS_OF
@@ -142,11 +147,11 @@ def index_profiles(
     label: str = "indexer",
     builder: DocumentBuilder | None = None,
     bulk: BulkSettings | None = None,
+    lines: int | None = None,
 ) -> RunSummary:
     """The indexer end to end on `corpus` (a rebuild: its alias swapped in), with a progress
-    bar counting its lines."""
-    with corpus.open() as lines:
-        total = sum(1 for _ in lines)
+    bar counting its `lines` (counted first when not given: pass them to time the run)."""
+    total = lines if lines is not None else count_lines(corpus)
     task = progress.add_task(label, total=total)
     summary = run_index(
         client,
@@ -282,8 +287,7 @@ def measure_indexing(
     timed indexer run on the whole corpus, which leaves its alias holding it. The engine's RSS
     is sampled every second over all of it."""
     namespace = namespace or TalentSettings().index_namespace
-    with corpus.open() as lines:
-        count = sum(1 for _ in lines)
+    count = count_lines(corpus)
     warmup = workdir / "warmup.jsonl"
     with corpus.open() as src, warmup.open("w") as dst:
         dst.writelines(itertools.islice(src, min(count, warmup_count)))
@@ -293,7 +297,16 @@ def measure_indexing(
     builder = new_builder()
     with Progress(console=console) as progress:
         started = time.perf_counter()
-        index_profiles(client, warmup, cache, namespace, progress, "warm-up indexer run", builder)
+        index_profiles(
+            client,
+            warmup,
+            cache,
+            namespace,
+            progress,
+            "warm-up indexer run",
+            builder,
+            lines=min(count, warmup_count),
+        )
         result = IndexingResult(
             count, chunk_size, mode, min(count, warmup_count), time.perf_counter() - started
         )
@@ -307,7 +320,7 @@ def measure_indexing(
         result.engine_rss_before_mb = memory.sample()
         started = time.perf_counter()
         summary = index_profiles(
-            client, corpus, cache, namespace, progress, "indexer, end to end", builder, bulk
+            client, corpus, cache, namespace, progress, "indexer, end to end", builder, bulk, count
         )
         result.indexer_s = time.perf_counter() - started
     memory.stop()

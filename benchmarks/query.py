@@ -243,7 +243,7 @@ def ensure_indexed(
     with Progress(console=console) as progress:
         write_corpus(corpus, count, progress)
         started = time.perf_counter()
-        summary = index_profiles(client, corpus, cache, namespace, progress)
+        summary = index_profiles(client, corpus, cache, namespace, progress, lines=count)
     elapsed = time.perf_counter() - started
     console.print(f"indexed {summary.indexed} profiles in {elapsed:.0f} s")
 
@@ -376,6 +376,22 @@ def measure(
                 run()
             progress.advance(task)
     return stages
+
+
+def timed_stages(
+    client: OpenSearch,
+    settings: TalentSettings,
+    profile: RankingProfile,
+    mix: list[SearchQuery],
+    fusion_repeat: int,
+) -> tuple[TalentSearcher, dict[str, list[float]]]:
+    """The searcher (`query_searcher`, the settings' query model), warmed up on the first
+    queries, and `measure`'s stages over `mix`."""
+    encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
+    searcher = query_searcher(client, settings, encoder)
+    for query in mix[:10]:  # warm-up: model, connections, engine caches
+        searcher.search(query, profile)
+    return searcher, measure(searcher, mix, profile, encoder, fusion_repeat)
 
 
 # The stages' rows, in the order the tables show them.
@@ -563,11 +579,7 @@ def main(
         namespace = settings.index_namespace
         ensure_indexed(client, count, reuse, workdir, namespace)
         ensure_job_posts(client, job_posts, reuse, workdir, namespace)
-        encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
-        searcher = query_searcher(client, settings, encoder)
-        for query in mix[:10]:  # warm-up: model, connections, engine caches
-            searcher.search(query, profile)
-        stages = measure(searcher, mix, profile, encoder, fusion_repeat)
+        searcher, stages = timed_stages(client, settings, profile, mix, fusion_repeat)
         if baseline_name is not None:
             baseline = load_profile(baseline_name, user_dir=settings.user_profiles_dir)
             compare_profiles(searcher, mix, profile, baseline)

@@ -30,10 +30,7 @@ and `uptime`'s load averages at the start and the end, and the figures as
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import subprocess
-import sys
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -43,15 +40,15 @@ from typing import Annotated, Any
 import typer
 from api_load import api_vs_bare, console, live_count
 from bench_engines import bench_engine, engine_name, rss_mb
-from bench_load import load_averages
+from bench_load import command_line, git_commit, load_averages
 from indexing import RawMode, measure_indexing, raw_mode_of, write_corpus
-from query import ensure_job_posts, measure, query_mix, query_searcher, stage_figures
+from query import ensure_job_posts, query_mix, stage_figures, timed_stages
 from report_table import finite, report_markdown
 from rich.progress import Progress
 
 from config.settings import EngineSettings, TalentSettings
-from domain.encoder import query_encoder
 from indexer.skill_embeddings import EmbeddingCache
+from query_api.api_settings import ApiSettings
 from ranking.ranking_profile import load_profile
 from talent_search.engine_process import make_client
 
@@ -64,27 +61,6 @@ def auto_raw_mode(value: str, count: int) -> RawMode:
     if value == "auto":
         return "file" if count >= STREAM_FROM else "list"
     return raw_mode_of(value)
-
-
-def commit() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" (with uncommitted changes)" if dirty else "")
-
-
-def command_line() -> str:
-    python = os.path.relpath(sys.executable) if sys.executable else "python"
-    return shlex.join([python, *sys.argv])
 
 
 def main(
@@ -117,7 +93,7 @@ def main(
         "count": count,
         "job_posts": job_posts,
         "command": command_line(),
-        "commit": commit(),
+        "commit": git_commit(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "uptime_start": load_averages(),
         "corpus_s": None,
@@ -154,15 +130,10 @@ def main(
         engine_after_indexing = rss_mb(running.pids)
 
         console.rule("query stages")
-        profile = load_profile("default", user_dir=settings.user_profiles_dir)
-        encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
-        searcher = query_searcher(client, settings, encoder)
-        mix = query_mix(queries)
-        for query in mix[:10]:  # warm-up: model, connections, engine caches
-            searcher.search(query, profile)
-        figures["query"] = stage_figures(
-            measure(searcher, mix, profile, encoder, fusion_repeat), fusion_repeat
-        )
+        # the API's ranking profile (TALENT_SEARCH_API_RANKING_PROFILE, default `default`)
+        profile = load_profile(ApiSettings().ranking_profile, user_dir=settings.user_profiles_dir)
+        _, stages = timed_stages(client, settings, profile, query_mix(queries), fusion_repeat)
+        figures["query"] = stage_figures(stages, fusion_repeat)
 
         console.rule("API under load")
         load = api_vs_bare(running.url, clients, seconds, port, rounds, check)
@@ -170,6 +141,7 @@ def main(
         if running.pids:
             figures["engine_rss_mb"] = {"after_indexing": engine_after_indexing}
             figures["engine_rss_mb"]["end"] = rss_mb(running.pids)
+    shutil.rmtree(workdir, ignore_errors=True)  # the corpus: GBs at 1M
     figures["uptime_end"] = load_averages()
     figures["wall_s"] = time.perf_counter() - started_at
 
