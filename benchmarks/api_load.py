@@ -1,48 +1,70 @@
 """Query API under load: throughput, p50/p99 and errors at N concurrent clients, against the bare
-backend `_msearch` of the same queries at the same concurrency, plus the server's memory.
+engine requests of the same searches at the same concurrency, plus the server's memory.
 
     .venv/bin/python benchmarks/api_load.py --count 100000 --clients 16 --seconds 30 \
-        --engine opensearch
+        --engine opensearch [--job-posts 20000] [--rounds 3] [--no-check-bare]
 
 The engine is started for this run (`--engine embedded|opensearch`, `--heap` for the real one,
 see `bench_engines.py`), unless `--backend-url` (or OPENSEARCH_URL) names a running cluster.
-It is indexed with the demo corpus unless the live alias already holds `--count` profiles.
-The API runs as a separate process (`talent-search serve --demo-keys`), as in production, so
-its RSS is the server's own. The bare baseline sends, for every request of the mix, the exact
-`_msearch` bodies the API would send (built by the same planner), so the ratio shows what the
-API adds: HTTP, auth, embedding, fusion, tiles and facets.
+It is indexed with the demo corpus (and `--job-posts` demo job posts) unless the live aliases
+already hold that many. The API runs as a separate process (`talent-search serve --demo-keys`),
+as in production, so its RSS is the server's own. Each load client is an API client of its
+own (`ClientKeys`: a key per client and tier in a key file made for the run), so the API's
+per-client limit (`TALENT_SEARCH_API_MAX_SEARCHES_PER_CLIENT`) applies as to many clients, not
+to 16 threads sharing one demo key.
+
+The bare baseline sends, for every search of the mix, the engine requests the API sends for
+it: every round, in order (the first `_msearch`, and a second one when skill feedback re-plans
+the search). They are recorded from an in-process copy of the API (`create_app` with the
+settings `serve` reads: the same ranking profile and namespace, and whatever the API reads
+besides, job posts included, exactly when the API does) whose engine client is wrapped by
+`engine_recording.Recorder`, each request sent once first so that what the
+searcher loads once is loaded. `--check-bare` (the default) also starts the API process once
+behind a recording proxy and compares what it sends with that recording, request by request.
+The API and bare phases alternate (`--rounds` phases of each, API first, then bare first, ...;
+`--seconds` is each side's total), pooled, so the ratio of their p50s and p99s shows what the
+API adds (HTTP, auth, embedding, fusion, tiles and facets) with the machine's load drift spread
+over both sides.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
-import statistics
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
-from datetime import date
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import typer
-from bench_engines import bench_engine, engine_name
-from bench_engines import rss_mb as engine_rss_mb
+from bench_engines import bench_engine, engine_name, rss_mb
+from bench_load import LoadResult, Worker, interleave, ratio
+from engine_recording import (
+    EngineCall,
+    Recorder,
+    RecordingProxy,
+    housekeeping,
+    replay,
+    search_rounds,
+)
+from fastapi.testclient import TestClient
 from opensearchpy import OpenSearch
 from rich.console import Console
 from rich.table import Table
 
 from config.settings import EngineSettings, TalentSettings
-from query_api.api_keys import Tier
-from query_api.search_request import SearchParams
-from query_api.search_service import search_filters
-from ranking.ranking_profile import load_profile
-from ranking.talent_searcher import SearchQuery
-from talent_search.cli_support import _searcher
+from query_api.api_keys import DEMO_KEYS, add_key
+from query_api.api_settings import ApiSettings
+from query_api.app import create_app
 from talent_search.engine_process import background_status, make_client, node_urls, start_background
 
 console = Console()
@@ -70,6 +92,7 @@ QUERIES = [
 # (tier key, parameters): standard searches, filtered searches, enterprise diversity searches,
 # and filter-only browsing, roughly in the proportions a marketplace sees.
 Mix = list[tuple[str, dict[str, Any]]]
+Request = tuple[str, str, str, dict[str, Any]]  # method, path, key, params (GET) or body (POST)
 
 
 def request_mix(seed: int = 7) -> Mix:
@@ -88,106 +111,349 @@ def request_mix(seed: int = 7) -> Mix:
     return mix
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+def search_requests(mix: Mix) -> list[Request]:
+    return [("GET", "/v1/search", key, params) for key, params in mix]
 
 
-def run_load(
-    worker: Callable[[int], tuple[float, bool]], clients: int, seconds: float
-) -> tuple[list[float], int, float]:
-    """`clients` threads call worker(i) in a loop for `seconds`: (latencies ms, errors, elapsed)."""
-    latencies: list[float] = []
-    errors = 0
+def send(http: httpx.Client | TestClient, request: Request) -> Any:
+    """One request of a mix, its response (`http` may be a TestClient: the app in-process)."""
+    method, path, key, params = request
+    if method == "GET":
+        return http.get(path, params=params, headers={"X-API-Key": key})
+    return http.post(path, json=params, headers={"X-API-Key": key})
+
+
+@dataclass(frozen=True)
+class ClientKeys:
+    """One key per load client and tier, in a key file of their own, so that `clients`
+    concurrent clients are that many API clients (the API's per-client admission limit applies
+    to each, as to a marketplace's many clients), each with the tier of the mix's demo key."""
+
+    file: Path
+    keys: dict[str, list[str]]  # demo key -> one key per load client, of its tier
+
+    @classmethod
+    def create(cls, clients: int) -> ClientKeys:
+        path = Path(tempfile.mkdtemp(prefix="ts-bench-keys-")) / "keys.json"
+        keys = {
+            demo: [add_key(path, f"bench-{tier.value}-{n}", tier) for n in range(clients)]
+            for demo, (_, tier) in DEMO_KEYS.items()
+        }
+        return cls(path, keys)
+
+    def key(self, demo_key: str, client: int) -> str:
+        per_client = self.keys[demo_key]
+        return per_client[client % len(per_client)]
+
+
+def api_worker(
+    http: httpx.Client,
+    requests: list[Request],
+    failures: Counter[str] | None = None,
+    keys: ClientKeys | None = None,
+) -> Worker:
+    """Call i sends request i of the mix (round robin), with load client i's own key of the
+    request's tier when `keys` are given (run_load's client n makes the calls i = n mod
+    clients); not ok unless a 200. Failures are counted by method, route and status (or the
+    exception's name)."""
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
 
-    def loop(offset: int) -> None:
-        nonlocal errors
-        i = offset
-        while time.perf_counter() < deadline:
-            ms, ok = worker(i)
+    def call(i: int) -> tuple[float, bool]:
+        method, path, key, params = requests[i % len(requests)]
+        request = (method, path, keys.key(key, i) if keys else key, params)
+        started = time.perf_counter()
+        try:
+            response = send(http, request)
+            ok = response.status_code == 200
+            label = f"{method} {path.split('/')[2]} {response.status_code}"
+        except httpx.HTTPError as exc:
+            ok, label = False, type(exc).__name__
+        ms = (time.perf_counter() - started) * 1000
+        if not ok and failures is not None:
             with lock:
-                latencies.append(ms)
-                errors += 0 if ok else 1
-            i += clients
+                failures[label] += 1
+        return ms, ok
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=loop, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, errors, time.perf_counter() - started
+    return call
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def ensure_indexed(url: str, count: int) -> None:
-    """Index the demo corpus with the CLI unless the live profiles alias (of the namespace of
-    TALENT_SEARCH_INDEX_PREFIX, which the CLI and the API process inherit) holds `count`."""
-    client = make_client(url, EngineSettings(url=url, timeout_s=120))
+def live_count(client: OpenSearch, alias: str) -> int:
+    """Documents behind `alias` (-1: no such alias or index)."""
     try:
-        live = client.count(index=TalentSettings().index_namespace.profiles.alias)["count"]
+        return int(client.count(index=alias)["count"])
     except Exception:
-        live = -1
-    if live == count:
-        console.print(f"reusing the live index ({live} profiles)")
-        return
-    corpus = TalentSettings().state_dir / f"demo-profiles-{count}.jsonl"
-    if not corpus.exists():
-        subprocess.run(
-            [CLI, "generate-demo", "--out", str(corpus), "--count", str(count)], check=True
-        )
-    console.print(f"indexing {count} profiles (the live index holds {live})...")
+        return -1
+
+
+def ensure_indexed(url: str, count: int, job_posts: int = 0) -> None:
+    """Index the demo corpus with the CLI unless the live profiles alias (of the namespace of
+    TALENT_SEARCH_INDEX_PREFIX, which the CLI and the API process inherit) holds `count`; the
+    same for `job_posts` demo job posts (`talent-search index job-posts`; 0: none)."""
+    client = make_client(url, EngineSettings(url=url, timeout_s=120))
+    settings = TalentSettings()
     env = os.environ | {"OPENSEARCH_URL": url}
-    subprocess.run([CLI, "index", str(corpus), "--rebuild"], check=True, env=env)
+    wanted = [("profiles", "generate-demo", ["index"], settings.index_namespace.profiles, count)]
+    if job_posts > 0:
+        wanted.append(
+            (
+                "job-posts",
+                "generate-demo-job-posts",
+                ["index", "job-posts"],
+                settings.index_namespace.job_posts,
+                job_posts,
+            )
+        )
+    for what, generate, index, kind, n in wanted:
+        live = live_count(client, kind.alias)
+        if live == n:
+            console.print(f"reusing the live {what} index ({live})")
+            continue
+        corpus = settings.state_dir / f"demo-{what}-{n}.jsonl"
+        if not corpus.exists():
+            subprocess.run([CLI, generate, "--out", str(corpus), "--count", str(n)], check=True)
+        console.print(f"indexing {n} {what} (the live index holds {live})...")
+        subprocess.run([CLI, *index, str(corpus), "--rebuild"], check=True, env=env)
 
 
-def start_api(url: str, port: int) -> subprocess.Popen[bytes]:
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_api(url: str, port: int, keys: ClientKeys | None = None) -> subprocess.Popen[bytes]:
+    """`talent-search serve --demo-keys` on `port` against the engine at `url` (and `keys`'
+    key file), once ready; its output goes to a temporary file, named when it fails."""
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
+        raise SystemExit(f"port {port} is taken: pass another --port")
     env = os.environ | {"OPENSEARCH_URL": url, "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen(
-        [CLI, "serve", "--demo-keys", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if keys is not None:
+        env["TALENT_SEARCH_API_KEYS_FILE"] = str(keys.file)
+    log = Path(tempfile.mkstemp(prefix=f"ts-api-{port}-", suffix=".log")[1])
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [CLI, "serve", "--demo-keys", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     for _ in range(600):
+        if process.poll() is not None:
+            raise SystemExit(f"the API process exited during start-up (its output: {log})")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
                 return process
         except httpx.HTTPError:
             pass
-        if process.poll() is not None:
-            raise SystemExit("the API process exited during start-up")
         time.sleep(0.1)
     process.kill()
-    raise SystemExit("the API did not become ready within 60 s")
+    raise SystemExit(f"the API did not become ready within 60 s (its output: {log})")
 
 
-def bare_bodies(url: str, mix: Mix) -> list[list[dict[str, Any]]]:
-    """The `_msearch` lines the API sends for each request of the mix (same planner, same day)."""
+def stop_api(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+@dataclass
+class Recording:
+    """Per request of a mix, the `_msearch` rounds the API sent for it, in order; and the
+    periodic checks seen meanwhile (not replayed)."""
+
+    rounds: list[list[EngineCall]]
+    housekeeping: Counter[str] = field(default_factory=Counter)
+
+    def histogram(self) -> dict[int, int]:
+        """How many searches sent 1, 2, ... rounds."""
+        return dict(sorted(Counter(len(r) for r in self.rounds).items()))
+
+
+def record_api_requests(url: str, requests: list[Request]) -> Recording:
+    """Each request sent to an in-process copy of the API (`create_app` with `serve`'s settings
+    from the environment and the demo keys) whose engine client records what it sends: once
+    to warm up (what a searcher loads once), then once recorded."""
     client = make_client(url, EngineSettings(url=url))
-    settings = TalentSettings()
-    searcher = _searcher(client, settings)
-    profile = load_profile("default")
-    tiers = {"demo-standard-key": Tier.STANDARD, "demo-enterprise-key": Tier.ENTERPRISE}
-    requests = []
-    for key, raw in mix:
-        params = SearchParams.model_validate(raw)
-        tier = tiers[key]
-        query = SearchQuery(params.q, params.skills, search_filters(params, tier), date.today())
-        plan = searcher.plan(query, profile, tier.sees_diversity, highlight=True)
-        lines: list[dict[str, Any]] = []
-        for body in plan.bodies:
-            lines += [{"index": searcher.index}, body]
-        requests.append(lines)
-    return requests
+    recorder = Recorder(client)
+    app = create_app(
+        ApiSettings(log_level="WARNING"), client_factory=lambda: client, demo_keys=True
+    )
+    recording = Recording([])
+    with TestClient(app) as http:
+        for request in requests:
+            send(http, request)
+        recorder.take()
+        for request in requests:
+            response = send(http, request)
+            if response.status_code != 200:
+                raise SystemExit(f"in-process API: {request} answered {response.status_code}")
+            calls = recorder.take()
+            recording.rounds.append(search_rounds(calls))
+            recording.housekeeping += housekeeping(calls)
+    return recording
+
+
+def check_bare(url: str, port: int, requests: list[Request], recording: Recording) -> list[int]:
+    """Start the API process with its engine behind a recording proxy, send each request once
+    (after one warm-up pass) and compare its `_msearch` rounds (path, query and NDJSON body) with
+    `recording`'s: the indices of the requests that differ (none: the bare phase sends what the
+    API sends)."""
+    proxy = RecordingProxy(node_urls(url)[0])
+    try:
+        api = start_api(proxy.url, port)
+        try:
+            http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+            for request in requests:
+                send(http, request)
+            proxy.take()
+            differ = []
+            for i, request in enumerate(requests):
+                send(http, request)
+                sent = [(path, body) for _, path, body in proxy.take() if "/_msearch" in path]
+                recorded = [(c.url, c.body) for c in recording.rounds[i]]
+                if [(p.split("?")[0], b) for p, b in sent] != recorded:
+                    differ.append(i)
+        finally:
+            stop_api(api)
+    finally:
+        proxy.close()
+    return differ
+
+
+@dataclass
+class ApiLoad:
+    api: LoadResult
+    bare: LoadResult
+    rss_start_mb: float
+    rss_end_mb: float
+    failures: Counter[str]
+    recording: Recording
+    bare_differs: list[int] | None  # None: not checked
+    clients: int
+
+    def figures(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"clients": self.clients, "phases_each": self.api.phases}
+        for name, r in (("api", self.api), ("bare", self.bare)):
+            out[name] = {
+                "requests": r.requests,
+                "seconds": round(r.seconds, 2),
+                "throughput_per_s": round(r.throughput, 2),
+                "p50_ms": round(r.p50, 2),
+                "p99_ms": round(r.p99, 2),
+                "errors": r.errors,
+            }
+        out |= {
+            "api_p50_over_bare_p50": round(ratio(self.api.p50, self.bare.p50), 3),
+            "api_p99_over_bare_p99": round(ratio(self.api.p99, self.bare.p99), 3),
+            "api_rss_start_mb": round(self.rss_start_mb),
+            "api_rss_end_mb": round(self.rss_end_mb),
+            "api_failures": dict(self.failures),
+            "mix_requests": len(self.recording.rounds),
+            "bare_rounds_per_search": self.recording.histogram(),
+            "housekeeping_not_replayed": dict(self.recording.housekeeping),
+            "bare_checked_against_api_process": self.bare_differs is not None,
+            "bare_requests_differing": self.bare_differs,
+        }
+        return out
+
+
+def api_vs_bare(
+    url: str,
+    clients: int,
+    seconds: float,
+    port: int,
+    rounds: int = 3,
+    check: bool = True,
+    mix: Mix | None = None,
+) -> ApiLoad:
+    """The API process under `clients` concurrent clients against the bare replay of its engine
+    requests, interleaved (`rounds` phases each, `seconds` in all per side). `port` 0: a free
+    one."""
+    port = port or free_port()
+    requests = search_requests(mix if mix is not None else request_mix())
+    console.print(f"recording the engine requests of {len(requests)} searches (in-process API)")
+    recording = record_api_requests(url, requests)
+    console.print(
+        f"rounds per search: {recording.histogram()}; periodic checks seen (not replayed): "
+        f"{dict(recording.housekeeping) or 'none'}"
+    )
+    differs = None
+    if check:
+        console.print("checking the recording against the API process's own engine requests")
+        differs = check_bare(url, free_port(), requests, recording)
+        console.print(
+            f"bare check: {len(requests) - len(differs)} of {len(requests)} searches send the "
+            "same engine requests" + (f"; differing: {differs}" if differs else "")
+        )
+    backend = OpenSearch(hosts=node_urls(url), timeout=30, maxsize=clients)
+
+    def bare_call(i: int) -> tuple[float, bool]:
+        started = time.perf_counter()
+        ok = replay(backend, recording.rounds[i % len(recording.rounds)])
+        return (time.perf_counter() - started) * 1000, ok
+
+    keys = ClientKeys.create(clients)
+    api = start_api(url, port, keys)
+    try:
+        rss_start = rss_mb((api.pid,))
+        http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        failures: Counter[str] = Counter()
+        call = api_worker(http, requests, failures, keys)
+        for i in range(len(requests)):  # warm the API's caches and the engine once
+            call(i)
+            bare_call(i)
+        failures.clear()
+
+        def on_phase(name: str, n: int, total: int) -> None:
+            console.print(
+                f"phase {n + 1}/{total}: {name}, {clients} clients for {seconds / rounds:.0f} s"
+            )
+
+        results = interleave({"API": call, "bare": bare_call}, clients, seconds, rounds, on_phase)
+        rss_end = rss_mb((api.pid,))
+    finally:
+        stop_api(api)
+    return ApiLoad(
+        results["API"],
+        results["bare"],
+        rss_start,
+        rss_end,
+        failures,
+        recording,
+        differs,
+        clients,
+    )
+
+
+def print_api_load(result: ApiLoad, engine_label: str, count: int) -> None:
+    table = Table("", "requests", "throughput /s", "p50 ms", "p99 ms", "errors", title=engine_label)
+    phases = f"{result.api.phases} phases, interleaved"
+    for name, r in (
+        (f"API GET /v1/search ({phases})", result.api),
+        (f"bare: its engine requests, replayed ({phases})", result.bare),
+    ):
+        table.add_row(
+            name,
+            str(r.requests),
+            f"{r.throughput:.1f}",
+            f"{r.p50:.1f}",
+            f"{r.p99:.1f}",
+            str(r.errors),
+        )
+    console.print(table)
+    console.print(
+        f"engine: {engine_label}\n"
+        f"profiles: {count}; clients: {result.clients}; request mix: "
+        f"{len(result.recording.rounds)} distinct requests, rounds per search "
+        f"{result.recording.histogram()}\n"
+        f"API / bare: p50 {ratio(result.api.p50, result.bare.p50):.2f}, "
+        f"p99 {ratio(result.api.p99, result.bare.p99):.2f}\n"
+        f"API server RSS: {result.rss_start_mb:.0f} MB after start-up (model loaded), "
+        f"{result.rss_end_mb:.0f} MB after the load"
+        + (f"\nAPI failures: {dict(result.failures)}" if result.failures else "")
+    )
 
 
 def resolve_backend(backend_url: str | None) -> str:
@@ -205,98 +471,31 @@ def resolve_backend(backend_url: str | None) -> str:
 
 def main(
     count: int = typer.Option(100_000, help="Profiles in the index."),
+    job_posts: int = typer.Option(0, help="Demo job posts in the index (0: none)."),
     clients: int = typer.Option(16, help="Concurrent clients."),
-    seconds: float = typer.Option(30.0, help="Duration of each load phase."),
-    port: int = typer.Option(8765, help="Port for the API process."),
+    seconds: float = typer.Option(30.0, help="Load per side (API, bare), over all its phases."),
+    rounds: int = typer.Option(3, help="Phases per side, interleaved."),
+    check: bool = typer.Option(
+        True, "--check-bare/--no-check-bare", help="Compare bare with the API's own requests."
+    ),
+    port: int = typer.Option(0, help="Port for the API process (0: a free one)."),
     engine: str = typer.Option("embedded", help="embedded | opensearch (started for the run)."),
     heap: str = typer.Option("2g", help="JVM heap of the real engine."),
     backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
 ) -> None:
     with bench_engine(engine_name(engine), heap, backend_url) as running:
         console.print(f"engine: {running.name} at {running.url}")
-        engine_rss = [engine_rss_mb(running.pids)]
-        ensure_indexed(running.url, count)
-        engine_rss.append(engine_rss_mb(running.pids))
-        run_benchmark(running.url, running.name, count, clients, seconds, port)
-        engine_rss.append(engine_rss_mb(running.pids))
+        engine_rss = [rss_mb(running.pids)]
+        ensure_indexed(running.url, count, job_posts)
+        engine_rss.append(rss_mb(running.pids))
+        result = api_vs_bare(running.url, clients, seconds, port, rounds, check)
+        engine_rss.append(rss_mb(running.pids))
+    print_api_load(result, running.name, count)
     if running.pids:
         console.print(
             f"engine RSS: {engine_rss[0]:.0f} MB at start, {engine_rss[1]:.0f} MB after "
             f"indexing, {engine_rss[2]:.0f} MB after the load"
         )
-
-
-def run_benchmark(
-    url: str, engine_label: str, count: int, clients: int, seconds: float, port: int
-) -> None:
-    mix = request_mix()
-
-    api = start_api(url, port)
-    try:
-        rss_start = rss_mb(api.pid)
-        http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-        failures: dict[int, int] = {}
-
-        def api_call(i: int) -> tuple[float, bool]:
-            key, params = mix[i % len(mix)]
-            started = time.perf_counter()
-            try:
-                response = http.get("/v1/search", params=params, headers={"X-API-Key": key})
-                ok = response.status_code == 200 and "results" in response.json()
-                status = response.status_code
-            except httpx.HTTPError:
-                ok, status = False, -1
-            if not ok:
-                failures[status] = failures.get(status, 0) + 1
-            return (time.perf_counter() - started) * 1000, ok
-
-        for i in range(len(mix)):  # warm the embedding cache and the engine once
-            api_call(i)
-        console.print(f"API: {clients} clients for {seconds:.0f} s ...")
-        api_ms, api_errors, api_s = run_load(api_call, clients, seconds)
-        rss_end = rss_mb(api.pid)
-    finally:
-        api.send_signal(signal.SIGTERM)
-        api.wait(timeout=30)
-
-    bodies = bare_bodies(url, mix)
-    backend = OpenSearch(hosts=node_urls(url), timeout=30, maxsize=clients)
-
-    def bare_call(i: int) -> tuple[float, bool]:
-        started = time.perf_counter()
-        try:
-            result = backend.msearch(body=bodies[i % len(bodies)])
-            ok = all("error" not in r for r in result["responses"])
-        except Exception:
-            ok = False
-        return (time.perf_counter() - started) * 1000, ok
-
-    console.print(f"bare _msearch: {clients} clients for {seconds:.0f} s ...")
-    bare_ms, bare_errors, bare_s = run_load(bare_call, clients, seconds)
-
-    table = Table("", "requests", "throughput /s", "p50 ms", "p99 ms", "errors", title=engine_label)
-    for name, lat, errs, secs in (
-        ("API GET /v1/search", api_ms, api_errors, api_s),
-        ("bare _msearch, same bodies", bare_ms, bare_errors, bare_s),
-    ):
-        table.add_row(
-            name,
-            str(len(lat)),
-            f"{len(lat) / secs:.1f}",
-            f"{statistics.median(lat):.1f}",
-            f"{percentile(lat, 99):.1f}",
-            str(errs),
-        )
-    console.print(table)
-    ratio = statistics.median(api_ms) / statistics.median(bare_ms)
-    console.print(
-        f"engine: {engine_label}\n"
-        f"profiles: {count}; clients: {clients}; request mix: {len(mix)} distinct requests\n"
-        f"ratio API p50 / bare _msearch p50: {ratio:.2f}\n"
-        f"API server RSS: {rss_start:.0f} MB after start-up (model loaded), "
-        f"{rss_end:.0f} MB after the load"
-        + (f"\nAPI failures by status: {failures}" if failures else "")
-    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ from typing import Any
 
 import httpx
 import typer
-from api_load import console, ensure_indexed, percentile, start_api
+from api_load import console, ensure_indexed, start_api
 from bench_engines import bench_engine, engine_name
+from bench_load import percentile
 from rich.table import Table
 
 # 64 comma-separated parts in 256 characters, and 20 skills of 100 characters.

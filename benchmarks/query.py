@@ -11,10 +11,12 @@ Stages, p50 and p99 over a realistic query mix (skills, skill lists, job titles,
 like "Shopify store redesign"; half of them with filters):
 - query embedding: cold (a model call, empty cache) and cached (an LRU hit), all of a query's
   texts, with the backend from TALENT_SEARCH_QUERY_EMBEDDING_BACKEND;
-- `_msearch`: the plan's bodies, through the searcher;
+- `_msearch`: the plan's bodies, through the searcher (the first round);
 - fusion and boosts: `rank_responses` on those responses (a 200-candidate window per leg);
-- end to end (`TalentSearcher.search`) against the bare `msearch` of the same bodies sent
-  directly with the client; the ratio is what the ranking adds on top of the engine.
+- end to end (`TalentSearcher.search`) against bare: the engine requests that very search
+  sends (every round: the first `_msearch`, and the second when skill feedback re-plans),
+  recorded at the client during one untimed search just before and sent again directly
+  (benchmarks/engine_recording.py); the ratio is what the ranking adds on top of the engine.
 Bare and ranked runs alternate which goes first, so engine caches favour neither; so do the
 two profiles of `--baseline` (a ranking change timed against the one before it, in one run),
 with `--job-search`, a job-post search (the query's text as its title, 5 required skills, a
@@ -45,22 +47,21 @@ import numpy as np
 import torch
 import typer
 from bench_engines import bench_engine, engine_name, rss_mb
+from bench_load import p50_p99, ratio
+from engine_recording import EngineCall, Recorder, search_rounds, send_calls
+from indexing import index_profiles, write_corpus
 from opensearchpy import OpenSearch
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from config.settings import EngineSettings, TalentSettings
-from domain.badges import Badge, BadgePolicy
-from domain.certification_registry import default_registry
+from domain.badges import Badge
 from domain.encoder import Encoder, model_encoder, model_key, onnx_encoder, query_encoder
 from domain.skill_vocabulary import SkillVocabulary
-from indexer.bulk_loading import BulkSettings
-from indexer.demo_corpus import DEFAULT_AS_OF, generate_profiles, write_demo_corpus
+from indexer.demo_corpus import DEFAULT_AS_OF, generate_profiles
 from indexer.demo_job_posts import write_demo_job_posts
-from indexer.document_builder import DocumentBuilder
-from indexer.indexing_run import run_index
-from indexer.job_post_indexing import run_job_post_index
+from indexer.job_post_indexing import JobPostRunSummary, run_job_post_index
 from indexer.skill_embeddings import EmbeddingCache
 from mappings.aliases import alias_target
 from mappings.index_contract import DEFAULT_NAMESPACE, IndexNamespace
@@ -207,11 +208,7 @@ def embedded_texts(query: SearchQuery) -> list[str]:
     return [*texts, *skills]
 
 
-def percentiles(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    p50 = statistics.median(ordered)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return p50, p99
+percentiles = p50_p99
 
 
 def percentile_table(title: str, label: str, rows: dict[str, list[float]]) -> Table:
@@ -242,56 +239,70 @@ def ensure_indexed(
             return
         console.print(f"live index holds {held} profiles, not {count}: rebuilding")
     corpus = workdir / "profiles.jsonl"
-    builder = DocumentBuilder(
-        SkillVocabulary.load_default().copy(), default_registry(), BadgePolicy(), DEFAULT_AS_OF
-    )
     cache = EmbeddingCache(TalentSettings().embedding_cache_path)
     with Progress(console=console) as progress:
-        task = progress.add_task("writing demo profiles", total=count)
-        write_demo_corpus(corpus, count, on_progress=lambda n: progress.advance(task, n))
-        task = progress.add_task("indexing", total=count)
+        write_corpus(corpus, count, progress)
         started = time.perf_counter()
-        summary = run_index(
-            client,
-            corpus,
-            io.StringIO(),
-            builder,
-            model_encoder(),
-            cache,
-            model_key(),
-            bulk=BulkSettings(),
-            on_line=lambda n: progress.advance(task, n),
-            namespace=namespace,
-        )
+        summary = index_profiles(client, corpus, cache, namespace, progress, lines=count)
     elapsed = time.perf_counter() - started
     console.print(f"indexed {summary.indexed} profiles in {elapsed:.0f} s")
 
 
 def ensure_job_posts(
-    client: OpenSearch, count: int, reuse: bool, workdir: Path, namespace: IndexNamespace
-) -> None:
+    client: OpenSearch,
+    count: int,
+    reuse: bool,
+    workdir: Path,
+    namespace: IndexNamespace,
+    cache: EmbeddingCache | None = None,
+) -> JobPostRunSummary | None:
     """Index `count` demo job posts (none: no job-post index, as a new marketplace has), unless
-    --reuse and the live alias already holds them."""
+    --reuse and the live alias already holds them; the run's summary (None: nothing indexed).
+    The title embeddings go through `cache` (default: the settings' embedding cache)."""
     if count <= 0:
-        return
+        return None
     alias = namespace.job_posts.alias
     held = int(client.count(index=alias)["count"]) if alias_target(client, alias) else 0
     if reuse and held == count:
         console.print(f"reusing {alias} ({count} job posts)")
-        return
+        return None
     posts = workdir / "job-posts.jsonl"
-    write_demo_job_posts(posts, count)
-    summary = run_job_post_index(
-        client,
-        posts,
-        io.StringIO(),
-        SkillVocabulary.load_default().copy(),
-        model_encoder(),
-        EmbeddingCache(TalentSettings().embedding_cache_path),
-        model_key(),
-        namespace=namespace,
-    )
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"writing {count} demo job posts", total=count)
+        write_demo_job_posts(posts, count, on_progress=lambda n: progress.advance(task, n))
+        task = progress.add_task("indexing job posts", total=count)
+        summary = run_job_post_index(
+            client,
+            posts,
+            io.StringIO(),
+            SkillVocabulary.load_default().copy(),
+            model_encoder(),
+            cache or EmbeddingCache(TalentSettings().embedding_cache_path),
+            model_key(),
+            on_line=lambda n: progress.advance(task, n),
+            namespace=namespace,
+        )
     console.print(f"indexed {summary.indexed} job posts in {summary.seconds:.0f} s")
+    return summary
+
+
+def query_searcher(
+    client: OpenSearch, settings: TalentSettings, encoder: Encoder
+) -> TalentSearcher:
+    """The searcher the stages time: the settings' namespace, reading the job posts, queries
+    embedded by `encoder`, numpy's BLAS on one thread as the API serves (ranking.blas_threads)."""
+    namespace = settings.index_namespace
+    one_blas_thread()
+    return TalentSearcher(
+        client,
+        SkillVocabulary.load_default(),
+        SkillMatcher.from_index(client, namespace.skills.alias),
+        QueryEmbedder(encoder),
+        settings.certification_registry.enabled_countries(),
+        index=namespace.profiles.alias,
+        request_timeout_s=120,
+        job_posts=JobPostSource(client, namespace.job_posts.alias),
+    )
 
 
 def measure(
@@ -301,6 +312,10 @@ def measure(
     encoder: Encoder,
     fusion_repeat: int,
 ) -> dict[str, list[float]]:
+    """Per query: the embedding cold and cached, then the search end to end (`ranked`) and
+    the bare replay of the engine requests that search sends (`bare`: every round, recorded
+    from one untimed search of the query just before, which also caches its embedding),
+    alternating which goes first; fusion replayed on the first round's responses."""
     stages: dict[str, list[float]] = {
         name: []
         for name in (
@@ -312,8 +327,10 @@ def measure(
             "end_to_end",
             "candidates",
             "fusion_replayed",
+            "rounds",
         )
     }
+    recorder = Recorder(searcher.client)
     with Progress(console=console) as progress:
         task = progress.add_task("queries", total=len(queries))
         for i, query in enumerate(queries):
@@ -322,26 +339,28 @@ def measure(
             started = time.perf_counter()
             cold.embed(texts)
             stages["embed_cold"].append((time.perf_counter() - started) * 1000)
-            searcher.embedder.embed(texts)  # warm the searcher's own cache
+            recorder.take()
+            searcher.search(query, profile)  # untimed: records its rounds, caches the embedding
+            rounds = search_rounds(recorder.take())
+            stages["rounds"].append(float(len(rounds)))
             started = time.perf_counter()
             searcher.embedder.embed(texts)
             stages["embed_cached"].append((time.perf_counter() - started) * 1000)
-
             plan = searcher.plan(query, profile)
-            lines: list[dict[str, Any]] = []
-            for body in plan.bodies:
-                lines += [{"index": searcher.index}, body]
+            fusion_profile = profile.for_query_class(plan.understanding.query_class)
 
-            def bare(lines: list[dict[str, Any]] = lines, plan: SearchPlan = plan) -> None:
+            def bare(
+                rounds: list[EngineCall] = rounds,
+                plan: SearchPlan = plan,
+                ranking: RankingProfile = fusion_profile,
+            ) -> None:
                 started = time.perf_counter()
-                result = searcher.client.msearch(
-                    body=lines, request_timeout=searcher.request_timeout_s
-                )
+                answers = send_calls(searcher.client, rounds)
                 stages["bare_msearch"].append((time.perf_counter() - started) * 1000)
-                # fusion alone, replayed on these responses: steadier than one run per query
-                for _ in range(fusion_repeat):
+                # fusion alone, replayed on the first round's responses: steadier than one run
+                for _ in range(fusion_repeat if answers else 0):
                     started = time.perf_counter()
-                    rank_responses(plan, result["responses"], profile)
+                    rank_responses(plan, answers[0]["responses"], ranking)
                     stages["fusion_replayed"].append((time.perf_counter() - started) * 1000)
 
             def ranked(query: SearchQuery = query) -> None:
@@ -357,6 +376,61 @@ def measure(
                 run()
             progress.advance(task)
     return stages
+
+
+def timed_stages(
+    client: OpenSearch,
+    settings: TalentSettings,
+    profile: RankingProfile,
+    mix: list[SearchQuery],
+    fusion_repeat: int,
+) -> tuple[TalentSearcher, dict[str, list[float]]]:
+    """The searcher (`query_searcher`, the settings' query model), warmed up on the first
+    queries, and `measure`'s stages over `mix`."""
+    encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
+    searcher = query_searcher(client, settings, encoder)
+    for query in mix[:10]:  # warm-up: model, connections, engine caches
+        searcher.search(query, profile)
+    return searcher, measure(searcher, mix, profile, encoder, fusion_repeat)
+
+
+# The stages' rows, in the order the tables show them.
+STAGE_LABELS = {
+    "embed_cold": "query embedding, cold (model)",
+    "embed_cached": "query embedding, cached",
+    "msearch": "_msearch (searcher, first round)",
+    "fusion": "fusion + boosts (in search)",
+    "bare_msearch": "bare (the search's engine requests, every round)",
+    "end_to_end": "end to end (search, embedding cached)",
+}
+
+
+def stage_figures(stages: dict[str, list[float]], fusion_repeat: int) -> dict[str, Any]:
+    """p50 and p99 of each stage (ms), the ratios end to end / bare, and the rounds."""
+    out: dict[str, Any] = {}
+    for key in [*STAGE_LABELS, "fusion_replayed"]:
+        p50, p99 = percentiles(stages[key])
+        out[key] = {"p50_ms": round(p50, 3), "p99_ms": round(p99, 3)}
+    (e50, e99), (b50, b99) = percentiles(stages["end_to_end"]), percentiles(stages["bare_msearch"])
+    # a first-time query: the cached embedding swapped for a model call
+    cold_e2e = [
+        e - cached + cold
+        for e, cached, cold in zip(
+            stages["end_to_end"], stages["embed_cached"], stages["embed_cold"], strict=True
+        )
+    ]
+    return out | {
+        "fusion_repeat": fusion_repeat,
+        "queries": len(stages["end_to_end"]),
+        "end_to_end_over_bare": {
+            "p50": round(ratio(e50, b50), 3),
+            "p99": round(ratio(e99, b99), 3),
+        },
+        "cold_end_to_end_over_bare_p50": round(ratio(percentiles(cold_e2e)[0], b50), 3),
+        "candidates_mean": statistics.mean(stages["candidates"]),
+        "candidates_max": max(stages["candidates"]),
+        "searches_with_two_rounds": sum(1 for r in stages["rounds"] if r > 1),
+    }
 
 
 def compare_profiles(
@@ -505,21 +579,7 @@ def main(
         namespace = settings.index_namespace
         ensure_indexed(client, count, reuse, workdir, namespace)
         ensure_job_posts(client, job_posts, reuse, workdir, namespace)
-        encoder = query_encoder(settings.query_embedding_backend, settings.onnx_dir)
-        one_blas_thread()  # as the API serves (ranking.blas_threads)
-        searcher = TalentSearcher(
-            client,
-            SkillVocabulary.load_default(),
-            SkillMatcher.from_index(client, namespace.skills.alias),
-            QueryEmbedder(encoder),
-            settings.certification_registry.enabled_countries(),
-            index=namespace.profiles.alias,
-            request_timeout_s=120,
-            job_posts=JobPostSource(client, namespace.job_posts.alias),
-        )
-        for query in mix[:10]:  # warm-up: model, connections, engine caches
-            searcher.search(query, profile)
-        stages = measure(searcher, mix, profile, encoder, fusion_repeat)
+        searcher, stages = timed_stages(client, settings, profile, mix, fusion_repeat)
         if baseline_name is not None:
             baseline = load_profile(baseline_name, user_dir=settings.user_profiles_dir)
             compare_profiles(searcher, mix, profile, baseline)
@@ -532,45 +592,37 @@ def main(
             compare_onnx(distinct, searcher.matcher, profile.legs.skill.top_k_skills)
         engine_mb = rss_mb(running.pids)
 
-    table = Table(
-        title=f"{len(mix)} queries at {count} profiles and {job_posts} job posts, engine "
+    title = (
+        f"{len(mix)} queries at {count} profiles and {job_posts} job posts, engine "
         f"{running.name} ({running.url}), "
         f"embedding {settings.query_embedding_backend}, torch threads {torch.get_num_threads()}"
     )
-    for column in ("stage", "p50 ms", "p99 ms"):
-        table.add_column(column, justify="right" if column != "stage" else "left")
-    labels = {
-        "embed_cold": "query embedding, cold (model)",
-        "embed_cached": "query embedding, cached",
-        "msearch": "_msearch (searcher)",
-        "fusion": "fusion + boosts (in search)",
-        "bare_msearch": "bare msearch (client, same bodies)",
-        "end_to_end": "end to end (search, embedding cached)",
-    }
-    for key, label in labels.items():
-        p50, p99 = percentiles(stages[key])
-        table.add_row(label, f"{p50:.2f}", f"{p99:.2f}")
-    p50, p99 = percentiles(stages["fusion_replayed"])
-    table.add_row(f"fusion + boosts (replayed x{fusion_repeat})", f"{p50:.2f}", f"{p99:.2f}")
-    console.print(table)
-    e2e, bare = percentiles(stages["end_to_end"]), percentiles(stages["bare_msearch"])
-    # a first-time query: the cached embedding swapped for a model call
-    cold_e2e = [
-        e - cached + cold
-        for e, cached, cold in zip(
-            stages["end_to_end"], stages["embed_cached"], stages["embed_cold"], strict=True
-        )
-    ]
-    console.print(
-        f"fused candidates per query: mean {statistics.mean(stages['candidates']):.0f}, "
-        f"max {max(stages['candidates']):.0f} (window {profile.window} per leg)"
-    )
-    console.print(
-        f"end to end / bare msearch: p50 {e2e[0] / bare[0]:.2f}, p99 {e2e[1] / bare[1]:.2f}; "
-        f"with a cold embedding (estimated): p50 {percentiles(cold_e2e)[0] / bare[0]:.2f}"
-    )
+    print_stages(stage_figures(stages, fusion_repeat), title, profile.window)
     if running.pids:
         console.print(f"engine RSS after the queries: {engine_mb:.0f} MB")
+
+
+def print_stages(figures: dict[str, Any], title: str, window: int) -> None:
+    table = Table(title=title)
+    for column in ("stage", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="right" if column != "stage" else "left")
+    labels = STAGE_LABELS | {
+        "fusion_replayed": f"fusion + boosts (replayed x{figures['fusion_repeat']})"
+    }
+    for key, label in labels.items():
+        table.add_row(label, f"{figures[key]['p50_ms']:.2f}", f"{figures[key]['p99_ms']:.2f}")
+    console.print(table)
+    ratios = figures["end_to_end_over_bare"]
+    console.print(
+        f"fused candidates per query: mean {figures['candidates_mean']:.0f}, "
+        f"max {figures['candidates_max']:.0f} (window {window} per leg); searches with a "
+        f"second round (skill feedback): {figures['searches_with_two_rounds']} of "
+        f"{figures['queries']}"
+    )
+    console.print(
+        f"end to end / bare: p50 {ratios['p50']:.2f}, p99 {ratios['p99']:.2f}; "
+        f"with a cold embedding (estimated): p50 {figures['cold_end_to_end_over_bare_p50']:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from typing import Annotated, Any
 
 import typer
 from bench_engines import EngineName, bench_engine, engine_name
+from bench_load import command_line, git_commit
 from planted_certifications import plant_certifications
 from rich.console import Console
 from rich.markup import escape
@@ -308,37 +309,6 @@ def eval_report(
     run_cli(*args, *extra, "--out", str(out_dir), env=env)
     (report,) = set(out_dir.glob("*.json")) - before
     return json.loads(report.read_text())
-
-
-def command_line() -> str:
-    python = Path(sys.executable)
-    try:
-        shown = str(python.relative_to(Path.cwd()))
-    except ValueError:
-        shown = str(python)
-    return shlex.join([shown, *sys.argv])
-
-
-def git_commit() -> str:
-    repo = Path(__file__).resolve().parent
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=repo,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" (with uncommitted changes)" if dirty else "")
 
 
 def check_inputs(
