@@ -62,6 +62,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import EngineSettings, TalentSettings
+from mappings.engine_json import EngineJSONSerializer
 from query_api.api_keys import DEMO_KEYS, add_key
 from query_api.api_settings import ApiSettings
 from query_api.app import create_app
@@ -387,7 +388,10 @@ def api_vs_bare(
             f"bare check: {len(requests) - len(differs)} of {len(requests)} searches send the "
             "same engine requests" + (f"; differing: {differs}" if differs else "")
         )
-    backend = OpenSearch(hosts=node_urls(url), timeout=30, maxsize=clients)
+    # the API's own JSON codec, so bare does not pay for a slower one than the API's
+    backend = OpenSearch(
+        hosts=node_urls(url), timeout=30, maxsize=clients, serializer=EngineJSONSerializer()
+    )
 
     def bare_call(i: int) -> tuple[float, bool]:
         started = time.perf_counter()
