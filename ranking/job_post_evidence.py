@@ -111,7 +111,13 @@ class JobPosts:
             if len(of_post) and not 0 <= of_post.min() <= of_post.max() < len(matrix):
                 raise RankingInputError("row_of_post points outside the vectors")
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        self.matrix = np.ascontiguousarray(matrix / np.where(norms == 0, 1, norms), np.float32)
+        normalised = matrix / np.where(norms == 0, 1, norms)
+        # The rows in np.unique's order: a row's float32 product with a query can differ in its
+        # last bit with its place in the matrix (BLAS blocks rows), and this is the order exact
+        # search has always read them in, so its similarities stay the same to the bit.
+        unique, inverse = np.unique(normalised, axis=0, return_inverse=True)
+        self.matrix = np.ascontiguousarray(unique, dtype=np.float32)
+        of_post = inverse.reshape(-1)[of_post]
         self.row_of_post = of_post  # post -> its row of `matrix`
         # each row's posts, in post order: `_post_order[_row_start[r]:_row_start[r + 1]]`
         self._post_order = np.argsort(of_post, kind="stable")
