@@ -210,6 +210,19 @@ def test_distinct_rows_keeps_each_vector_once_in_first_seen_order() -> None:
     assert none.shape == (0, EMBEDDING_DIM) and len(of_none) == 0
 
 
+def test_the_matrix_holds_the_titles_in_the_order_exact_search_always_read_them() -> None:
+    """np.unique's order of the normalised vectors: a row's float32 product can differ in its
+    last bit with its place in the matrix, so the order is kept, and the similarities with it."""
+    rng = np.random.default_rng(14)
+    distinct = clustered(rng, 50) * rng.uniform(0.5, 2.0, (50, 1)).astype(np.float32)
+    per_post = distinct[rng.integers(0, 50, 120)]
+    job_posts = JobPosts([f"p{i}" for i in range(120)], ["t"] * 120, [["x"]] * 120, per_post)
+    normalised = per_post / np.linalg.norm(per_post, axis=1, keepdims=True)
+    unique, inverse = np.unique(normalised, axis=0, return_inverse=True)
+    assert np.array_equal(job_posts.matrix, unique)
+    assert job_posts.row_of_post.tolist() == inverse.reshape(-1).tolist()
+
+
 def test_row_of_post_must_point_into_the_vectors() -> None:
     rows = clustered(np.random.default_rng(11), 2)
     with pytest.raises(ValueError, match="outside"):
