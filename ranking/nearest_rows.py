@@ -3,10 +3,10 @@
 The past job posts' distinct title vectors (ranking.job_post_evidence) are read for every search
 with text. A brute-force cosine reads the whole matrix per query vector: on one core about
 0.65 ms at 10,000 rows, 1.3 ms at 20,000 and 5.5 ms at 51,398 (200,000 demo posts), CPU the API
-shares with the engine. So below `EXACT_BELOW` rows the search stays exact (the same products as ever, so
-the same similarities and the same neighbours), and from it on an HNSW graph (usearch,
-Apache-2.0) proposes the candidates, which are then scored exactly against the float32 matrix:
-only which rows are found can differ from exact, never their similarities.
+shares with the engine. So below `EXACT_BELOW` rows the search stays exact (the same products
+as ever, so the same similarities and the same neighbours), and from it on an HNSW graph
+(usearch, Apache-2.0) proposes the candidates, which are then scored exactly against the
+float32 matrix: only which rows are found can differ from exact, never their similarities.
 
 The graph keeps its own copy of the vectors in half precision (it only proposes), is built on
 one thread so the same matrix always gives the same graph (and every API process the same
