@@ -29,6 +29,7 @@ from opensearchpy import OpenSearch
 from domain.encoder import EMBEDDING_DIM
 from ranking.errors import RankingInputError
 from ranking.live_index import LiveIndexReader, sorted_pages
+from ranking.nearest_rows import EXACT_BELOW, NearestRows
 from ranking.ranking_profile import JobPostReading
 
 #: How often a searcher asks whether the job-post alias moved (one `_alias` call).
@@ -73,7 +74,14 @@ class JobPostEvidence:
 
 
 class JobPosts:
-    """Past job posts: normalised title vectors, their skill ids, and each skill's idf."""
+    """Past job posts: normalised title vectors, their skill ids, and each skill's idf.
+
+    `vectors` holds one vector per post; or, with `row_of_post`, each distinct vector once and
+    post i reads row `row_of_post[i]` (how `from_index` builds it). Either way a title posted
+    again is held and scored once (`matrix`), and its similarity read back for every post that
+    shares it. `exact_below`: the distinct titles below which the nearest are found exactly
+    (ranking.nearest_rows); at and above it an HNSW graph proposes them.
+    """
 
     def __init__(
         self,
@@ -81,21 +89,41 @@ class JobPosts:
         titles: Sequence[str],
         skill_ids: Sequence[Sequence[str]],
         vectors: npt.NDArray[np.float32],
+        *,
+        row_of_post: Sequence[int] | npt.NDArray[np.int64] | None = None,
+        exact_below: int = EXACT_BELOW,
     ) -> None:
-        if not len(ids) == len(titles) == len(skill_ids) == len(vectors):
+        rows = len(ids) if row_of_post is None else len(row_of_post)
+        if not len(ids) == len(titles) == len(skill_ids) == rows:
             raise RankingInputError("ids, titles, skill_ids and vectors must have the same length")
         self.ids = list(ids)
         self.titles = list(titles)
         self.skill_ids = [tuple(s) for s in skill_ids]
-        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(self.ids), EMBEDDING_DIM)
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(-1, EMBEDDING_DIM)
+        if row_of_post is None:
+            if len(matrix) != len(self.ids):
+                raise RankingInputError(
+                    "ids, titles, skill_ids and vectors must have the same length"
+                )
+            matrix, of_post = distinct_rows(matrix)
+        else:
+            of_post = np.asarray(row_of_post, dtype=np.int64).reshape(-1)
+            if len(of_post) and not 0 <= of_post.min() <= of_post.max() < len(matrix):
+                raise RankingInputError("row_of_post points outside the vectors")
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         normalised = matrix / np.where(norms == 0, 1, norms)
-        # A title posted again has the same vector: each distinct vector is scored once and its
-        # similarity read back for every post that shares it (a query reads the whole matrix,
-        # so its size is the cost; the results are the same).
-        unique, row_of_post = np.unique(normalised, axis=0, return_inverse=True)
+        # The rows in np.unique's order: a row's float32 product with a query can differ in its
+        # last bit with its place in the matrix (BLAS blocks rows), and this is the order exact
+        # search has always read them in, so its similarities stay the same to the bit.
+        unique, inverse = np.unique(normalised, axis=0, return_inverse=True)
         self.matrix = np.ascontiguousarray(unique, dtype=np.float32)
-        self.row_of_post = row_of_post.reshape(-1)  # post -> its row of `matrix`
+        of_post = inverse.reshape(-1)[of_post]
+        self.row_of_post = of_post  # post -> its row of `matrix`
+        # each row's posts, in post order: `_post_order[_row_start[r]:_row_start[r + 1]]`
+        self._post_order = np.argsort(of_post, kind="stable")
+        per_row = np.bincount(of_post, minlength=len(self.matrix))
+        self._row_start = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int64)
+        self.nearest = NearestRows(self.matrix, exact_below)
         counts = Counter(s for skills in self.skill_ids for s in set(skills))
         total = len(self.ids)
         self.idf = {s: math.log((total + 1) / (n + 1)) for s, n in counts.items()}
@@ -104,19 +132,24 @@ class JobPosts:
         return len(self.ids)
 
     @classmethod
-    def from_index(cls, client: OpenSearch, alias: str) -> JobPosts:
-        """Every post behind `alias` (id, title, skill ids, title embedding), in id order."""
+    def from_index(cls, client: OpenSearch, alias: str, exact_below: int = EXACT_BELOW) -> JobPosts:
+        """Every post behind `alias` (id, title, skill ids, title embedding), in id order.
+
+        Each embedding is written straight into a float32 array (no list of Python floats
+        kept), and a vector already seen (a title posted again) is not kept twice."""
         ids: list[str] = []
         titles: list[str] = []
-        skills: list[list[str]] = []
-        vectors: list[list[float]] = []
+        skills: list[tuple[str, ...]] = []
+        row_of_post: list[int] = []
+        vectors = DistinctRows(int(client.count(index=alias)["count"]))
         for src in sorted_pages(client, alias, ["id", "title", "skill_ids", "embedding"], 2000):
+            row_of_post.append(vectors.add(src["embedding"]))
             ids.append(src["id"])
             titles.append(src["title"])
-            skills.append(list(src.get("skill_ids", [])))
-            vectors.append(src["embedding"])
-        empty = np.zeros((0, EMBEDDING_DIM), np.float32)
-        return cls(ids, titles, skills, np.asarray(vectors, np.float32) if vectors else empty)
+            skills.append(tuple(src.get("skill_ids", ())))
+        return cls(
+            ids, titles, skills, vectors.held(), row_of_post=row_of_post, exact_below=exact_below
+        )
 
     def evidence(
         self, query_vectors: npt.NDArray[np.float32], reading: JobPostReading
@@ -126,21 +159,26 @@ class JobPosts:
         if not len(self.ids) or not len(query_vectors):
             return None
         vectors = np.atleast_2d(query_vectors).astype(np.float32, copy=False)
-        # one matrix-vector product per query vector (cheaper here than one thin product)
-        sims = np.max([self.matrix @ vector for vector in vectors], axis=0)[self.row_of_post]
-        k = min(reading.neighbours, len(sims))
-        cut = sims[np.argpartition(-sims, k - 1)[k - 1]]
-        tied = np.flatnonzero(sims >= cut)  # every row as similar as the k-th, ties included
-        top = tied[np.lexsort((tied, -sims[tied]))][:k]  # most similar first, then first row
-        posts = [
-            PastPost(self.ids[r], self.titles[r], float(sims[r]))
-            for r in top
-            if sims[r] >= reading.min_similarity
-        ]
-        if not posts:
+        k = min(reading.neighbours, len(self.ids))
+        # The k nearest posts lie in the k nearest titles (each title has a post at least):
+        # those titles (and any tied with the k-th), then their posts, at most k of each
+        # title (a title's posts tie: the first ones in id order come first).
+        rows, sims = self.nearest.nearest(vectors, k, floor=reading.min_similarity)
+        starts = self._row_start[rows]
+        counts = np.minimum(self._row_start[rows + 1] - starts, k)
+        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
+        found = self._post_order[offsets + np.arange(len(offsets))]
+        post_sims = np.repeat(sims, counts)
+        order = np.lexsort((found, -post_sims))[:k]  # most similar first, then first row
+        top, top_sims = found[order], post_sims[order]
+        if not len(top):
             return None
+        posts = [
+            PastPost(self.ids[r], self.titles[r], float(s))
+            for r, s in zip(top.tolist(), top_sims.tolist(), strict=True)
+        ]
         votes: Counter[str] = Counter()
-        for post, row in zip(posts, top, strict=False):
+        for post, row in zip(posts, top.tolist(), strict=True):
             for skill_id in self.skill_ids[row]:
                 votes[skill_id] += post.similarity**reading.power * self.idf.get(skill_id, 0.0)
         best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[: reading.top_skills]
@@ -149,6 +187,49 @@ class JobPosts:
             return None
         skills = [PostSkill(s, v / total) for s, v in best if v > 0]
         return JobPostEvidence(posts[: reading.explain_posts], skills)
+
+
+class DistinctRows:
+    """Vectors added one at a time into a float32 array, each distinct one held once.
+
+    The array is allocated for `capacity` rows up front and grows if more come; rows never
+    written take no memory (the kernel maps pages on first touch), so it costs what the distinct
+    vectors fill. A vector equal to one held (bit for bit: a title posted again) gets its row.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self._rows = np.empty((max(capacity, 1), EMBEDDING_DIM), np.float32)
+        self._count = 0
+        self._row_of: dict[int, int] = {}  # hash of a held row's bytes -> the row
+
+    def add(self, vector: Sequence[float] | npt.NDArray[np.float32]) -> int:
+        """The row holding `vector` (a new one if no equal vector is held)."""
+        if self._count == len(self._rows):
+            grown = np.empty((2 * len(self._rows), EMBEDDING_DIM), np.float32)
+            grown[: self._count] = self._rows
+            self._rows = grown
+        slot = self._rows[self._count]
+        slot[:] = vector  # Python floats straight into float32: no list kept
+        key = hash(slot.tobytes())
+        held = self._row_of.get(key)
+        if held is not None and np.array_equal(self._rows[held], slot):
+            return held
+        self._row_of.setdefault(key, self._count)  # (a hash collision: held twice, harmless)
+        self._count += 1
+        return self._count - 1
+
+    def held(self) -> npt.NDArray[np.float32]:
+        """The distinct vectors, in the order first added (a view of the array)."""
+        return self._rows[: self._count]
+
+
+def distinct_rows(
+    matrix: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    """Each distinct row of `matrix` once (first-seen order), and the row each input row is."""
+    rows = DistinctRows(len(matrix))
+    of_input = np.fromiter((rows.add(row) for row in matrix), np.int64, count=len(matrix))
+    return rows.held(), of_input
 
 
 class JobPostSource(LiveIndexReader[JobPosts]):
