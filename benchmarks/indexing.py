@@ -19,7 +19,12 @@ Indexer: the whole run (read, validate, canonicalise, derive, bulk, verify, skil
 the embedding cache warm. The ratio shows what the indexer adds.
 
 Memory: the engine's RSS (its processes, sampled every second: peak and at the end) and this
-process's peak RSS (`getrusage`), which includes the raw-bulk list in `list` mode.
+process's peak RSS (`getrusage`), which includes the raw-bulk list in `list` mode; with
+`--workers` above 0, also the largest RSS of one of the indexer's build worker processes
+(sampled every second during the timed run).
+
+`--workers`: the processes that build the indexer's documents (the setting
+TALENT_SEARCH_INDEX_WORKERS; 0 builds them in this process).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import multiprocessing
 import resource
 import tempfile
 import threading
@@ -39,7 +45,7 @@ from typing import Any, Literal
 import typer
 from bench_engines import bench_engine, engine_name, rss_mb
 
-from config.settings import EngineSettings, TalentSettings
+from config.settings import DEFAULT_INDEX_WORKERS, EngineSettings, TalentSettings
 from domain.badges import BadgePolicy
 from domain.certification_registry import default_registry
 from domain.encoder import model_encoder, model_key
@@ -82,6 +88,19 @@ class PeakRss:
         self.sample()
 
 
+class WorkerRss(PeakRss):
+    """The largest RSS of one of this process's worker processes (multiprocessing), sampled."""
+
+    def __init__(self, interval_s: float = 1.0) -> None:
+        super().__init__((), interval_s)
+
+    def sample(self) -> float:
+        sizes = [rss_mb((child.pid,)) for child in multiprocessing.active_children() if child.pid]
+        self.last = max(sizes, default=0.0)
+        self.peak = max(self.peak, self.last)
+        return self.last
+
+
 def own_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
@@ -94,6 +113,9 @@ def main(
     backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
     raw_bulk: str = typer.Option("list", help="Raw-bulk baseline: list | file | skip."),
     warmup_count: int = typer.Option(10_000, help="Profiles in the warm-up indexer run."),
+    workers: int = typer.Option(
+        DEFAULT_INDEX_WORKERS, help="Processes building documents for the indexer (0: in-process)."
+    ),
 ) -> None:
     if raw_bulk not in ("list", "file", "skip"):
         raise typer.BadParameter("--raw-bulk must be list, file or skip")
@@ -139,6 +161,7 @@ def main(
                 model_key(),
                 bulk=bulk,
                 namespace=namespace,
+                workers=workers,
             )
 
         index(warmup)
@@ -191,14 +214,19 @@ def main(
             print(f"raw bulk: {ok} docs in {raw_s:.1f} s, engine RSS peak {raw_engine_peak:.0f} MB")
 
         rss_before = memory.sample()
+        worker_memory = WorkerRss()
         started = time.perf_counter()
         summary = index(corpus)
         indexer_s = time.perf_counter() - started
         memory.stop()
+        worker_memory.stop()
         docs_count = int(client.count(index=namespace.profiles.alias)["count"])
         engine_label = running.name
 
-    print(f"profiles: {count}, chunk size {chunk_size}, engine: {engine_label}")
+    print(
+        f"profiles: {count}, chunk size {chunk_size}, build workers {workers}, "
+        f"engine: {engine_label}"
+    )
     if raw_mode != "skip":
         print(
             f"raw bulk of prebuilt documents ({raw_mode}): {ok} docs in {raw_s:.2f} s = "
@@ -219,6 +247,8 @@ def main(
             f"its end, peak over the whole benchmark {memory.peak:.0f} MB"
         )
     print(f"this process's peak RSS: {own_peak_rss_mb():.0f} MB")
+    if workers:
+        print(f"largest build worker's RSS (sampled every second): {worker_memory.peak:.0f} MB")
 
 
 if __name__ == "__main__":
