@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ class BulkSettings:
 
 def bulk_load(
     client: OpenSearch, actions: Iterable[dict[str, Any]], bulk: BulkSettings
-) -> Iterator[tuple[bool, dict[str, Any]]]:
+) -> Generator[tuple[bool, dict[str, Any]], None, None]:
     """streaming_bulk with backpressure (one request in flight) and 429 retries with backoff.
 
     Per-document failures are yielded, not raised, so one bad document never sinks its chunk.

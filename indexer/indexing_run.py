@@ -19,6 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -199,15 +200,20 @@ def run_index(
 
     try:
         tracker = _Tracker()
-        outcomes = built_lines(source, builder, summary.report, workers)
+        lines = built_lines(source, builder, summary.report, workers)
         vectoriser = ProfileVectoriser(embedding_cache, encoder, embedding_model)
-        if vectors:
-            outcomes = vectoriser(outcomes)
+        outcomes = vectoriser(lines) if vectors else lines
         actions = _profile_actions(outcomes, rejects, summary, tracker, targets[profiles])
-        for ok, item in bulk_load(client, actions, bulk):
-            _record_result(ok, item, summary, tracker, rejects)
-            if on_line:
-                on_line(1)
+        # Closed explicitly, whatever ends the loop: the bulk loader's read-ahead thread stops,
+        # then the worker processes (an exception's traceback must not keep them alive).
+        try:
+            with closing(bulk_load(client, actions, bulk)) as results:
+                for ok, item in results:
+                    _record_result(ok, item, summary, tracker, rejects)
+                    if on_line:
+                        on_line(1)
+        finally:
+            lines.close()
         client.indices.refresh(index=targets[profiles])
         if mode == "rebuild":
             verify_count(client, targets[profiles], len(tracker.indexed_ids))

@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -100,7 +100,7 @@ Outcome = Built | Refused
 
 def built_lines(
     source: Path, builder: DocumentBuilder, report: BuildReport, workers: int = 0
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     """Every non-blank line of `source`, in order: built by `workers` processes, or in this
     one when 0. Counts go to `report`; the skills learned, to `builder.vocabulary`."""
     builder.count_title_words()
@@ -111,7 +111,7 @@ def built_lines(
 
 def built_in_process(
     source: Path, builder: DocumentBuilder, report: BuildReport
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     for item in read_profiles(source):
         yield Refused(item) if isinstance(item, Reject) else build_line(builder, item, report)
 
@@ -122,7 +122,7 @@ def built_in_workers(
     report: BuildReport,
     workers: int,
     batch_lines: int = BATCH_LINES,
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     batches = ordered_map(
         build_batch,
         line_batches(source, batch_lines),

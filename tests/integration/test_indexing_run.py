@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch, TransportError
 
+from indexer import indexing_run
 from indexer.bulk_loading import BulkSettings, read_ahead
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
@@ -350,6 +352,33 @@ def test_workers_index_what_one_process_indexes(
     assert results[0] == results[1]
     late = results[1][4][f"{PROFILES.alias}/late"]
     assert late["skill_labels"][0] == "Quux.Wrangling"  # learned from line 6, not line 301
+
+
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_a_run_stopped_midway_stops_its_workers(
+    client: OpenSearch,
+    embedding_cache: EmbeddingCache,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: type[BaseException],
+) -> None:
+    rows: list[dict[str, Any] | str] = [profile(id=f"p{i}") for i in range(2000)]
+    path = write_jsonl(tmp_path / "p.jsonl", rows)
+    answered = 0
+    record = indexing_run._record_result
+
+    def record_then_fail(*args: Any) -> None:
+        nonlocal answered
+        answered += 1
+        if answered == 300:
+            raise error("stopped")
+        record(*args)
+
+    monkeypatch.setattr(indexing_run, "_record_result", record_then_fail)
+    with pytest.raises(error):
+        index_file(client, path, document_builder(), embedding_cache, workers=2)
+    assert not multiprocessing.active_children()
+    assert alias_target(client, PROFILES.alias) is None  # nothing was swapped in
 
 
 @pytest.mark.fault
