@@ -21,6 +21,11 @@ the embedding cache warm. The ratio shows what the indexer adds.
 Memory: the engine's RSS (its processes, sampled every second: peak and at the end) and this
 process's peak RSS (`getrusage`), which includes the raw-bulk list in `list` mode.
 
+`--workers`: the processes that build the indexer's documents (the setting
+TALENT_SEARCH_INDEX_WORKERS; 0 builds them in this process). During the timed indexer run this
+process's RSS and the largest RSS of one build worker are sampled every second too: that is the
+indexer's own memory, without the raw-bulk list of the phase before.
+
 The phases are functions (`write_corpus`, `measure_indexing`) that benchmarks/report.py calls
 too; benchmarks/query.py indexes with `index_profiles`.
 """
@@ -30,6 +35,8 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import multiprocessing
+import os
 import resource
 import tempfile
 import threading
@@ -45,7 +52,7 @@ from opensearchpy import OpenSearch
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from config.settings import EngineSettings, TalentSettings
+from config.settings import DEFAULT_INDEX_WORKERS, EngineSettings, TalentSettings
 from domain.badges import BadgePolicy
 from domain.certification_registry import default_registry
 from domain.encoder import model_encoder, model_key
@@ -87,6 +94,19 @@ class PeakRss:
         self._stop.set()
         self._thread.join()
         self.sample()
+
+
+class WorkerRss(PeakRss):
+    """The largest RSS of one of this process's worker processes (multiprocessing), sampled."""
+
+    def __init__(self, interval_s: float = 1.0) -> None:
+        super().__init__((), interval_s)
+
+    def sample(self) -> float:
+        sizes = [rss_mb((child.pid,)) for child in multiprocessing.active_children() if child.pid]
+        self.last = max(sizes, default=0.0)
+        self.peak = max(self.peak, self.last)
+        return self.last
 
 
 def own_peak_rss_mb() -> float:
@@ -148,6 +168,7 @@ def index_profiles(
     builder: DocumentBuilder | None = None,
     bulk: BulkSettings | None = None,
     lines: int | None = None,
+    workers: int = DEFAULT_INDEX_WORKERS,
 ) -> RunSummary:
     """The indexer end to end on `corpus` (a rebuild: its alias swapped in), with a progress
     bar counting its `lines` (counted first when not given: pass them to time the run)."""
@@ -164,6 +185,7 @@ def index_profiles(
         bulk=bulk or BulkSettings(),
         on_line=every(progress, task),
         namespace=namespace,
+        workers=workers,
     )
     progress.update(task, completed=total)
     return summary
@@ -186,6 +208,10 @@ class IndexingResult:
     engine_rss_end_mb: float = float("nan")
     engine_rss_peak_mb: float = float("nan")
     own_peak_rss_mb: float = float("nan")
+    workers: int = DEFAULT_INDEX_WORKERS
+    # sampled every second during the timed indexer run only
+    indexer_rss_peak_mb: float = float("nan")
+    worker_rss_peak_mb: float = float("nan")
 
     @property
     def raw_docs_per_s(self) -> float:
@@ -282,6 +308,7 @@ def measure_indexing(
     chunk_size: int = 500,
     warmup_count: int = 10_000,
     namespace: IndexNamespace | None = None,
+    workers: int = DEFAULT_INDEX_WORKERS,
 ) -> IndexingResult:
     """Warm-up indexer run on the first `warmup_count` profiles, the raw bulk (`mode`), then the
     timed indexer run on the whole corpus, which leaves its alias holding it. The engine's RSS
@@ -306,10 +333,12 @@ def measure_indexing(
             "warm-up indexer run",
             builder,
             lines=min(count, warmup_count),
+            workers=workers,
         )
         result = IndexingResult(
             count, chunk_size, mode, min(count, warmup_count), time.perf_counter() - started
         )
+        result.workers = workers
         if mode != "skip":
             send_raw_bulk(client, corpus, workdir, mode, bulk, namespace, progress, result)
             memory.sample()
@@ -318,11 +347,24 @@ def measure_indexing(
                 f"engine RSS peak {memory.peak:.0f} MB"
             )
         result.engine_rss_before_mb = memory.sample()
+        own, worker = PeakRss((os.getpid(),)), WorkerRss()
         started = time.perf_counter()
         summary = index_profiles(
-            client, corpus, cache, namespace, progress, "indexer, end to end", builder, bulk, count
+            client,
+            corpus,
+            cache,
+            namespace,
+            progress,
+            "indexer, end to end",
+            builder,
+            bulk,
+            count,
+            workers,
         )
         result.indexer_s = time.perf_counter() - started
+        own.stop()
+        worker.stop()
+        result.indexer_rss_peak_mb, result.worker_rss_peak_mb = own.peak, worker.peak
     memory.stop()
     result.indexed = summary.indexed
     result.live_count = int(client.count(index=namespace.profiles.alias)["count"])
@@ -332,7 +374,10 @@ def measure_indexing(
 
 
 def print_indexing(r: IndexingResult, engine_label: str, engine_memory: bool) -> None:
-    console.print(f"profiles: {r.count}, chunk size {r.chunk_size}, engine: {engine_label}")
+    console.print(
+        f"profiles: {r.count}, chunk size {r.chunk_size}, build workers {r.workers}, "
+        f"engine: {engine_label}"
+    )
     console.print(f"warm-up indexer run ({r.warmup_count} profiles): {r.warmup_s:.0f} s")
     if r.raw_mode != "skip":
         console.print(
@@ -354,6 +399,11 @@ def print_indexing(r: IndexingResult, engine_label: str, engine_memory: bool) ->
             f"{r.engine_rss_peak_mb:.0f} MB"
         )
     console.print(f"this process's peak RSS: {r.own_peak_rss_mb:.0f} MB")
+    console.print(
+        f"during the indexer run (1 s samples): this process's RSS peak "
+        f"{r.indexer_rss_peak_mb:.0f} MB"
+        + (f", the largest build worker's {r.worker_rss_peak_mb:.0f} MB" if r.workers else "")
+    )
 
 
 def main(
@@ -364,6 +414,9 @@ def main(
     backend_url: str | None = typer.Option(None, help="Measure a running cluster instead."),
     raw_bulk: str = typer.Option("list", help="Raw-bulk baseline: list | file | skip."),
     warmup_count: int = typer.Option(10_000, help="Profiles in the warm-up indexer run."),
+    workers: int = typer.Option(
+        DEFAULT_INDEX_WORKERS, help="Processes building documents for the indexer (0: in-process)."
+    ),
 ) -> None:
     mode = raw_mode_of(raw_bulk)
     workdir = Path(tempfile.mkdtemp(prefix="ts-bench-"))
@@ -374,7 +427,7 @@ def main(
     with bench_engine(engine_name(engine), heap, backend_url) as running:
         client = make_client(running.url, EngineSettings(url=running.url, timeout_s=120))
         result = measure_indexing(
-            client, running.pids, corpus, workdir, mode, chunk_size, warmup_count
+            client, running.pids, corpus, workdir, mode, chunk_size, warmup_count, workers=workers
         )
     print_indexing(result, running.name, bool(running.pids))
 

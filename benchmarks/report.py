@@ -46,7 +46,7 @@ from query import ensure_job_posts, query_mix, stage_figures, timed_stages
 from report_table import finite, report_markdown
 from rich.progress import Progress
 
-from config.settings import EngineSettings, TalentSettings
+from config.settings import DEFAULT_INDEX_WORKERS, EngineSettings, TalentSettings
 from indexer.skill_embeddings import EmbeddingCache
 from query_api.api_settings import ApiSettings
 from ranking.ranking_profile import load_profile
@@ -78,6 +78,9 @@ def main(
     raw_bulk: str = typer.Option("auto", help="Raw-bulk baseline: auto | list | file | skip."),
     warmup_count: int = typer.Option(10_000, help="Profiles in the warm-up indexer run."),
     chunk_size: int = typer.Option(500, help="Documents per bulk request."),
+    workers: int = typer.Option(
+        DEFAULT_INDEX_WORKERS, help="Processes building the indexer's documents (0: in-process)."
+    ),
     fusion_repeat: int = typer.Option(20, help="Fusion replays per query on saved responses."),
     reuse: bool = typer.Option(
         False, "--reuse", help="The live aliases hold --count (and --job-posts): no indexing."
@@ -118,7 +121,15 @@ def main(
         else:
             console.rule("indexing")
             result = measure_indexing(
-                client, running.pids, corpus, workdir, mode, chunk_size, warmup_count, namespace
+                client,
+                running.pids,
+                corpus,
+                workdir,
+                mode,
+                chunk_size,
+                warmup_count,
+                namespace,
+                workers,
             )
             figures["indexing"] = result.figures()
         cache = EmbeddingCache(workdir / "embeddings.sqlite3")

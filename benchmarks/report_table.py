@@ -43,7 +43,12 @@ def report_rows(f: dict[str, Any]) -> list[tuple[str, str]]:
             ),
             ("indexer / raw bulk", number(ix["indexer_over_raw"], 2)),
             (
-                "indexer run: this process's peak RSS / engine RSS peak, MB",
+                f"indexer ({ix.get('workers', '?')} build workers): RSS peak during its run, "
+                "main process / one worker, MB",
+                pair(ix.get("indexer_rss_peak_mb"), ix.get("worker_rss_peak_mb")),
+            ),
+            (
+                "whole benchmark: this process's peak RSS / engine RSS peak, MB",
                 pair(ix["own_peak_rss_mb"], ix["engine_rss_peak_mb"]),
             ),
         ]

@@ -19,6 +19,10 @@ from domain.certification_registry import CertificationRegistry, default_registr
 from domain.encoder import QueryBackend
 from mappings.index_contract import DEFAULT_PREFIX, IndexNamespace, validate_prefix
 
+# Measured on 2 cores shared with a local OpenSearch node (docs/operations.md#settings): one
+# worker builds as fast as the engine indexes; a second only competes with the engine.
+DEFAULT_INDEX_WORKERS = 1
+
 
 def default_state_dir() -> Path:
     return Path.home() / ".cache" / "talent-search"
@@ -71,6 +75,9 @@ class TalentSettings(BaseSettings):
     index_replicas: Annotated[int | None, Field(ge=0, le=16)] = None
     bulk_chunk_size: Annotated[int, Field(ge=1, le=10_000)] = 500
     bulk_max_retries: Annotated[int, Field(ge=0, le=20)] = 8
+    # Worker processes that read, validate and build profile documents while the indexer
+    # streams bulk requests; 0 builds them in the indexer's own process (indexer/profile_lines.py).
+    index_workers: Annotated[int, Field(ge=0, le=64)] = DEFAULT_INDEX_WORKERS
     # Starts every index and alias name (`talent-profiles`, ...): environments sharing a cluster
     # each use their own. Rules: mappings.index_contract.validate_prefix.
     index_prefix: Annotated[str, AfterValidator(validate_prefix)] = DEFAULT_PREFIX

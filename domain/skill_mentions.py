@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, Literal
 
+from domain.skill_names import compact_key
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 
 MAX_NGRAM: Final = 4
@@ -99,36 +100,49 @@ def word_kind(word: str) -> WordKind:
 class SkillMentions:
     """Finds the skills named in texts against one vocabulary."""
 
-    def __init__(self, vocabulary: SkillVocabulary) -> None:
+    def __init__(
+        self, vocabulary: SkillVocabulary, word_names: dict[str, int] | None = None
+    ) -> None:
+        """`word_names`: the table `word_names` gives, counted earlier (else counted at first
+        use), so that finders in several processes read texts alike."""
         self.vocabulary = vocabulary
+        if word_names is not None:
+            self.__dict__["word_names"] = word_names  # the cached_property's value
 
-    def named(self, text: str) -> list[tuple[str, SkillEntry]]:
+    def named(self, text: str, unmatched: set[str] | None = None) -> list[tuple[str, SkillEntry]]:
         """(the words as written, the best entry) for every skill the text names, in order: a
-        title's `title_skill_ids`, and the names a job title inside them is not read from."""
+        title's `title_skill_ids`, and the names a job title inside them is not read from.
+
+        `unmatched` receives the compact keys (skill_names.compact_key) of the word groups
+        looked up and not found: an entry learned later under one of them could change what
+        the text names, and nothing else could (learning only adds names nothing matched).
+        """
         words = tokens(text)
         return [
             (" ".join(words[m.start : m.start + m.span]), m.entries[0])
-            for m in self.mentions(words)
+            for m in self.mentions(words, unmatched)
         ]
 
-    def mentions(self, words: list[str]) -> Iterator[Mention]:
+    def mentions(self, words: list[str], unmatched: set[str] | None = None) -> Iterator[Mention]:
         """Longest matches left to right; words between them are not skills."""
         i = 0
         while i < len(words):
-            found = self.longest_at(words, i)
+            found = self.longest_at(words, i, unmatched)
             if found is None:
                 i += 1
                 continue
             yield found
             i += found.span
 
-    def longest_at(self, words: list[str], start: int) -> Mention | None:
+    def longest_at(
+        self, words: list[str], start: int, unmatched: set[str] | None = None
+    ) -> Mention | None:
         whole = len(words) == 1
         for span in range(min(MAX_NGRAM, len(words) - start), 0, -1):
             if span == 1 and word_kind(words[start]) != "rest":
                 return None
             text = " ".join(words[start : start + span])
-            entries = self.lookup(text)
+            entries = self.lookup(text, unmatched)
             if not entries:
                 continue
             if span == 1 and not whole and not self.names_skill(text, entries[0]):
@@ -136,14 +150,19 @@ class SkillMentions:
             return Mention(start, span, tuple(entries))
         return None
 
-    def lookup(self, text: str) -> list[SkillEntry]:
-        """Vocabulary entries for `text`; "React.js" and "reactjs" also find "React"."""
+    def lookup(self, text: str, unmatched: set[str] | None = None) -> list[SkillEntry]:
+        """Vocabulary entries for `text`; "React.js" and "reactjs" also find "React".
+        `unmatched` receives the compact key of each form found nothing (see `named`)."""
         entries = self.vocabulary.expansions(text)
         if not entries:
             key = normalise_skill(text)
+            if unmatched is not None:
+                unmatched.add(compact_key(key))
             stem = without_js_suffix(key)
             if stem != key:
                 entries = self.vocabulary.expansions(stem)
+                if not entries and unmatched is not None:
+                    unmatched.add(compact_key(normalise_skill(stem)))
         return entries
 
     def names_skill(self, word: str, entry: SkillEntry) -> bool:

@@ -169,15 +169,28 @@ class SkillVocabulary:
                 if claims_of[norm[alias]][0].id == entry.id:
                     self._by_alias.setdefault(alias.strip().casefold(), entry.id)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without its lock (the indexer sends a copy to each worker process)."""
+        with self._lock:
+            state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     # -- lookups -----------------------------------------------------------------------------
 
-    def canonicalise(self, raw: str) -> tuple[SkillEntry, MatchKind]:
+    def canonicalise(self, raw: str, learn: bool = True) -> tuple[SkillEntry, MatchKind]:
         """The canonical entry for `raw`, and how it was found.
 
         1. exact canonical label (case-sensitive, after strip); 2. alias, case-insensitive;
         3. normalised form of a label or alias (then ignoring spaces and dots); 4. otherwise a
         new entry, id ``normalise_skill(raw)``, source "profile", added here and kept.
-        Raises DomainValueError (a ValueError) only for blank text.
+        With `learn=False`, step 4 returns that new entry without keeping it (nothing changes:
+        the indexer's worker processes resolve against a fixed vocabulary and leave learning
+        to the process that owns it). Raises DomainValueError (a ValueError) only for blank text.
         """
         found = self._find(raw)
         if found is not None:
@@ -185,6 +198,8 @@ class SkillVocabulary:
         label = raw.strip()
         if not label:
             raise DomainValueError("a skill name must not be blank")
+        if not learn:
+            return SkillEntry(id=normalise_skill(label), label=label, sources=("profile",)), "new"
         with self._lock:
             found = self._find(raw)  # another thread may have learned it meanwhile
             if found is not None:

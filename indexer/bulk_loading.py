@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ class BulkSettings:
 
 def bulk_load(
     client: OpenSearch, actions: Iterable[dict[str, Any]], bulk: BulkSettings
-) -> Iterator[tuple[bool, dict[str, Any]]]:
+) -> Generator[tuple[bool, dict[str, Any]], None, None]:
     """streaming_bulk with backpressure (one request in flight) and 429 retries with backoff.
 
     Per-document failures are yielded, not raised, so one bad document never sinks its chunk.
@@ -55,7 +55,9 @@ def read_ahead(items: Iterable[T], max_ahead: int) -> Iterator[T]:
     """`items`, produced in a background thread at most `max_ahead` ahead of the consumer.
 
     The order is kept, an exception in the producer is raised in the consumer, and a consumer
-    that stops early stops the producer too.
+    that stops early stops the producer too: `items` is then closed (when it has `close`, as a
+    generator does) in the producer's thread, so what it holds (worker processes) is released
+    before this generator returns.
     """
     pending: queue.Queue[T | _End] = queue.Queue(maxsize=max_ahead)
     stopped = threading.Event()
@@ -77,6 +79,10 @@ def read_ahead(items: Iterable[T], max_ahead: int) -> Iterator[T]:
         except BaseException as exc:  # handed to the consumer, raised there
             put(_End(exc))
             return
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
         put(_End(None))
 
     producer = threading.Thread(target=produce, name="bulk-read-ahead", daemon=True)

@@ -7,13 +7,19 @@ the same id (the last wins): `indexed` counts distinct profiles, `duplicate_ids`
 written over an earlier line's profile (`duplicates` lists the ids given more than once), so
 read = indexed + rejected + duplicate_ids. Whatever one line
 raises while its document is built is that line's reject: a run never stops for one line.
+
+Documents are built in `workers` worker processes (indexer.profile_lines) while this process
+streams bulk requests, or in this process when `workers` is 0; either way their outcomes are
+taken in input order, so all of the above holds the same.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -22,9 +28,8 @@ from opensearchpy import OpenSearch
 
 from domain.encoder import EMBEDDING_DIM, Encoder
 from indexer.bulk_loading import BulkSettings, bulk_load
-from indexer.certificate_numbers import CertificateNumberInText
 from indexer.document_builder import BuildReport, DocumentBuilder
-from indexer.errors import IndexerError, VerificationError
+from indexer.errors import IndexerError, IndexerUsageError, VerificationError
 from indexer.index_aliases import (
     cluster_layout,
     create_index,
@@ -32,7 +37,8 @@ from indexer.index_aliases import (
     engine_has_knn,
     swap_in,
 )
-from indexer.profile_reader import ReadProfile, Reject, read_profiles
+from indexer.profile_lines import Built, Outcome, Refused, built_lines
+from indexer.profile_reader import Reject
 from indexer.profile_vectors import ProfileVectoriser
 from indexer.schema_check import check_live_schema
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
@@ -122,11 +128,17 @@ class InFlightLines:
 
 @dataclass
 class _Tracker:
-    """Maps in-flight document ids back to their input lines, for bulk failures."""
+    """Maps in-flight document ids back to their input lines, for bulk failures.
+
+    Documents are sent from the bulk loader's read-ahead thread and answered in the calling
+    thread: `lock` makes "sent" (with its duplicate check) and "answered" (moving an id from
+    `line_of` to `indexed_ids`) atomic, so a check never falls between the two steps.
+    """
 
     line_of: InFlightLines = field(default_factory=InFlightLines)
     indexed_ids: dict[str, int] = field(default_factory=dict)  # id -> its first indexed line
     skill_ids: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 ProgressFn = Callable[[int], None]
@@ -146,6 +158,7 @@ def run_index(
     namespace: IndexNamespace = DEFAULT_NAMESPACE,
     layout: ShardLayout | None = None,
     profile_vectors: bool | None = False,
+    workers: int = 0,
 ) -> RunSummary:
     """Index `source` into the backend; raises IndexerError when nothing may be swapped in
     (and mappings.errors.AmbiguousAlias when the live alias points at several indices).
@@ -154,8 +167,11 @@ def run_index(
     indices get `layout`, by default the contract's for the cluster's number of data nodes.
     A rebuild's profiles index holds profile vectors (mappings.profile_vectors) when
     `profile_vectors` is True, or None and the engine has the k-NN plugin; an upsert writes
-    them when the live index has the field.
+    them when the live index has the field. Documents are built by `workers` worker processes,
+    or in this process when 0 (the embedding model and its cache stay in this process).
     """
+    if workers < 0:
+        raise IndexerUsageError(f"workers must be 0 or more, got {workers}")
     bulk = bulk or BulkSettings()
     started = time.perf_counter()
     summary = RunSummary(mode=mode)
@@ -184,14 +200,20 @@ def run_index(
 
     try:
         tracker = _Tracker()
-        actions = _profile_actions(source, rejects, builder, summary, tracker, targets[profiles])
+        lines = built_lines(source, builder, summary.report, workers)
         vectoriser = ProfileVectoriser(embedding_cache, encoder, embedding_model)
-        if vectors:
-            actions = vectoriser(actions)
-        for ok, item in bulk_load(client, actions, bulk):
-            _record_result(ok, item, summary, tracker, rejects)
-            if on_line:
-                on_line(1)
+        outcomes = vectoriser(lines) if vectors else lines
+        actions = _profile_actions(outcomes, rejects, summary, tracker, targets[profiles])
+        # Closed explicitly, whatever ends the loop: the bulk loader's read-ahead thread stops,
+        # then the worker processes (an exception's traceback must not keep them alive).
+        try:
+            with closing(bulk_load(client, actions, bulk)) as results:
+                for ok, item in results:
+                    _record_result(ok, item, summary, tracker, rejects)
+                    if on_line:
+                        on_line(1)
+        finally:
+            lines.close()
         client.indices.refresh(index=targets[profiles])
         if mode == "rebuild":
             verify_count(client, targets[profiles], len(tracker.indexed_ids))
@@ -222,45 +244,32 @@ def run_index(
 
 
 def _profile_actions(
-    source: Path,
+    outcomes: Iterable[Outcome],
     rejects: IO[str],
-    builder: DocumentBuilder,
     summary: RunSummary,
     tracker: _Tracker,
     index: str,
 ) -> Iterator[dict[str, Any]]:
-    for item in read_profiles(source):
+    for outcome in outcomes:
         summary.read += 1
-        if isinstance(item, Reject):
-            _reject(item, summary, rejects)
+        if isinstance(outcome, Refused):
+            _reject(outcome.reject, summary, rejects)
             continue
-        try:
-            action = _profile_action(item, builder, summary, tracker, index)
-        except CertificateNumberInText as exc:
-            _reject(Reject(item.line, item.profile.id, exc.field, str(exc)), summary, rejects)
-            continue
-        except Exception as exc:  # whatever one line raises is that line's reject
-            reason = f"could not be built: {type(exc).__name__}: {str(exc)[:200]}"
-            _reject(Reject(item.line, item.profile.id, "(line)", reason), summary, rejects)
-            continue
-        yield action
+        yield _profile_action(outcome, summary, tracker, index)
 
 
 def _profile_action(
-    item: ReadProfile, builder: DocumentBuilder, summary: RunSummary, tracker: _Tracker, index: str
+    built: Built, summary: RunSummary, tracker: _Tracker, index: str
 ) -> dict[str, Any]:
-    doc = builder.build(item.profile, summary.report)
-    if doc.id in tracker.line_of or doc.id in tracker.indexed_ids:
-        earlier = tracker.line_of.first(doc.id) or tracker.indexed_ids.get(doc.id)
-        summary.duplicates.setdefault(doc.id, [earlier] if earlier else []).append(item.line)
-    tracker.line_of.sent(doc.id, item.line)
-    tracker.skill_ids.update(doc.skill_ids)
-    return {
-        "_op_type": "index",
-        "_index": index,
-        "_id": doc.id,
-        "_source": doc.model_dump(mode="json", exclude_none=True),
-    }
+    doc_id = built.id
+    with tracker.lock:
+        if doc_id in tracker.line_of or doc_id in tracker.indexed_ids:
+            earlier = tracker.line_of.first(doc_id) or tracker.indexed_ids.get(doc_id)
+            summary.duplicates.setdefault(doc_id, [earlier] if earlier else []).append(built.line)
+        tracker.line_of.sent(doc_id, built.line)
+    tracker.skill_ids.update(built.skill_ids)
+    # `_source` a str: the bulk loader's serializer sends it as it is
+    return {"_op_type": "index", "_index": index, "_id": doc_id, "_source": built.source}
 
 
 def _record_result(
@@ -268,14 +277,15 @@ def _record_result(
 ) -> None:
     result = item.get("index", item)
     doc_id = str(result.get("_id"))
-    line = tracker.line_of.answered(doc_id)
-    if ok:
-        if doc_id in tracker.indexed_ids:  # a later line replaced it: still one profile
-            summary.duplicate_ids += 1  # counted once written, so a refused line is a reject only
-        else:
-            tracker.indexed_ids[doc_id] = line
-            summary.indexed += 1
-        return
+    with tracker.lock:
+        line = tracker.line_of.answered(doc_id)
+        if ok:
+            if doc_id in tracker.indexed_ids:  # a later line replaced it: still one profile
+                summary.duplicate_ids += 1  # counted once written: a refused line is a reject only
+            else:
+                tracker.indexed_ids[doc_id] = line
+                summary.indexed += 1
+            return
     _reject(backend_reject(result, line), summary, rejects)
 
 

@@ -136,14 +136,18 @@ def parse_object(line_no: int, text: str, model: type[M]) -> M | Reject:
 def read_objects(fh: IO[bytes], model: type[M]) -> Iterator[tuple[int, M | Reject]]:
     """Every non-blank line of a JSON Lines stream, parsed; a bad line becomes its reject."""
     for line_no, data in enumerate(fh, start=1):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            reason = f"not UTF-8: {exc.reason} at byte {exc.start}"
-            yield line_no, Reject(line_no, None, "(line)", reason)
-            continue
-        if text.strip():
-            yield line_no, parse_object(line_no, text, model)
+        parsed = parse_bytes(line_no, data, model)
+        if parsed is not None:
+            yield line_no, parsed
+
+
+def parse_bytes(line_no: int, data: bytes, model: type[M]) -> M | Reject | None:
+    """One line as read from the file: None when it is blank, else as `parse_object` says."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Reject(line_no, None, "(line)", f"not UTF-8: {exc.reason} at byte {exc.start}")
+    return parse_object(line_no, text, model) if text.strip() else None
 
 
 def parse_line(line_no: int, text: str) -> ReadProfile | Reject:

@@ -12,6 +12,7 @@ of the chunk's new texts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, Final
@@ -19,6 +20,8 @@ from typing import Any, Final
 import numpy as np
 
 from domain.encoder import Encoder, Vector
+from indexer.errors import IndexerUsageError
+from indexer.profile_lines import Built, Outcome
 from indexer.skill_embeddings import EmbeddingCache, embed_texts
 from mappings.profile_vectors import PROFILE_VECTOR_FIELD
 
@@ -44,7 +47,8 @@ def _unit(vector: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, np.d
 
 
 class ProfileVectoriser:
-    """Adds `profile_vector` to bulk actions, embedding each chunk's new texts in one call."""
+    """Adds `profile_vector` to built lines' documents (serialised: the vector is appended to
+    the JSON, never parsed), embedding each chunk's new texts in one call. Rejects pass."""
 
     def __init__(self, cache: EmbeddingCache, encoder: Encoder, model: str) -> None:
         self.cache = cache
@@ -53,26 +57,26 @@ class ProfileVectoriser:
         self.computed = 0
         self._known: dict[str, Vector] = {}
 
-    def __call__(self, actions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        iterator = iter(actions)
+    def __call__(self, outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+        iterator = iter(outcomes)
         while chunk := list(islice(iterator, CHUNK)):
-            self._embed(chunk)
-            for action in chunk:
-                source = action["_source"]
-                skills = [self._known[label] for label in source.get("skill_labels", [])]
-                title = self._known.get(source.get("title") or "")
-                vector = profile_vector(title, skills)
-                if vector is not None:
-                    source[PROFILE_VECTOR_FIELD] = vector
-                yield action
+            built = [outcome for outcome in chunk if isinstance(outcome, Built)]
+            self._embed(built)
+            for outcome in chunk:
+                if isinstance(outcome, Built):
+                    skills = [self._known[label] for label in outcome.skill_labels]
+                    vector = profile_vector(self._known.get(outcome.title), skills)
+                    if vector is not None:
+                        source = with_field(outcome.source, PROFILE_VECTOR_FIELD, vector)
+                        outcome = outcome._replace(source=source)
+                yield outcome
 
-    def _embed(self, chunk: list[dict[str, Any]]) -> None:
+    def _embed(self, chunk: list[Built]) -> None:
         texts: set[str] = set()
-        for action in chunk:
-            source = action["_source"]
-            texts.update(source.get("skill_labels", []))
-            if source.get("title"):
-                texts.add(source["title"])
+        for built in chunk:
+            texts.update(built.skill_labels)
+            if built.title:
+                texts.add(built.title)
         missing = [t for t in texts if t not in self._known]
         if not missing:
             return
@@ -82,3 +86,12 @@ class ProfileVectoriser:
         vectors, computed = embed_texts(missing, self.cache, self.encoder, self.model)
         self.computed += computed
         self._known.update(vectors)
+
+
+def with_field(document: str, name: str, value: object) -> str:
+    """A JSON object (serialised, without `name`) with `name` set to `value` (appended)."""
+    if not document.endswith("}"):
+        raise IndexerUsageError("not a serialised JSON object")
+    field = json.dumps({name: value}, ensure_ascii=False, separators=(",", ":"))
+    separator = "" if document[:-1].strip() == "{" else ","
+    return document[:-1] + separator + field[1:]

@@ -144,6 +144,7 @@ def demo(
                 on_line=lambda n: progress.advance(task, n),
                 namespace=settings.index_namespace,
                 layout=layout,
+                workers=settings.index_workers,
             )
         _print_summary(summary, rejects_path)
         # The same vocabulary as the profiles: a tag means the skill a profile of that name holds.

@@ -93,6 +93,16 @@ def index_load(
     ] = None,
     as_of: Annotated[str | None, typer.Option(help="Derive badges as of YYYY-MM-DD.")] = None,
     badge_policy: Annotated[Path | None, typer.Option(help="Badge policy YAML.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=64,
+            help="Processes that build the documents while this one bulk-loads; 0: build them "
+            "here. Default: TALENT_SEARCH_INDEX_WORKERS.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Index a profiles file: validate, derive badges, canonicalise skills, bulk-load."""
     settings = TalentSettings()
@@ -122,6 +132,7 @@ def index_load(
                 namespace=settings.index_namespace,
                 layout=_layout(backend.client, settings),
                 profile_vectors=settings.profile_vectors_choice,
+                workers=settings.index_workers if workers is None else workers,
             )
         except (IndexerError, AmbiguousAlias, EmbeddingError) as exc:
             raise _fail(f"{exc}; the aliases were not changed") from exc

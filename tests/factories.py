@@ -94,9 +94,11 @@ def index_file(
     builder: DocumentBuilder,
     cache: EmbeddingCache,
     mode: Literal["rebuild", "upsert"] = "rebuild",
+    workers: int = 0,
 ) -> tuple[RunSummary, list[dict[str, Any]]]:
     """`run_index` of `path` with the fake model, vectors as the engine allows (k-NN on
-    OpenSearch, none embedded): its summary and its rejects, parsed."""
+    OpenSearch, none embedded), documents built by `workers` processes (0: in this one): its
+    summary and its rejects, parsed."""
     rejects = io.StringIO()
     summary = run_index(
         client,
@@ -108,5 +110,6 @@ def index_file(
         "fake-model",
         mode=mode,
         profile_vectors=None,
+        workers=workers,
     )
     return summary, [json.loads(line) for line in rejects.getvalue().splitlines()]

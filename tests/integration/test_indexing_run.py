@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch, TransportError
 
+from indexer import indexing_run
 from indexer.bulk_loading import BulkSettings, read_ahead
 from indexer.document_builder import DocumentBuilder
 from indexer.errors import IndexerError
@@ -22,7 +24,15 @@ from indexer.skill_embeddings import EmbeddingCache
 from mappings.aliases import alias_target
 from mappings.index_contract import PROFILES, SKILLS, ShardLayout, new_stamp
 from ranking.search_filters import diversity_clause
-from tests.factories import AS_OF, certification, fake_encode, index_file, profile, write_jsonl
+from tests.factories import (
+    AS_OF,
+    certification,
+    document_builder,
+    fake_encode,
+    index_file,
+    profile,
+    write_jsonl,
+)
 from tests.integration.conftest import Engine
 
 pytestmark = pytest.mark.integration
@@ -299,6 +309,76 @@ def test_embeddings_are_computed_once_per_distinct_skill_and_title(
     second, _ = index_file(client, path, builder, embedding_cache)
     assert second.embeddings_computed == 0
     assert embedding_cache.count("fake-model") == texts
+
+
+def _indexed(client: OpenSearch) -> dict[str, dict[str, Any]]:
+    """Every document behind the profiles and skills aliases (profiles without indexed_at)."""
+    found = {}
+    for alias in (PROFILES.alias, SKILLS.alias):
+        body = {"size": 1000, "query": {"match_all": {}}}
+        for hit in client.search(index=alias, body=body)["hits"]["hits"]:
+            hit["_source"].pop("indexed_at", None)
+            found[f"{alias}/{hit['_id']}"] = hit["_source"]
+    return found
+
+
+def test_workers_index_what_one_process_indexes(
+    engine: Engine, client: OpenSearch, embedding_cache: EmbeddingCache, tmp_path: Path
+) -> None:
+    """The same documents, skills, counts and rejects, with profile vectors on the real engine;
+    an unknown skill spelled two ways in different batches is learned as first written."""
+    cert = "WBENC-2024-55120"
+    rows: list[dict[str, Any] | str] = []
+    for i in range(600):
+        skills = ["Python", "golang"] + (["Quux.Wrangling"] if i == 5 else [])
+        rows.append(profile(id=f"p{i % 550}", title=f"Quux Wrangling Lead {i % 3}", skills=skills))
+    rows[300] = profile(id="late", skills=["Quux Wrangling", "Django"])
+    rows[301] = "not json"
+    rows[302] = profile(
+        id="cert",
+        title=cert,
+        diversity_certifications=[certification(certificate_number=cert)],
+    )
+    path = write_jsonl(tmp_path / "p.jsonl", rows)
+    results = []
+    for workers in (0, 2):
+        summary, rejects = index_file(
+            client, path, document_builder(), embedding_cache, workers=workers
+        )
+        learned = summary.skills_learned
+        results.append((summary.report, summary.duplicates, learned, rejects, _indexed(client)))
+        assert (summary.read, summary.indexed, summary.rejected) == (600, 548, 2)
+        assert summary.duplicate_ids == 50 and summary.profile_vectors is engine.is_real
+    assert results[0] == results[1]
+    late = results[1][4][f"{PROFILES.alias}/late"]
+    assert late["skill_labels"][0] == "Quux.Wrangling"  # learned from line 6, not line 301
+
+
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_a_run_stopped_midway_stops_its_workers(
+    client: OpenSearch,
+    embedding_cache: EmbeddingCache,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: type[BaseException],
+) -> None:
+    rows: list[dict[str, Any] | str] = [profile(id=f"p{i}") for i in range(2000)]
+    path = write_jsonl(tmp_path / "p.jsonl", rows)
+    answered = 0
+    record = indexing_run._record_result
+
+    def record_then_fail(*args: Any) -> None:
+        nonlocal answered
+        answered += 1
+        if answered == 300:
+            raise error("stopped")
+        record(*args)
+
+    monkeypatch.setattr(indexing_run, "_record_result", record_then_fail)
+    with pytest.raises(error):
+        index_file(client, path, document_builder(), embedding_cache, workers=2)
+    assert not multiprocessing.active_children()
+    assert alias_target(client, PROFILES.alias) is None  # nothing was swapped in
 
 
 @pytest.mark.fault

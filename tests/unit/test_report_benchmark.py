@@ -153,6 +153,9 @@ def figures(indexing: bool = True) -> dict[str, Any]:
             "indexer_over_raw": 0.6189,
             "own_peak_rss_mb": 1231.0,
             "engine_rss_peak_mb": float("nan"),
+            "workers": 1,
+            "indexer_rss_peak_mb": 1180.0,
+            "worker_rss_peak_mb": 199.0,
         }
         if indexing
         else None,
@@ -195,7 +198,9 @@ def test_the_table_has_one_row_per_figure_in_the_summary_layout() -> None:
     rows = dict(report_rows(figures()))
     assert rows["raw bulk (list) / indexer end to end, docs/s"] == "8,525 / 5,276"
     assert rows["indexer / raw bulk"] == "0.62"
-    assert rows["indexer run: this process's peak RSS / engine RSS peak, MB"] == "1,231 / n/a"
+    assert rows["whole benchmark: this process's peak RSS / engine RSS peak, MB"] == "1,231 / n/a"
+    memory = "indexer (1 build workers): RSS peak during its run, main process / one worker, MB"
+    assert rows[memory] == "1,180 / 199"
     assert rows["job posts indexed, s (posts/s)"] == "20,000 in 8.0 s (2,500/s)"
     assert rows["`_msearch` (searcher, first round), p50 / p99 ms"] == "12.3 / 101"
     assert rows["query embedding, cached, p50 / p99 ms"] == "0.02 / 0.04"
