@@ -23,6 +23,7 @@ from config.settings import EngineSettings, TalentSettings
 from talent_search.engine_process import stop_embedded
 from talent_search.opensearch_engine import (
     OPENSEARCH_VERSION,
+    engine_status,
     free_port_block,
     start_engine,
     stop_engine,
@@ -54,6 +55,13 @@ def bench_engine(
     """Start `engine` for this run (or use `backend_url` / OPENSEARCH_URL), stop it afterwards."""
     url = backend_url or EngineSettings().url
     if url:
+        # this checkout's background engine (`talent-search backend start --engine opensearch`)
+        # has known processes: its memory is measured too, and it outlives the benchmark
+        own = engine_status(TalentSettings())
+        if own is not None and own.url == url:
+            name = f"OpenSearch {own.version}, {len(own.nodes)} node(s), background engine"
+            yield BenchEngine(name, url, tuple(own.pids.values()))
+            return
         yield BenchEngine(f"cluster at {url}", url, ())
         return
     if engine == "embedded":
