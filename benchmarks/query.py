@@ -74,7 +74,13 @@ from ranking.ranking_profile import RankingProfile, load_profile
 from ranking.representative_stage import DIVERSITY, DiversityAsk, representative_stage
 from ranking.search_filters import SearchFilters
 from ranking.skill_matcher import SkillMatcher
-from ranking.talent_searcher import SearchPlan, SearchQuery, TalentSearcher, rank_responses
+from ranking.talent_searcher import (
+    SearchPlan,
+    SearchQuery,
+    TalentSearcher,
+    msearch_responses,
+    rank_responses,
+)
 from talent_search.engine_process import make_client
 
 console = Console()
@@ -360,7 +366,7 @@ def measure(
                 # fusion alone, replayed on the first round's responses: steadier than one run
                 for _ in range(fusion_repeat if answers else 0):
                     started = time.perf_counter()
-                    rank_responses(plan, answers[0]["responses"], ranking)
+                    rank_responses(plan, msearch_responses(answers[0]), ranking)
                     stages["fusion_replayed"].append((time.perf_counter() - started) * 1000)
 
             def ranked(query: SearchQuery = query) -> None:

@@ -564,10 +564,16 @@ class TalentSearcher:
         result = self.client.msearch(
             body=lines, request_timeout=self.request_timeout_s, filter_path=MSEARCH_FILTER
         )
-        responses: list[dict[str, Any]] = result["responses"]
-        for response in responses:  # the filter leaves out an empty `hits`
-            response.setdefault("hits", {}).setdefault("hits", [])
-        return responses
+        return msearch_responses(result)
+
+
+def msearch_responses(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The responses of an `_msearch` answer sent with MSEARCH_FILTER, each with its `hits`
+    (the filter leaves out a response's empty hits)."""
+    responses: list[dict[str, Any]] = result["responses"]
+    for response in responses:
+        response.setdefault("hits", {}).setdefault("hits", [])
+    return responses
 
 
 def query_text(query: SearchQuery) -> str:
