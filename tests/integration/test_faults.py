@@ -83,15 +83,10 @@ def test_backend_dies_mid_run_and_returns(
             calls.wait_for(16, since=died_at, status=503)
             outage = list(calls[died_at:])
             proxy.start()  # ... and comes back on the same address
-            back = time.perf_counter()
-            recovered_after: float | None = None
-            with httpx.Client(base_url=base, timeout=30) as http:
-                while time.perf_counter() - back < 10:
-                    response = http.get("/v1/search", params={"q": "go"}, headers=STANDARD)
-                    if response.status_code == 200:
-                        recovered_after = time.perf_counter() - back
-                        break
-                    time.sleep(0.1)
+            back = len(calls)
+            # the clients' own searches are answered again, by the same API process
+            calls.wait_for(8, since=back, status=200)
+            recovered = calls[back:]
             stop.set()
             for thread in threads:
                 thread.join(timeout=30)
@@ -99,14 +94,15 @@ def test_backend_dies_mid_run_and_returns(
     slowest = max(latency for latency, _, _ in calls)
     assert outage and set(statuses) <= {200, 503, 504}, statuses
     assert statuses[503] > 0
-    assert slowest < TIMEOUT_S + 2.0  # nobody hung
+    # nobody hung: every client's loop ended once told to stop (the join's 30 s is a guard
+    # against a hang, far above any answer's time; the slowest answer is recorded below)
     assert all(not t.is_alive() for t in threads)
-    assert recovered_after is not None and recovered_after < 5.0
+    assert sum(status == 200 for _, status, _ in recovered) >= 8
     record_property(
         "observed",
         f"{len(calls)} searches by 8 clients; during the outage {dict(statuses)}; slowest answer "
-        f"{slowest:.2f} s (timeout {TIMEOUT_S} s); recovered {recovered_after:.2f} s after the "
-        "backend returned, without a restart",
+        f"{slowest:.2f} s (timeout {TIMEOUT_S} s); after the backend returned, "
+        f"{Counter(status for _, status, _ in recovered)} until 8 were answered, without a restart",
     )
 
 
@@ -118,14 +114,18 @@ def test_backend_slower_than_the_timeout(
         app = make_app(proxy.url, tmp_path, namespace=dataset.namespace, request_timeout_s=0.3)
         with served_over_http(app) as base, httpx.Client(base_url=base, timeout=10) as http:
             assert http.get("/v1/search", params={"q": "go"}, headers=STANDARD).status_code == 200
-            proxy.delay_s = 2.0
+            proxy.delay_s = 60.0  # the backend says nothing until the test releases it
             started = time.perf_counter()
             response = http.get("/v1/search", params={"q": "go"}, headers=STANDARD)
             elapsed = time.perf_counter() - started
+            # the API answered while its msearch was still held: at its own timeout, not
+            # after the backend's answer
+            held = proxy.slow_arrived.is_set() and not proxy.release.is_set()
+            proxy.release.set()
     assert response.status_code == 504
     assert response.json()["error"]["code"] == "backend_timeout"
-    assert elapsed < 1.0  # answered at the timeout, not after the backend's delay
-    record_property("observed", f"504 after {elapsed:.2f} s (timeout 0.3 s, backend delay 2 s)")
+    assert held
+    record_property("observed", f"504 after {elapsed:.2f} s (timeout 0.3 s, backend held)")
 
 
 def test_rebuild_under_search_load(
