@@ -3,7 +3,8 @@ pooling and percentiles; and what a report records about its run (the command li
 commit, the load averages).
 
 `run_load` drives `clients` threads calling a worker for some seconds and keeps, per call, its
-latency and when it ended (seconds since the phase began). `interleave` alternates two or more
+latency and when it ended (seconds since the phase began); `warm_up` makes each of its calls
+once first. `interleave` alternates two or more
 kinds of load in short phases (A B, then B A, ...), so that a drift in the machine's load lands
 on every side alike, and pools each kind's phases. Nothing here asserts a timing.
 """
@@ -117,6 +118,22 @@ def run_load(worker: Worker, clients: int, seconds: float) -> LoadResult:
         t.join()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def warm_up(worker: Worker, clients: int, calls: int) -> None:
+    """Calls 0 .. calls - 1 once each, by `clients` threads split as `run_load` splits them
+    (client n makes n, n + clients, ...): with `calls` the period of the load's pattern, every
+    call the load will make has been made once, by the client that will make it."""
+
+    def loop(offset: int) -> None:
+        for i in range(offset, calls, clients):
+            worker(i)
+
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def phase_order(names: list[str], rounds: int) -> list[str]:

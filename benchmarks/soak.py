@@ -30,6 +30,7 @@ import typer
 from api_load import (
     QUERIES,
     ClientKeys,
+    LoadClient,
     Request,
     api_worker,
     console,
@@ -96,6 +97,7 @@ def soak(
     keys = ClientKeys.create(clients)
     api = start_api(url, port, keys)
     http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    load_client = LoadClient(f"http://127.0.0.1:{port}", clients)
     samples: list[tuple[float, float]] = []
     stop = threading.Event()
     failures: Counter[str] = Counter()
@@ -104,7 +106,7 @@ def soak(
             "/v1/search", params={"size": 50}, headers={"X-API-Key": "demo-standard-key"}
         )
         mix = soak_mix([tile["id"] for tile in ids_page.json()["results"]])
-        call = api_worker(http, mix, failures, keys)
+        call = api_worker(load_client, mix, failures, keys)
         for i in range(len(mix)):  # warm-up: every distinct request once
             call(i)
         failures.clear()

@@ -47,6 +47,10 @@ class EngineSettings(BaseSettings):
     verify_certs: bool = True
     ca_certs: Path | None = None
     timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    # Connections kept open to each node. At least the API's concurrent searches
+    # (TALENT_SEARCH_API_MAX_CONCURRENT_SEARCHES), else the extra ones are opened and closed
+    # again for every request, which costs the API and the engine.
+    connections: Annotated[int, Field(ge=1, le=1024)] = 32
 
 
 class TalentSettings(BaseSettings):

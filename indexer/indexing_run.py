@@ -37,6 +37,7 @@ from indexer.index_aliases import (
     engine_has_knn,
     swap_in,
 )
+from indexer.indexed_ids import IndexedIds
 from indexer.profile_lines import Built, Outcome, Refused, built_lines
 from indexer.profile_reader import Reject
 from indexer.profile_vectors import ProfileVectoriser
@@ -136,7 +137,7 @@ class _Tracker:
     """
 
     line_of: InFlightLines = field(default_factory=InFlightLines)
-    indexed_ids: dict[str, int] = field(default_factory=dict)  # id -> its first indexed line
+    indexed_ids: IndexedIds = field(default_factory=IndexedIds)  # id -> its first indexed line
     skill_ids: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -283,7 +284,7 @@ def _record_result(
             if doc_id in tracker.indexed_ids:  # a later line replaced it: still one profile
                 summary.duplicate_ids += 1  # counted once written: a refused line is a reject only
             else:
-                tracker.indexed_ids[doc_id] = line
+                tracker.indexed_ids.add(doc_id, line)
                 summary.indexed += 1
             return
     _reject(backend_reject(result, line), summary, rejects)

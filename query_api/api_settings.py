@@ -33,10 +33,13 @@ class ApiSettings(BaseSettings):
     ranking_profile: str = "default"
     # Larger request bodies get a 413 before they are parsed (field limits: search_request.py).
     max_body_bytes: Annotated[int, Field(ge=256, le=10_000_000)] = 16_384
-    # Searches working at once: a backend given more concurrent work than it has cores only
-    # answers each one later. The rest queue in the event loop (query_api.search_admission),
+    # Searches working at once; the rest queue in the event loop (query_api.search_admission),
     # at most max_queued_searches of them, each at most queue_timeout_s; beyond either, 503.
-    max_concurrent_searches: Annotated[int, Field(ge=1, le=256)] = 4
+    # A search holds its slot while the API plans and fuses too, so the engine needs a few more
+    # than its cores to stay busy: on 2 cores, OpenSearch at 16 clients served 42 searches/s
+    # through 4 slots and 47/s through 8 (docs/benchmarks.md). Keep OPENSEARCH_CONNECTIONS
+    # at least this high.
+    max_concurrent_searches: Annotated[int, Field(ge=1, le=256)] = 8
     max_queued_searches: Annotated[int, Field(ge=0, le=10_000)] = 64
     queue_timeout_s: Annotated[float, Field(gt=0, le=600)] = 10.0
     # One key's searches running or queued at once; beyond it, 429 (fairness between clients).

@@ -97,6 +97,7 @@ def make_client(url: str, settings: EngineSettings) -> OpenSearch:
         ca_certs=str(settings.ca_certs) if settings.ca_certs else None,
         ssl_show_warn=settings.verify_certs,
         timeout=settings.timeout_s,
+        pool_maxsize=settings.connections,
         max_retries=len(urls) - 1,
         retry_on_timeout=False,
         retry_on_status=(),

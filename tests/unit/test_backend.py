@@ -25,3 +25,18 @@ def test_backend_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPa
     assert EngineSettings().url == "https://x:9200"
     assert EngineSettings().verify_certs is False
     assert TalentSettings().certification_countries == ["CA", "US"]
+
+
+def test_the_client_keeps_as_many_connections_per_node_as_the_setting_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """opensearch-py reads `pool_maxsize` (not `maxsize`); unset, urllib3 keeps one connection
+    and opens and closes another for every concurrent request."""
+
+    def kept(settings: EngineSettings) -> list[int]:
+        client = make_client("http://a:9200,http://b:9200", settings)
+        return [c.pool.pool.maxsize for c in client.transport.connection_pool.connections]
+
+    assert kept(EngineSettings()) == [32, 32]
+    monkeypatch.setenv("OPENSEARCH_CONNECTIONS", "12")
+    assert kept(EngineSettings()) == [12, 12]
