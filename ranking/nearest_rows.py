@@ -3,11 +3,8 @@
 The past job posts' distinct title vectors (ranking.job_post_evidence) are read for every search
 with text. A brute-force cosine reads the whole matrix per query vector: on one core about
 0.65 ms at 10,000 rows, 1.3 ms at 20,000 and 5.5 ms at 51,398 (200,000 demo posts), CPU the API
-shares with the engine, and more under load, when the engine has pushed the matrix out of the
-caches (in the API at 16 clients, 9,698 titles: 10.6 ms of API CPU per search exact, 9.8 ms
-with HNSW). So below `EXACT_BELOW` rows (the real dev set's 4,411 titles among them) the search
-stays exact (the same products as ever, so the same similarities and the same neighbours), and
-from it on an HNSW graph
+shares with the engine. So below `EXACT_BELOW` rows the search stays exact (the same products
+as ever, so the same similarities and the same neighbours), and from it on an HNSW graph
 (usearch, Apache-2.0) proposes the candidates, which are then scored exactly against the
 float32 matrix: only which rows are found can differ from exact, never their similarities.
 
@@ -26,7 +23,7 @@ import numpy.typing as npt
 from usearch.index import Index
 
 #: Below this many rows the search is exact; at and above it, HNSW proposes the candidates.
-EXACT_BELOW: Final = 5_000
+EXACT_BELOW: Final = 20_000
 #: HNSW settings: links per node, candidates kept while building and while searching.
 CONNECTIVITY: Final = 16
 EXPANSION_ADD: Final = 128
