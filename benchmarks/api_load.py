@@ -49,7 +49,7 @@ from typing import Any
 import httpx
 import typer
 import urllib3
-from bench_engines import bench_engine, engine_name, rss_mb
+from bench_engines import bench_engine, cpu_s, engine_name, rss_mb
 from bench_load import LoadResult, Worker, interleave, ratio, warm_up
 from engine_recording import (
     EngineCall,
@@ -358,6 +358,9 @@ class ApiLoad:
     recording: Recording
     bare_differs: list[int] | None  # None: not checked
     clients: int
+    # The API process's CPU time over the whole interleaved load, per API request (it idles
+    # through the bare phases: a few ms of CPU a second, its periodic checks)
+    api_cpu_ms_per_request: float = float("nan")
 
     def figures(self) -> dict[str, Any]:
         out: dict[str, Any] = {"clients": self.clients, "phases_each": self.api.phases}
@@ -373,6 +376,7 @@ class ApiLoad:
         out |= {
             "api_p50_over_bare_p50": round(ratio(self.api.p50, self.bare.p50), 3),
             "api_p99_over_bare_p99": round(ratio(self.api.p99, self.bare.p99), 3),
+            "api_cpu_ms_per_request": round(self.api_cpu_ms_per_request, 2),
             "api_rss_start_mb": round(self.rss_start_mb),
             "api_rss_end_mb": round(self.rss_end_mb),
             "api_failures": dict(self.failures),
@@ -443,7 +447,9 @@ def api_vs_bare(
                 f"phase {n + 1}/{total}: {name}, {clients} clients for {seconds / rounds:.0f} s"
             )
 
+        cpu_start = cpu_s(api.pid)
         results = interleave({"API": call, "bare": bare_call}, clients, seconds, rounds, on_phase)
+        api_cpu_s = cpu_s(api.pid) - cpu_start
         rss_end = rss_mb((api.pid,))
     finally:
         stop_api(api)
@@ -456,6 +462,7 @@ def api_vs_bare(
         recording,
         differs,
         clients,
+        api_cpu_s * 1000 / max(1, results["API"].requests),
     )
 
 
@@ -482,6 +489,7 @@ def print_api_load(result: ApiLoad, engine_label: str, count: int) -> None:
         f"{result.recording.histogram()}\n"
         f"API / bare: p50 {ratio(result.api.p50, result.bare.p50):.2f}, "
         f"p99 {ratio(result.api.p99, result.bare.p99):.2f}\n"
+        f"API server CPU per API request: {result.api_cpu_ms_per_request:.2f} ms\n"
         f"API server RSS: {result.rss_start_mb:.0f} MB after start-up (model loaded), "
         f"{result.rss_end_mb:.0f} MB after the load"
         + (f"\nAPI failures: {dict(result.failures)}" if result.failures else "")

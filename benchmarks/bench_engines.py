@@ -9,6 +9,7 @@ version in TALENT_SEARCH_ENGINE_VERSION, e.g. 2.19.1) from its Maven Central jar
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,6 +81,12 @@ def bench_engine(
         )
     finally:
         stop_engine(settings)
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time a process has used so far, user and system, in seconds (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pids: tuple[int, ...]) -> float:

@@ -88,6 +88,7 @@ def report_rows(f: dict[str, Any]) -> list[tuple[str, str]]:
             f"({number(a['bare']['throughput_per_s'], 1)})",
         ),
         ("bare errors", str(a["bare"]["errors"])),
+        ("API process CPU per API request, ms", number(a.get("api_cpu_ms_per_request"), 2)),
         ("**API p50 / bare p50**", number(a["api_p50_over_bare_p50"], 2)),
         ("**API p99 / bare p99**", number(a["api_p99_over_bare_p99"], 2)),
         (

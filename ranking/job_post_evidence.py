@@ -16,6 +16,7 @@ reaches a running API without a restart.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ from ranking.errors import RankingInputError
 from ranking.live_index import LiveIndexReader, sorted_pages
 from ranking.nearest_rows import EXACT_BELOW, NearestRows
 from ranking.ranking_profile import JobPostReading
+
+_SNAPSHOTS = itertools.count(1)
 
 #: How often a searcher asks whether the job-post alias moved (one `_alias` call).
 JOB_POST_REFRESH_S: Final = 30.0
@@ -127,6 +130,8 @@ class JobPosts:
         counts = Counter(s for skills in self.skill_ids for s in set(skills))
         total = len(self.ids)
         self.idf = {s: math.log((total + 1) / (n + 1)) for s, n in counts.items()}
+        # Names this set of posts in cache keys (ranking.client_cache): a refresh builds another.
+        self.version = next(_SNAPSHOTS)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -27,6 +27,11 @@ import numpy as np
 from domain.encoder import EMBEDDING_DIM, Encoder, Vector
 
 
+def text_key(text: str) -> str:
+    """What the model reads of a text: its words, case folded (the vector's cache key)."""
+    return " ".join(text.split()).casefold()
+
+
 class QueryEmbedder:
     """Query vectors, cached per partition (per client), each text embedded on its own."""
 
@@ -40,7 +45,7 @@ class QueryEmbedder:
 
     @staticmethod
     def _key(text: str) -> str:
-        return " ".join(text.split()).casefold()
+        return text_key(text)
 
     def embed(self, texts: Sequence[str], partition: str = "") -> Vector:
         """One row per text: from `partition`'s cache, else one model call per text."""

@@ -27,9 +27,10 @@ from domain.skill_mentions import FILLER_WORDS, tokens
 from domain.skill_vocabulary import SkillEntry, SkillVocabulary, normalise_skill
 from mappings.index_contract import DEFAULT_NAMESPACE, PROFILES, IndexNamespace
 from mappings.profile_vectors import PROFILE_VECTOR_FIELD, has_profile_vectors
+from ranking.client_cache import ClientCache
 from ranking.errors import RankingError
 from ranking.fusion import Candidate, LegHits, RankedHit, fuse, prior_only
-from ranking.job_post_evidence import JobPostEvidence, JobPostSource, PostSkill
+from ranking.job_post_evidence import JobPostEvidence, JobPosts, JobPostSource, PostSkill
 from ranking.job_post_query import (
     JobPost,
     JobPostReader,
@@ -42,9 +43,9 @@ from ranking.job_titles import JobTitles, TitleMatch
 from ranking.lexical_query import lexical_query
 from ranking.query_analysis import embedded_texts, exact_skill_ids, query_parts, skill_parts
 from ranking.query_classes import QueryClass, query_class_of
-from ranking.query_embedder import QueryEmbedder
+from ranking.query_embedder import QueryEmbedder, text_key
 from ranking.query_understanding import QueryInterpreter, QueryUnderstanding
-from ranking.ranking_profile import QueryReading, RankingProfile
+from ranking.ranking_profile import JobPostReading, QueryReading, RankingProfile
 from ranking.search_filters import SearchFilters, filter_clauses
 from ranking.skill_feedback import SkillCounts, SkillFrequencies, feedback_evidence
 from ranking.skill_matcher import SkillMatch, SkillMatcher, skill_leg_query
@@ -210,6 +211,9 @@ class TalentSearcher:
         self.request_timeout_s = request_timeout_s
         self._has_vectors = False
         self._vectors_checked_at = float("-inf")
+        # What each client's query texts led to: the nearest skills, the past posts' evidence
+        self.skill_cache: ClientCache[tuple[SkillMatch, ...]] = ClientCache()
+        self.evidence_cache: ClientCache[JobPostEvidence | None] = ClientCache()
 
     @classmethod
     def from_backend(
@@ -341,14 +345,22 @@ class TalentSearcher:
         skill_cfg = profile.legs.skill
         if title is not None and skill_cfg.title_top_k != top_k:  # the class's own top-k
             title = self.find_title(text, skill_cfg.title_top_k, understanding, parts)
-        evidence = self.post_evidence(vectors[: len(query_texts)], profile)
+        text_keys = (tuple(map(text_key, query_texts)), tuple(map(text_key, skill_texts)))
+        evidence = self.post_evidence(
+            vectors[: len(query_texts)], profile, query.cache_partition, text_keys[0]
+        )
         top_k_skills = skill_cfg.top_k_skills
         if evidence is not None:  # the posts spoke: they, not the nearest skills, carry the query
             top_k_skills = min(top_k_skills, profile.query.job_posts.top_k_skills)
         elif feedback is not None:
             evidence = feedback
-        matches = self.matcher.nearest(
-            vectors, top_k_skills, skill_cfg.min_similarity, exact_ids=exact
+        cutoff = skill_cfg.min_similarity
+        matches = list(
+            self.skill_cache.get(
+                query.cache_partition,
+                (text_keys, top_k_skills, cutoff, tuple(exact)),
+                lambda: tuple(self.matcher.nearest(vectors, top_k_skills, cutoff, exact_ids=exact)),
+            )
         )
         if title is not None:
             understanding = dataclasses.replace(
@@ -437,15 +449,33 @@ class TalentSearcher:
         return reader.read(job, idf, settings.description_skills, common)
 
     def post_evidence(
-        self, vectors: npt.NDArray[np.float32], profile: RankingProfile
+        self,
+        vectors: npt.NDArray[np.float32],
+        profile: RankingProfile,
+        partition: str = "",
+        texts: tuple[str, ...] | None = None,
     ) -> JobPostEvidence | None:
         """What the past job posts nearest the query's text say it needs, as skills the
-        indexed profiles can hold (None: reading off, no job-post index, nothing near)."""
+        indexed profiles can hold (None: reading off, no job-post index, nothing near).
+        Given the `texts` (their keys) the vectors are of, cached in `partition`."""
         reading = profile.query.job_posts
         if not reading.enabled or self.job_posts is None:
             return None
         posts = self.job_posts.current()
-        found = posts.evidence(vectors, reading) if posts is not None else None
+        if posts is None:
+            return None
+        if texts is None:
+            return self._post_evidence(posts, vectors, reading)
+        return self.evidence_cache.get(
+            partition,
+            (texts, reading, posts.version),
+            lambda: self._post_evidence(posts, vectors, reading),
+        )
+
+    def _post_evidence(
+        self, posts: JobPosts, vectors: npt.NDArray[np.float32], reading: JobPostReading
+    ) -> JobPostEvidence | None:
+        found = posts.evidence(vectors, reading)
         if found is None:
             return None
         held = [s for s in found.skills if s.id in self.matcher]

@@ -409,6 +409,42 @@ def test_when_the_posts_speak_the_skill_leg_keeps_fewer_of_the_querys_own_skills
     assert [m.id for m in searcher.plan(SearchQuery("web shop"), without).query_skills] == ids
 
 
+def test_a_clients_repeated_text_reuses_its_reading_until_the_posts_or_the_profile_change() -> None:
+    """ranking.client_cache: the same text from the same client reads the posts and the skills
+    once; a refresh of the posts, another reading, or another client reads them again, and a
+    cached plan is the plan a fresh searcher makes."""
+    searcher = _searcher(SHOP_POSTS)
+    source = cast(_FixedPosts, searcher.job_posts)
+    calls: list[str] = []
+    evidence = SHOP_POSTS.evidence
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("evidence")
+        return evidence(*args, **kwargs)
+
+    fresh = _searcher(SHOP_POSTS).plan(SearchQuery("web shop"), READS_POSTS)
+    cast(Any, SHOP_POSTS).evidence = counted
+    try:
+        first = searcher.plan(SearchQuery("web shop", cache_partition="a"), READS_POSTS)
+        again = searcher.plan(SearchQuery("web shop", cache_partition="a"), READS_POSTS)
+        searcher.plan(SearchQuery("Web  Shop", cache_partition="a"), READS_POSTS)
+        assert calls == ["evidence"]  # the same text, as the model reads it: read once
+        assert again.bodies == first.bodies and again.query_skills == first.query_skills
+        assert fresh.bodies == first.bodies
+        searcher.plan(SearchQuery("web shop", cache_partition="b"), READS_POSTS)
+        assert len(calls) == 2  # another client never hits this client's entries
+        heavier = READS_POSTS.with_overrides({"query": {"job_posts": {"weight": 8.0}}})
+        searcher.plan(SearchQuery("web shop", cache_partition="a"), heavier)
+        assert len(calls) == 3  # another reading of the posts
+    finally:
+        del cast(Any, SHOP_POSTS).evidence
+    refreshed = posts((0.9, ["flask"]), (0.1, ["other"]))
+    source.fixed = refreshed
+    after = searcher.plan(SearchQuery("web shop", cache_partition="a"), READS_POSTS)
+    assert after.understanding.job_posts is not None
+    assert [s.id for s in after.understanding.job_posts.skills] == ["flask"]
+
+
 def test_learned_skill_ids_are_the_profiles_skills_a_query_part_names() -> None:
     searcher = _searcher(None)
 
