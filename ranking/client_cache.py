@@ -2,7 +2,7 @@
 say), cached for that client alone.
 
 Clients send the same text again and again: the next page, another sort, one more filter. The
-text's reading costs 2–3 ms of the API's CPU per search (mostly the past job posts' title
+text's reading costs 2 to 3 ms of the API's CPU per search (mostly the past job posts' title
 matrix, read once per query vector), and none of it depends on the filters. The cache follows
 ranking.query_embedder's rules: one partition per client, so a search is never faster because
 somebody else sent its text; and a cached value is the value the search would compute (keys
